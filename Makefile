@@ -1,0 +1,51 @@
+# Consult: `make run` serves the demo on http://127.0.0.1:5000, `make test` runs every check.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+WORKERS ?= 2
+export FLASK_APP := wsgi.py
+
+.PHONY: run test lint typecheck unit e2e bench migrate demo clean install
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required") if sys.version_info < (3, 11) else None'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev,redis]"
+	touch $@
+
+install: $(BIN)/.installed
+
+migrate: install
+	$(BIN)/flask db upgrade
+
+demo: migrate
+	$(BIN)/flask consult demo
+
+run: demo
+	@echo "Serving Consult on http://127.0.0.1:$(PORT)/ (demo admin: admin@consult.example / demo-password-123)"
+	$(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check consult tests config.py wsgi.py
+
+typecheck: install
+	$(BIN)/mypy consult
+
+unit: install
+	$(BIN)/python -m pytest -q -p no:cacheprovider -m "not e2e"
+
+e2e: install
+	$(BIN)/python -m pytest -q -p no:cacheprovider -m e2e tests/e2e
+
+# The whole suite: lint, types, migrations (inside pytest), unit/web and browser tests.
+test: lint typecheck
+	$(BIN)/python -m pytest -p no:cacheprovider -q
+
+bench: install
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) instance/*.sqlite* .pytest_cache .mypy_cache .ruff_cache test-results

@@ -1,0 +1,93 @@
+"""Configuration classes read from the environment: Development, Testing, Production."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+DEV_SECRET = "dev-only-not-secret"  # noqa: S105 - refused by Production
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    SITE_NAME = os.environ.get("SITE_NAME", "Consult")
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET)
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'consult.sqlite'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    TIMEZONE = os.environ.get("DISPLAY_TIMEZONE", "Europe/Brussels")
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PREFERRED_URL_SCHEME = "http"
+    SERVER_NAME = os.environ.get("SERVER_NAME")
+    # Mail: everything goes through the outbox; `flask consult send-mail` delivers.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS")
+    MAIL_USE_SSL = _bool("MAIL_USE_SSL")
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "15"))
+    MAIL_FROM = os.environ.get("MAIL_FROM", "Consult <no-reply@consult.invalid>")
+    MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "8"))
+    DEV_MAILBOX = False
+    # Rate limits (Flask-Limiter); Redis when configured so every worker shares the counts.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_HEADERS_ENABLED = True
+    PASSWORD_MIN_LENGTH = 12
+    COMMENT_MAX_LENGTH = int(os.environ.get("COMMENT_MAX_LENGTH", "5000"))
+    TOKEN_MAX_AGE_SECONDS = 60 * 60 * 24 * 2
+    RESET_TOKEN_MAX_AGE_SECONDS = 60 * 60 * 2
+    PAGE_SIZE = 50
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+
+
+class Development(Config):
+    DEBUG = False  # the Werkzeug debugger is never exposed, even locally
+    DEV_MAILBOX = True
+    TEMPLATES_AUTO_RELOAD = True
+
+
+class Testing(Config):
+    TESTING = True
+    SECRET_KEY = "testing-secret"  # noqa: S105
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    RATELIMIT_ENABLED = False
+    DEV_MAILBOX = True
+    MAIL_SERVER = "127.0.0.1"
+    MAIL_PORT = 0
+    PASSWORD_MIN_LENGTH = 12
+
+
+class Production(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+    @classmethod
+    def validate(cls) -> None:
+        """Refuse to start without a real secret and an explicit database."""
+        secret = os.environ.get("SECRET_KEY", "")
+        if not secret or secret == DEV_SECRET or len(secret) < 32:
+            raise RuntimeError("Production needs SECRET_KEY set to a random string of 32+ chars")
+        if not os.environ.get("DATABASE_URL"):
+            raise RuntimeError("Production needs DATABASE_URL (PostgreSQL)")
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": Development,
+    "testing": Testing,
+    "production": Production,
+}

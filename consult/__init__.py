@@ -1,0 +1,39 @@
+"""Consult: drafting a code of practice with its stakeholders."""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from flask import Flask
+
+BASE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
+    """Application factory: `config` is a name ("testing") or a class from config.py."""
+    from config import CONFIGS
+
+    if config is None or isinstance(config, str):
+        name = config or os.environ.get("CONSULT_ENV", "development")
+        config_class = CONFIGS[name]
+    else:
+        config_class = config
+    if hasattr(config_class, "validate"):
+        config_class.validate()
+    app = Flask(
+        __name__,
+        template_folder=os.path.join(BASE_DIR, "templates"),
+        static_folder=os.path.join(BASE_DIR, "static"),
+        instance_path=os.path.join(BASE_DIR, "instance"),
+    )
+    app.config.from_object(config_class)
+    app.config.update(overrides)
+    logging.basicConfig(level=app.config["LOG_LEVEL"])
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    from consult.app_setup import configure
+
+    configure(app)
+    return app

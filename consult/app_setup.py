@@ -1,0 +1,69 @@
+"""Wires extensions, blueprints, template helpers and hooks onto the app (used by create_app)."""
+
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from consult.core import permissions, text, timefmt
+from consult.core.errors import register_error_handlers
+from consult.core.security import register_security_headers
+from consult.extensions import csrf, db, limiter, login_manager, migrate
+
+
+def _sqlite_fixes(engine: Engine) -> None:
+    """Foreign keys on, and let SQLAlchemy (not pysqlite) issue BEGIN so SAVEPOINTs work."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, connection_record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(conn):
+        conn.exec_driver_sql("BEGIN")
+
+
+def configure(app: Flask) -> None:
+    import consult.models  # noqa: F401 - every model registered before mappers configure
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory="migrations")
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    with app.app_context():
+        _sqlite_fixes(db.engine)
+
+    register_error_handlers(app)
+    register_security_headers(app)
+
+    app.jinja_env.globals.update(permissions.TEMPLATE_GLOBALS)
+    app.jinja_env.globals["site_name"] = app.config["SITE_NAME"]
+    app.jinja_env.filters["markdown"] = text.render
+    app.jinja_env.filters["excerpt"] = text.excerpt
+    app.jinja_env.filters["datetime"] = timefmt.format_datetime
+    app.jinja_env.filters["date"] = timefmt.format_date
+    app.jinja_env.filters["iso"] = timefmt.iso
+
+    from consult import cli
+    from consult.accounts.views import admin_bp
+    from consult.accounts.views import bp as accounts_bp
+    from consult.comments.views import bp as comments_bp
+    from consult.core.views import bp as core_bp
+    from consult.drafts.views import bp as drafts_bp
+    from consult.groups.views import bp as groups_bp
+    from consult.moderation.views import bp as moderation_bp
+
+    for blueprint in (
+        core_bp, accounts_bp, admin_bp, groups_bp, drafts_bp, comments_bp, moderation_bp,
+    ):  # fmt: skip
+        app.register_blueprint(blueprint)
+    cli.register(app)

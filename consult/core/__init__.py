@@ -1,0 +1,1 @@
+"""Cross-cutting services every domain uses: text, permissions, audit, outbox, errors."""

@@ -1,0 +1,146 @@
+"""Documents, numbered versions, provisions (stable identity) and sections (text per version)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from consult.db import Base, TimestampMixin
+from consult.groups.models import WorkingGroup
+
+VISIBILITY_PUBLIC = "public"
+VISIBILITY_MEMBERS = "members"
+VISIBILITIES = {VISIBILITY_PUBLIC: "Public", VISIBILITY_MEMBERS: "Members of the working group"}
+
+STATUS_EDITING = "editing"
+STATUS_PUBLISHED = "published"
+STATUS_SUPERSEDED = "superseded"
+
+SECTION_KINDS = {
+    "part": "Part",
+    "chapter": "Chapter",
+    "commitment": "Commitment",
+    "measure": "Measure",
+    "recital": "Recital",
+    "paragraph": "Paragraph",
+    "open_question": "Open question",
+    "annex": "Annex",
+    "section": "Section",
+}
+
+
+class Document(TimestampMixin, Base):
+    """What is drafted: a code or one of its chapters."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("working_groups.id"), index=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(250))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    visibility: Mapped[str] = mapped_column(String(10), default=VISIBILITY_PUBLIC)
+    position: Mapped[int] = mapped_column(default=0)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    group: Mapped[WorkingGroup] = relationship(lazy="joined")
+    versions: Mapped[list[Version]] = relationship(
+        back_populates="document", order_by="Version.number"
+    )
+
+
+class Version(TimestampMixin, Base):
+    """A numbered draft; immutable once published (enforced in drafts.services)."""
+
+    __tablename__ = "versions"
+    __table_args__ = (UniqueConstraint("document_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    number: Mapped[int]
+    status: Mapped[str] = mapped_column(String(10), default=STATUS_EDITING)
+    changelog: Mapped[str] = mapped_column(Text, default="")
+    opens_at: Mapped[datetime | None]
+    closes_at: Mapped[datetime | None]
+    published_at: Mapped[datetime | None]
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    based_on_id: Mapped[int | None] = mapped_column(ForeignKey("versions.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    document: Mapped[Document] = relationship(back_populates="versions", lazy="joined")
+
+    @property
+    def is_published(self) -> bool:
+        return self.status != STATUS_EDITING
+
+    def window_state(self, now: datetime) -> str:
+        """'none' (no window), 'upcoming', 'open' or 'closed' for the consultation."""
+        if self.status == STATUS_EDITING or self.opens_at is None:
+            return "none"
+        if now < self.opens_at:
+            return "upcoming"
+        if self.closes_at is not None and now >= self.closes_at:
+            return "closed"
+        return "open"
+
+
+class Provision(Base):
+    """Stable identity of a piece of text across versions; survives renumbering and moves."""
+
+    __tablename__ = "provisions"
+    __table_args__ = (UniqueConstraint("document_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    key: Mapped[str] = mapped_column(String(40))  # the current canonical URL key, e.g. c2-m3
+    kind: Mapped[str] = mapped_column(String(20))
+
+
+class ProvisionKey(Base):
+    """Every URL key a provision ever had, so old links of renumbered provisions resolve."""
+
+    __tablename__ = "provision_keys"
+    __table_args__ = (UniqueConstraint("document_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    key: Mapped[str] = mapped_column(String(40))
+    provision_id: Mapped[int] = mapped_column(ForeignKey("provisions.id"), index=True)
+
+
+class Section(Base):
+    """The text of one provision in one version."""
+
+    __tablename__ = "sections"
+    __table_args__ = (
+        UniqueConstraint("version_id", "provision_id"),
+        Index("ix_sections_version_position", "version_id", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("versions.id"))
+    provision_id: Mapped[int] = mapped_column(ForeignKey("provisions.id"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("sections.id"))
+    position: Mapped[int]  # document order within the version (pre-order of the tree)
+    depth: Mapped[int] = mapped_column(default=0)
+    kind: Mapped[str] = mapped_column(String(20))
+    number: Mapped[str] = mapped_column(String(20), default="")  # label as printed: "2.3"
+    heading: Mapped[str] = mapped_column(String(300), default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    # Optimistic locking: a save based on a stale copy fails instead of overwriting.
+    lock_version: Mapped[int] = mapped_column(default=1)
+    updated_at: Mapped[datetime | None]
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    provision: Mapped[Provision] = relationship(lazy="joined")
+    version: Mapped[Version] = relationship()
+
+    __mapper_args__ = {"version_id_col": lock_version}
+
+    @property
+    def title(self) -> str:
+        label = SECTION_KINDS.get(self.kind, "")
+        parts = [p for p in (label + (" " + self.number if self.number else ""), self.heading) if p]
+        return ": ".join(parts)

@@ -1,0 +1,81 @@
+"""Working groups and memberships (roles live on the membership, never on the user)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from consult.accounts.models import User
+from consult.db import Base, TimestampMixin
+
+ROLE_CHAIR = "chair"
+ROLE_VICE_CHAIR = "vice_chair"
+ROLE_MODERATOR = "moderator"
+ROLE_MEMBER = "member"
+ROLE_OBSERVER = "observer"
+ROLES = {
+    ROLE_CHAIR: "Chair",
+    ROLE_VICE_CHAIR: "Vice-chair",
+    ROLE_MODERATOR: "Moderator",
+    ROLE_MEMBER: "Member",
+    ROLE_OBSERVER: "Observer",
+}
+STATUS_REQUESTED = "requested"
+STATUS_APPROVED = "approved"
+STATUS_DECLINED = "declined"
+STATUS_LEFT = "left"
+STATUSES = {
+    STATUS_REQUESTED: "Requested",
+    STATUS_APPROVED: "Approved",
+    STATUS_DECLINED: "Declined",
+    STATUS_LEFT: "Left",
+}
+# Who may be admitted as a full member: only people from verified AI Pact organisations,
+# or anyone verified. Others may still be admitted as observers.
+ADMISSION_PACT = "pact"
+ADMISSION_OPEN = "open"
+ADMISSION_RULES = {
+    ADMISSION_PACT: "Members must come from verified AI Pact organisations; others may observe",
+    ADMISSION_OPEN: "Any verified stakeholder may become a member",
+}
+
+
+class WorkingGroup(TimestampMixin, Base):
+    __tablename__ = "working_groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    mandate: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+    admission_rule: Mapped[str] = mapped_column(String(10), default=ADMISSION_PACT)
+    observers_may_comment: Mapped[bool] = mapped_column(default=False)
+
+    memberships: Mapped[list[Membership]] = relationship(back_populates="group")
+
+
+class Membership(TimestampMixin, Base):
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("group_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("working_groups.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    role: Mapped[str] = mapped_column(String(12), default=ROLE_MEMBER)
+    status: Mapped[str] = mapped_column(String(10), default=STATUS_REQUESTED)
+    statement: Mapped[str] = mapped_column(Text, default="")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None]
+    decision_reason: Mapped[str] = mapped_column(Text, default="")
+    listed_publicly: Mapped[bool] = mapped_column(default=False)
+    notify_versions: Mapped[bool] = mapped_column(default=True)
+    notify_deadlines: Mapped[bool] = mapped_column(default=True)
+
+    group: Mapped[WorkingGroup] = relationship(back_populates="memberships", lazy="joined")
+    user: Mapped[User] = relationship(back_populates="memberships", foreign_keys=[user_id])
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == STATUS_APPROVED
