@@ -3,8 +3,9 @@
 Domains depend downward only (moderation -> comments -> drafts -> groups -> accounts -> core).
 The version page belongs to drafts but shows comment counts from comments; drafts calls
 `collect("version_page", ...)` and comments registers a provider at blueprint setup. Each
-provider returns a dict merged into the template context, and must use a bounded number of
-queries regardless of the size of the data.
+provider returns a dict merged into the template context (lists under the same key are
+concatenated, e.g. "panels": [("drafts/_group_documents.html", {...})]), and must use a
+bounded number of queries regardless of the size of the data.
 """
 
 from __future__ import annotations
@@ -24,5 +25,9 @@ def register(app: Any, point: str, provider: Provider) -> None:
 def collect(point: str, **kwargs: Any) -> dict[str, Any]:
     context: dict[str, Any] = {}
     for provider in current_app.extensions.get("consult_hooks", {}).get(point, []):
-        context.update(provider(**kwargs))
+        for key, value in provider(**kwargs).items():
+            if isinstance(value, list) and isinstance(context.get(key), list):
+                context[key] = context[key] + value
+            else:
+                context[key] = value
     return context
