@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -52,6 +53,8 @@ class Config:
     RESET_TOKEN_MAX_AGE_SECONDS = 60 * 60 * 2
     PAGE_SIZE = 50
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    # Number of proxies (load balancer, nginx) in front of the app whose X-Forwarded-* to trust.
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 
 
 class Development(Config):
@@ -72,6 +75,7 @@ class Testing(Config):
 
 
 class Production(Config):
+    SECRET_KEY = os.environ.get("SECRET_KEY", "")
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
@@ -84,6 +88,12 @@ class Production(Config):
             raise RuntimeError("Production needs SECRET_KEY set to a random string of 32+ chars")
         if not os.environ.get("DATABASE_URL"):
             raise RuntimeError("Production needs DATABASE_URL (PostgreSQL)")
+        if os.environ.get("RATELIMIT_STORAGE_URI", "memory://").startswith("memory"):
+            # Counts kept in one worker's memory are not shared: limits become per-process.
+            logging.getLogger(__name__).warning(
+                "RATELIMIT_STORAGE_URI is not set: rate limits are counted per worker; "
+                "set it to a Redis URL (redis://host:6379/0) when running several workers"
+            )
 
 
 CONFIGS: dict[str, type[Config]] = {

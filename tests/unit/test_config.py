@@ -1,0 +1,53 @@
+"""Configuration: Production refuses to start without a real secret and a database URL."""
+
+from __future__ import annotations
+
+import pytest
+
+from consult import create_app
+
+
+def test_production_refuses_default_secret(monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("DATABASE_URL", "sqlite://")
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app("production")
+
+
+def test_production_refuses_short_secret(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "short")
+    monkeypatch.setenv("DATABASE_URL", "sqlite://")
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app("production")
+
+
+def test_production_refuses_missing_database(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    with pytest.raises(RuntimeError, match="DATABASE_URL"):
+        create_app("production")
+
+
+def test_production_secure_cookies_and_hsts(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("DATABASE_URL", "sqlite://")
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "memory://")
+    app = create_app("production")
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["REMEMBER_COOKIE_SECURE"] is True
+    assert app.config["DEBUG"] is False
+    response = app.test_client().get("/healthz")
+    assert "max-age=" in response.headers["Strict-Transport-Security"]
+
+
+def test_proxy_count_trusts_forwarded_for(monkeypatch):
+    app = create_app("testing", PROXY_COUNT=0)
+    assert type(app.wsgi_app).__name__ != "ProxyFix"
+    monkeypatch.setenv("PROXY_COUNT", "1")
+    from config import Testing
+
+    class Proxied(Testing):
+        PROXY_COUNT = 1
+
+    app = create_app(Proxied)
+    assert type(app.wsgi_app).__name__ == "ProxyFix"
