@@ -101,6 +101,48 @@ def can_manage_group(user: Any, group: Any) -> bool:
     return can_publish(user, group)
 
 
+def can_join_group(user: Any, group: Any) -> bool:
+    """Ask to join a working group: any signed-in stakeholder whose e-mail is confirmed."""
+    return _authenticated(user) and user.is_active and bool(user.is_verified)
+
+
+def can_configure_group(user: Any, group: Any) -> bool:
+    """Edit a group's mandate and admission settings: its chairs and admins."""
+    return is_admin(user) or group_role(user, group.id) == "chair"
+
+
+# The group roles each role may give or take away (admins: every role, chairs included).
+ASSIGNABLE_ROLES = {
+    "chair": frozenset({"vice_chair", "moderator", "member", "observer"}),
+    "vice_chair": frozenset({"moderator", "member", "observer"}),
+}
+ALL_GROUP_ROLES = frozenset({"chair", "vice_chair", "moderator", "member", "observer"})
+
+
+def assignable_roles(user: Any, group: Any) -> frozenset[str]:
+    if is_admin(user):
+        return ALL_GROUP_ROLES
+    return ASSIGNABLE_ROLES.get(group_role(user, group.id) or "", frozenset())
+
+
+def can_change_role(user: Any, membership: Any, role: str | None = None) -> bool:
+    """Move an approved membership from its role to `role` (any assignable one if None).
+
+    Both roles must be ones `user` may assign, so a vice-chair can neither appoint nor
+    demote a vice-chair; only admins change their own role.
+    """
+    if not _authenticated(user) or membership.status != "approved":
+        return False
+    if membership.user_id == user.id and not is_admin(user):
+        return False
+    allowed = assignable_roles(user, membership.group)
+    return membership.role in allowed and (role is None or role in allowed)
+
+
+def can_appoint_chair(user: Any, group: Any) -> bool:
+    return is_admin(user)
+
+
 def can_view(user: Any, obj: Any) -> bool:
     """Read a group, document, version, section or comment."""
     table = getattr(obj, "__tablename__", None)
@@ -187,6 +229,10 @@ TEMPLATE_GLOBALS = {
     "can_moderate": can_moderate,
     "can_publish": can_publish,
     "can_manage_group": can_manage_group,
+    "can_configure_group": can_configure_group,
+    "can_join_group": can_join_group,
+    "can_change_role": can_change_role,
+    "can_appoint_chair": can_appoint_chair,
     "can_edit_comment": can_edit_comment,
     "can_administer": can_administer,
     "is_member": is_member,

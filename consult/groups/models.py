@@ -8,7 +8,7 @@ from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.accounts.models import User
-from consult.db import Base, TimestampMixin
+from consult.db import Base, TimestampMixin, utcnow
 
 ROLE_CHAIR = "chair"
 ROLE_VICE_CHAIR = "vice_chair"
@@ -66,6 +66,7 @@ class Membership(TimestampMixin, Base):
     role: Mapped[str] = mapped_column(String(12), default=ROLE_MEMBER)
     status: Mapped[str] = mapped_column(String(10), default=STATUS_REQUESTED)
     statement: Mapped[str] = mapped_column(Text, default="")
+    requested_at: Mapped[datetime | None]
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None]
     decision_reason: Mapped[str] = mapped_column(Text, default="")
@@ -79,3 +80,23 @@ class Membership(TimestampMixin, Base):
     @property
     def is_active(self) -> bool:
         return self.status == STATUS_APPROVED
+
+    @property
+    def role_label(self) -> str:
+        return ROLES.get(self.role, self.role)
+
+    @property
+    def status_label(self) -> str:
+        return STATUSES.get(self.status, self.status)
+
+
+class DeadlineReminder(Base):
+    """A deadline reminder already queued for one member about one version (sent once)."""
+
+    __tablename__ = "deadline_reminders"
+    __table_args__ = (UniqueConstraint("version_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("versions.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)
