@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, event, inspect
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from consult.db import Base, TimestampMixin
+from consult.drafts.errors import PublishedVersionError
 from consult.groups.models import WorkingGroup
 
 VISIBILITY_PUBLIC = "public"
@@ -109,6 +111,8 @@ class ProvisionKey(Base):
     key: Mapped[str] = mapped_column(String(40))
     provision_id: Mapped[int] = mapped_column(ForeignKey("provisions.id"), index=True)
 
+    provision: Mapped[Provision] = relationship()
+
 
 class Section(Base):
     """The text of one provision in one version."""
@@ -136,6 +140,7 @@ class Section(Base):
 
     provision: Mapped[Provision] = relationship(lazy="joined")
     version: Mapped[Version] = relationship()
+    parent: Mapped[Section | None] = relationship(remote_side=[id])
 
     __mapper_args__ = {"version_id_col": lock_version}
 
@@ -144,3 +149,79 @@ class Section(Base):
         label = SECTION_KINDS.get(self.kind, "")
         parts = [p for p in (label + (" " + self.number if self.number else ""), self.heading) if p]
         return ": ".join(parts)
+
+
+# --- Safety net: published text cannot change, whatever code path tries. ---------------------
+# drafts.services refuses such changes with a clear message first; this listener catches any
+# other code (a script, a future service, a bug) before it reaches the database.
+WINDOW_CHANGE_KEY = "drafts.window_change"  # session.info: version ids whose window may change
+_VERSION_MUTABLE_WHEN_PUBLISHED = {"updated_at"}
+
+
+def _original(obj: Any, attribute: str) -> Any:
+    history = inspect(obj).attrs[attribute].history
+    if history.deleted:
+        return history.deleted[0]
+    return getattr(obj, attribute)
+
+
+def _version_of(session: Session, section: Section) -> Version | None:
+    if section.version is not None:
+        return section.version
+    return session.get(Version, section.version_id) if section.version_id else None
+
+
+def _check_section(session: Session, section: Section, change: str) -> None:
+    version = _version_of(session, section)
+    if version is None or version in session.new:
+        return
+    if version.status != STATUS_EDITING or _original(version, "status") != STATUS_EDITING:
+        raise PublishedVersionError(
+            f"Version {version.number} is published: its sections cannot be {change}."
+        )
+
+
+def _check_version(session: Session, version: Version) -> None:
+    before = _original(version, "status")
+    if before == STATUS_EDITING:
+        if version.status not in {STATUS_EDITING, STATUS_PUBLISHED}:
+            raise PublishedVersionError("A version is published before it is superseded.")
+        return
+    allowed = set(_VERSION_MUTABLE_WHEN_PUBLISHED)
+    if version.id in session.info.get(WINDOW_CHANGE_KEY, set()):
+        allowed |= {"opens_at", "closes_at"}
+    state = inspect(version)
+    for attr in state.mapper.column_attrs:
+        if attr.key in allowed or not state.attrs[attr.key].history.has_changes():
+            continue
+        if attr.key == "status" and (before, version.status) == (
+            STATUS_PUBLISHED,
+            STATUS_SUPERSEDED,
+        ):
+            continue
+        raise PublishedVersionError(
+            f"Version {version.number} is published: its {attr.key} cannot be changed."
+        )
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_changes_to_published(session: Session, flush_context: Any, instances: Any) -> None:
+    with session.no_autoflush:
+        for obj in session.new:
+            if isinstance(obj, Section):
+                _check_section(session, obj, "added")
+        for obj in session.dirty:
+            if isinstance(obj, Section) and session.is_modified(obj, include_collections=False):
+                _check_section(session, obj, "changed")
+            elif isinstance(obj, Version) and session.is_modified(obj, include_collections=False):
+                _check_version(session, obj)
+        for obj in session.deleted:
+            if isinstance(obj, Section):
+                _check_section(session, obj, "removed")
+            elif isinstance(obj, Version) and _original(obj, "status") != STATUS_EDITING:
+                raise PublishedVersionError("A published version cannot be deleted.")
+
+
+@event.listens_for(Session, "after_flush_postexec")
+def _forget_window_changes(session: Session, flush_context: Any) -> None:
+    session.info.pop(WINDOW_CHANGE_KEY, None)

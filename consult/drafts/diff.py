@@ -1,0 +1,186 @@
+"""Word-level diff and the comparison of two versions, provisions aligned by identity."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from typing import Any
+
+from markupsafe import Markup, escape
+
+STATUSES = ("added", "removed", "moved", "renumbered", "edited", "unchanged")
+STATUS_LABELS = {
+    "added": "Added",
+    "removed": "Removed",
+    "moved": "Moved",
+    "renumbered": "Renumbered",
+    "edited": "Edited",
+    "unchanged": "Unchanged",
+}
+_TOKEN = re.compile(r"\s+|[^\s]+")
+
+
+def tokens(text: str) -> list[str]:
+    """Words and the whitespace between them, so joining the tokens gives the text back."""
+    return _TOKEN.findall(text or "")
+
+
+def _wrap(tag: str, label: str, words: list[str]) -> str:
+    inner = "".join(str(escape(word)) for word in words)
+    if not inner.strip():
+        return inner  # a change of whitespace only is not worth a mark
+    return f'<{tag}><span class="govuk-visually-hidden">{label}: </span>{inner}</{tag}>'
+
+
+def word_diff(old: str, new: str) -> Markup:
+    """Inline diff of two texts: removed words in <del>, added ones in <ins>, all escaped.
+
+    Each change also carries visually-hidden text ("removed:", "added:") so the difference
+    is announced by screen readers and never shown by colour alone.
+    """
+    a, b = tokens(old), tokens(new)
+    out: list[str] = []
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            out.extend(str(escape(word)) for word in b[j1:j2])
+            continue
+        if op in {"delete", "replace"}:
+            out.append(_wrap("del", "removed", a[i1:i2]))
+        if op in {"insert", "replace"}:
+            out.append(_wrap("ins", "added", b[j1:j2]))
+    return Markup("".join(out))  # noqa: S704 - every token escaped above
+
+
+@dataclass
+class Row:
+    """One provision in a comparison: its section in each version and what changed."""
+
+    provision_id: int
+    old: Any = None
+    new: Any = None
+    flags: set[str] = field(default_factory=set)
+    heading_diff: Markup = field(default_factory=Markup)
+    body_diff: Markup = field(default_factory=Markup)
+
+    @property
+    def status(self) -> str:
+        for status in STATUSES:
+            if status in self.flags:
+                return status
+        return "unchanged"
+
+    @property
+    def section(self) -> Any:
+        return self.new if self.new is not None else self.old
+
+    @property
+    def key(self) -> str:
+        return str(self.section.provision.key)
+
+
+@dataclass
+class Comparison:
+    old: Any
+    new: Any
+    rows: list[Row]
+    counts: dict[str, int]
+
+    @property
+    def changed_rows(self) -> list[Row]:
+        return [row for row in self.rows if row.status != "unchanged"]
+
+
+def _stable(sequence: list[int]) -> set[int]:
+    """Indexes of a longest increasing subsequence: the provisions that did not move."""
+    tails: list[int] = []
+    tail_index: list[int] = []
+    previous = [-1] * len(sequence)
+    for i, value in enumerate(sequence):
+        pos = bisect_left(tails, value)
+        if pos == len(tails):
+            tails.append(value)
+            tail_index.append(i)
+        else:
+            tails[pos] = value
+            tail_index[pos] = i
+        previous[i] = tail_index[pos - 1] if pos else -1
+    keep: set[int] = set()
+    i = tail_index[-1] if tail_index else -1
+    while i >= 0:
+        keep.add(i)
+        i = previous[i]
+    return keep
+
+
+def compare_sections(
+    old_version: Any, new_version: Any, old: list[Any], new: list[Any]
+) -> Comparison:
+    """Align two versions' sections (each in document order) by provision identity."""
+    old_by_provision = {s.provision_id: s for s in old}
+    new_by_provision = {s.provision_id: s for s in new}
+    old_parent = {s.id: s.provision_id for s in old}
+    new_parent = {s.id: s.provision_id for s in new}
+    old_index = {s.provision_id: i for i, s in enumerate(old)}
+
+    # Within each parent, siblings that kept their parent and their relative order did not
+    # move; children travelling with a moved parent are not "moved" themselves.
+    siblings: dict[int | None, list[Any]] = {}
+    for s in new:
+        before = old_by_provision.get(s.provision_id)
+        if before is None:
+            continue
+        parent_now = new_parent.get(s.parent_id) if s.parent_id else None
+        parent_before = old_parent.get(before.parent_id) if before.parent_id else None
+        if parent_now == parent_before:
+            siblings.setdefault(parent_now, []).append(s)
+    unmoved: set[int] = set()
+    for group in siblings.values():
+        in_order = _stable([old_index[s.provision_id] for s in group])
+        unmoved.update(s.provision_id for i, s in enumerate(group) if i in in_order)
+
+    rows: list[Row] = []
+    row_of: dict[int, Row] = {}
+    for section in new:
+        before = old_by_provision.get(section.provision_id)
+        row = Row(provision_id=section.provision_id, old=before, new=section)
+        if before is None:
+            row.flags.add("added")
+            row.heading_diff = escape(section.heading)
+        else:
+            parent_before = old_parent.get(before.parent_id) if before.parent_id else None
+            parent_now = new_parent.get(section.parent_id) if section.parent_id else None
+            if parent_before != parent_now or section.provision_id not in unmoved:
+                row.flags.add("moved")
+            if (before.number, before.kind) != (section.number, section.kind):
+                row.flags.add("renumbered")
+            if before.heading != section.heading or before.body != section.body:
+                row.flags.add("edited")
+            row.heading_diff = word_diff(before.heading, section.heading)
+            if before.body != section.body:
+                row.body_diff = word_diff(before.body, section.body)
+        rows.append(row)
+        row_of[section.provision_id] = row
+
+    # Removed provisions go just after the nearest earlier provision that is still there.
+    anchor: int | None = None
+    inserts: dict[int | None, list[Row]] = {}
+    for section in old:
+        if section.provision_id in new_by_provision:
+            anchor = section.provision_id
+            continue
+        row = Row(provision_id=section.provision_id, old=section, flags={"removed"})
+        row.heading_diff = escape(section.heading)
+        inserts.setdefault(anchor, []).append(row)
+    ordered: list[Row] = list(inserts.get(None, []))
+    for row in rows:
+        ordered.append(row)
+        ordered.extend(inserts.get(row.provision_id, []))
+
+    counts = {status: 0 for status in STATUSES}
+    for row in ordered:
+        for flag in row.flags or {"unchanged"}:
+            counts[flag] += 1
+    return Comparison(old=old_version, new=new_version, rows=ordered, counts=counts)

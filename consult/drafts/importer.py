@@ -1,0 +1,248 @@
+"""Markdown import: headings give the section tree, numbering and provision keys (pure code)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from consult.drafts.errors import ImportErrors
+
+MAX_KEY = 40
+MAX_NUMBER = 20
+MAX_HEADING = 300
+
+# Heading words (lower case) -> section kind. Longest first so "open question" wins.
+KIND_WORDS = (
+    ("open question", "open_question"),
+    ("commitment", "commitment"),
+    ("paragraph", "paragraph"),
+    ("measure", "measure"),
+    ("recital", "recital"),
+    ("chapter", "chapter"),
+    ("section", "section"),
+    ("annex", "annex"),
+    ("part", "part"),
+)
+_ROMAN = r"[IVXLCDM]+"
+NUMBER_PATTERNS = {
+    "part": (rf"^(?:{_ROMAN}|\d+)$", "a Roman or Arabic numeral, e.g. 'Part II'"),
+    "chapter": (rf"^(?:{_ROMAN}|\d+)$", "a Roman or Arabic numeral, e.g. 'Chapter 3'"),
+    "commitment": (r"^\d+$", "a whole number, e.g. 'Commitment 2'"),
+    "measure": (r"^\d+\.\d+$", "the commitment number, a dot and a number, e.g. 'Measure 2.3'"),
+    "recital": (
+        r"^(?:[A-Za-z]{1,3}|\([a-z]{1,3}\)|\d+)$",
+        "a letter or number, e.g. 'Recital (a)'",
+    ),
+    "open_question": (r"^\d+$", "a whole number, e.g. 'Open question 3'"),
+    "annex": (rf"^(?:{_ROMAN}|\d+|[A-Z])$", "a Roman numeral, e.g. 'Annex I'"),
+    "paragraph": (r"^\d+$", "a whole number, e.g. 'Paragraph 2'"),
+    "section": (r"^\d+(?:\.\d+)*$", "numbers separated by dots, e.g. 'Section 1.2'"),
+}
+# Kinds whose heading may also be free text ("Part of the scope" is a plain heading).
+OPTIONAL_NUMBER = {"part", "chapter", "section"}
+
+_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_DASHES = "-\u2013\u2014"  # hyphen, en dash, em dash
+_SEPARATORS = " \t:." + _DASHES
+
+
+@dataclass
+class ParsedSection:
+    """One heading of the import and the Markdown below it."""
+
+    line: int
+    level: int
+    kind: str
+    number: str
+    heading: str
+    key: str
+    parent: int | None = None  # index into the parsed list
+    depth: int = 0
+    body_lines: list[str] = field(default_factory=list)
+
+    @property
+    def body(self) -> str:
+        return "\n".join(self.body_lines).strip("\n")
+
+
+def slugify(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:MAX_KEY].rstrip("-")
+
+
+def number_error(kind: str, number: str) -> str | None:
+    """Why `number` is not a valid number for a section of `kind` (None when it is)."""
+    if not number:
+        if kind in OPTIONAL_NUMBER or kind not in NUMBER_PATTERNS:
+            return None
+        return f"A {kind.replace('_', ' ')} needs a number: {NUMBER_PATTERNS[kind][1]}."
+    if len(number) > MAX_NUMBER:
+        return f"The number is longer than {MAX_NUMBER} characters."
+    pattern = NUMBER_PATTERNS.get(kind)
+    if pattern and not re.match(pattern[0], number):
+        return f"'{number}' is not a valid {kind.replace('_', ' ')} number: use {pattern[1]}."
+    return None
+
+
+def derive_key(kind: str, number: str, heading: str = "", parent_key: str | None = None) -> str:
+    """The short URL key of a provision: Commitment 2 -> c2, Measure 2.3 -> c2-m3, ..."""
+    n = number.strip("()").lower()
+    if kind == "commitment":
+        key = f"c{n}"
+    elif kind == "measure":
+        commitment, _, measure = n.partition(".")
+        key = f"c{commitment}-m{measure}"
+    elif kind == "open_question":
+        key = f"q{n}"
+    elif kind == "recital":
+        key = f"r-{n}"
+    elif kind == "annex":
+        key = f"annex-{n}"
+    elif kind == "paragraph":
+        key = f"{parent_key}-p{n}" if parent_key else f"p{n}"
+    elif kind in {"part", "chapter"} and n:
+        key = f"{kind}-{n}"
+    elif kind == "section" and n:
+        key = "s" + n.replace(".", "-")
+    else:
+        key = slugify(heading) or "section"
+    return key[:MAX_KEY]
+
+
+def split_heading(text: str) -> tuple[str, str, str]:
+    """(kind, number, title) of a heading's text; plain headings are kind "section"."""
+    lowered = text.lower()
+    for word, kind in KIND_WORDS:
+        if lowered.startswith(word) and (len(text) == len(word) or not text[len(word)].isalnum()):
+            rest = text[len(word) :].strip()
+            if rest[:1] and rest[0] in ":" + _DASHES:  # "Commitment: Documentation" has no number
+                number, title = "", rest
+            else:
+                token, _, title = rest.partition(" ")
+                number = token.rstrip(":." + _DASHES)
+            if kind in OPTIONAL_NUMBER and number_error(kind, number):
+                return "section", "", text
+            return kind, number, title.lstrip(_SEPARATORS).rstrip()
+    return "section", "", text
+
+
+def _measure_error(section: ParsedSection, parsed: list[ParsedSection]) -> str | None:
+    commitment = _ancestor(section, parsed, "commitment")
+    if commitment is None:
+        return (
+            f"Measure {section.number} is not inside a commitment: put it under "
+            f"'## Commitment {section.number.split('.')[0]}: ...'."
+        )
+    if section.number.split(".")[0] != commitment.number:
+        return (
+            f"Measure {section.number} is inside Commitment {commitment.number} "
+            f"(line {commitment.line}): its number must start with '{commitment.number}.'."
+        )
+    return None
+
+
+def _ancestor(
+    section: ParsedSection, parsed: list[ParsedSection], kind: str
+) -> ParsedSection | None:
+    index = section.parent
+    while index is not None:
+        if parsed[index].kind == kind:
+            return parsed[index]
+        index = parsed[index].parent
+    return None
+
+
+def parse_markdown(text: str) -> list[ParsedSection]:
+    """Parse a whole draft; raise ImportErrors with every line at fault (nothing half-parsed)."""
+    errors: list[tuple[int, str]] = []
+    parsed: list[ParsedSection] = []
+    stack: list[int] = []  # indexes of the open ancestors
+    keys: dict[str, int] = {}
+    fence: str | None = None
+    text_before_reported = False
+
+    for line_no, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
+        fence_match = _FENCE.match(raw)
+        if fence_match:
+            marker = fence_match.group(1)
+            if fence is None:
+                fence = marker[0]
+            elif marker[0] == fence:
+                fence = None
+        heading_match = None if fence or fence_match else _HEADING.match(raw)
+        if heading_match is None:
+            if parsed:
+                parsed[-1].body_lines.append(raw)
+            elif raw.strip() and not text_before_reported:
+                errors.append((line_no, "There is text before the first heading."))
+                text_before_reported = True
+            continue
+
+        level = len(heading_match.group(1))
+        content = (heading_match.group(2) or "").strip()
+        if not content:
+            errors.append((line_no, "The heading is empty."))
+            content = "(empty)"
+        previous_level = parsed[-1].level if parsed else 1
+        if not parsed and level > 2:
+            errors.append((line_no, "The first heading must be '#' or '##'."))
+        elif parsed and level > previous_level + 1:
+            errors.append(
+                (
+                    line_no,
+                    f"A heading level is skipped: '{'#' * level}' follows "
+                    f"'{'#' * previous_level}' (use '{'#' * (previous_level + 1)}').",
+                )
+            )
+
+        while stack and parsed[stack[-1]].level >= level:
+            stack.pop()
+        parent = stack[-1] if stack else None
+        kind, number, title = split_heading(content)
+        problem = number_error(kind, number)
+        if problem:
+            errors.append((line_no, problem))
+        if len(title) > MAX_HEADING:
+            errors.append((line_no, f"The heading is longer than {MAX_HEADING} characters."))
+        parent_key = parsed[parent].key if parent is not None else None
+        section = ParsedSection(
+            line=line_no,
+            level=level,
+            kind=kind,
+            number=number,
+            heading=title,
+            key=derive_key(kind, number, title, parent_key),
+            parent=parent,
+            depth=parsed[parent].depth + 1 if parent is not None else 0,
+        )
+        parsed.append(section)
+        stack.append(len(parsed) - 1)
+        if kind == "measure" and not problem:
+            measure_problem = _measure_error(section, parsed)
+            if measure_problem:
+                errors.append((line_no, measure_problem))
+        if kind == "paragraph" and parent is None:
+            errors.append((line_no, "A paragraph heading must be inside another section."))
+        if not problem and kind == "section" and not number:
+            # Plain headings ("Background") may repeat: their keys get a counter.
+            base, counter = section.key, 2
+            while section.key in keys:
+                section.key, counter = f"{base[: MAX_KEY - 4]}-{counter}", counter + 1
+            keys[section.key] = line_no
+        elif not problem:
+            if section.key in keys:
+                label = f"{kind.replace('_', ' ').capitalize()} {number}".strip()
+                errors.append(
+                    (line_no, f"Duplicate: {label} is already at line {keys[section.key]}.")
+                )
+            else:
+                keys[section.key] = line_no
+
+    if fence is not None:
+        errors.append((len(text.splitlines()) or 1, "A code block is not closed."))
+    if not parsed and not errors:
+        errors.append((1, "There are no headings: start with '## Commitment 1: ...'."))
+    if errors:
+        raise ImportErrors(errors)
+    return parsed
