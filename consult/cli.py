@@ -66,6 +66,17 @@ def send_digests() -> None:
     click.echo(f"queued {count} digest(s)")
 
 
+@consult_cli.command("send-deadline-reminders")
+def send_deadline_reminders() -> None:
+    """E-mail members about their groups' consultations closing within 3 days (run hourly)."""
+    from consult.db import utcnow
+    from consult.groups.services import queue_deadline_reminders
+
+    count = queue_deadline_reminders(utcnow())
+    db.session.commit()
+    click.echo(f"queued {count} deadline reminder(s)")
+
+
 @consult_cli.command("create-admin")
 @click.option("--email", prompt=True)
 @click.option("--name", prompt="Display name")
