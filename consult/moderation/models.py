@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from consult.accounts.models import User
 from consult.comments.models import Comment
 from consult.db import Base, TimestampMixin
 from consult.drafts.models import Version
@@ -38,6 +39,12 @@ class Disposition(TimestampMixin, Base):
     decided_at: Mapped[datetime | None]
 
     comment: Mapped[Comment] = relationship(foreign_keys=[comment_id])
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+    @property
+    def label(self) -> str:
+        return OUTCOMES.get(self.outcome or "", "Not yet decided")
 
 
 class DispositionRecord(Base):
@@ -52,6 +59,12 @@ class DispositionRecord(Base):
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id"))
     decided_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime]
+
+    decided_by: Mapped[User] = relationship()
+
+    @property
+    def label(self) -> str:
+        return OUTCOMES.get(self.outcome, self.outcome)
 
 
 class Revision(TimestampMixin, Base):

@@ -1,0 +1,229 @@
+"""The public disposition-of-comments report of a version: rows, summary by category, CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Select, and_, func, select
+from sqlalchemy.orm import aliased
+
+from consult.accounts.models import StakeholderCategory
+from consult.comments.models import KINDS, STATE_VISIBLE, Comment
+from consult.drafts.models import Provision, Section, Version
+from consult.extensions import db
+from consult.moderation.models import OUTCOMES, Disposition
+from consult.moderation.services import provision_url
+from consult.moderation.traceability import section_label, landings_for
+
+logger = logging.getLogger(__name__)
+
+CSV_BATCH = 500
+# A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+CSV_COLUMNS = [
+    "comment_id",
+    "comment_url",
+    "submitted_at",
+    "provision_key",
+    "provision",
+    "category",
+    "organisation",
+    "kind",
+    "quoted_passage",
+    "comment",
+    "proposed_text",
+    "disposition",
+    "rationale",
+    "duplicate_of",
+    "decided_at",
+    "led_to",
+    "led_to_url",
+]
+
+
+def _public_filter(version: Version) -> Any:
+    """Public, visible, top-level comments of the version: confidential ones never appear."""
+    return and_(
+        Comment.version_id == version.id,
+        Comment.parent_id.is_(None),
+        Comment.is_confidential.is_(False),
+        Comment.state == STATE_VISIBLE,
+    )
+
+
+def report_statement(version: Version) -> Select[Any]:
+    """One row per public top-level comment, in provision order (plain columns, no entities)."""
+    original = aliased(Comment)
+    return (
+        select(
+            Comment.id.label("comment_id"),
+            Comment.created_at,
+            Comment.kind,
+            Comment.body,
+            Comment.quote,
+            Comment.proposed_text,
+            Comment.organisation_name,
+            StakeholderCategory.name.label("category"),
+            Section.id.label("section_id"),
+            Section.kind.label("section_kind"),
+            Section.number,
+            Section.heading,
+            Provision.key,
+            Disposition.outcome,
+            Disposition.rationale,
+            Disposition.decided_at,
+            original.id.label("duplicate_of"),
+        )
+        .join(Section, Section.id == Comment.section_id)
+        .join(Provision, Provision.id == Section.provision_id)
+        .outerjoin(StakeholderCategory, StakeholderCategory.id == Comment.category_id)
+        .outerjoin(Disposition, Disposition.comment_id == Comment.id)
+        # The original of a duplicate is named only if it is itself public.
+        .outerjoin(
+            original,
+            and_(
+                original.id == Disposition.duplicate_of_id,
+                original.is_confidential.is_(False),
+                original.state == STATE_VISIBLE,
+            ),
+        )
+        .where(_public_filter(version))
+        .order_by(Section.position, Comment.created_at, Comment.id)
+    )
+
+
+@dataclass
+class CategoryRow:
+    name: str
+    counts: dict[str, int] = field(default_factory=dict)  # outcome (or "undecided") -> n
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def count(self, outcome: str) -> int:
+        return self.counts.get(outcome, 0)
+
+    def percent(self, outcome: str) -> str:
+        return f"{100 * self.count(outcome) / self.total:.0f}%" if self.total else "–"
+
+    @property
+    def taken_up(self) -> int:
+        """Accepted in full or in part: the measure of whose feedback shaped the text."""
+        return self.count("accepted") + self.count("partly_accepted")
+
+    @property
+    def taken_up_percent(self) -> str:
+        decided = self.total - self.count("undecided")
+        return f"{100 * self.taken_up / decided:.0f}%" if decided else "–"
+
+
+def summary_by_category(version: Version) -> tuple[list[CategoryRow], CategoryRow]:
+    """Counts of dispositions per stakeholder category (one GROUP BY query), and the totals."""
+    rows = db.session.execute(
+        select(Comment.category_id, Disposition.outcome, func.count(Comment.id))
+        .select_from(Comment)
+        .outerjoin(Disposition, Disposition.comment_id == Comment.id)
+        .where(_public_filter(version))
+        .group_by(Comment.category_id, Disposition.outcome)
+    ).all()
+    categories = db.session.scalars(
+        select(StakeholderCategory).order_by(StakeholderCategory.position, StakeholderCategory.id)
+    ).all()
+    by_id = {c.id: CategoryRow(c.name) for c in categories if not c.is_retired}
+    for category in categories:  # a retired category stays listed if its comments are counted
+        if category.is_retired and any(r[0] == category.id for r in rows):
+            by_id[category.id] = CategoryRow(category.name)
+    no_category = CategoryRow("No category")
+    total = CategoryRow("All categories")
+    for category_id, outcome, count in rows:
+        key = outcome or "undecided"
+        target = by_id.get(category_id, no_category) if category_id else no_category
+        target.counts[key] = target.counts.get(key, 0) + count
+        total.counts[key] = total.counts.get(key, 0) + count
+    result = list(by_id.values())
+    if no_category.total:
+        result.append(no_category)
+    return result, total
+
+
+def summary_columns() -> list[tuple[str, str]]:
+    return [*OUTCOMES.items(), ("undecided", "Not yet decided")]
+
+
+def next_version(version: Version) -> Version | None:
+    return db.session.scalars(
+        select(Version).where(
+            Version.document_id == version.document_id, Version.number == version.number + 1
+        )
+    ).first()
+
+
+# --- CSV -----------------------------------------------------------------------------------
+
+
+def safe_cell(value: Any) -> Any:
+    """A cell a spreadsheet shows as text: formula-leading strings get a quote in front."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _iso(value: Any) -> str:
+    return value.isoformat() if value is not None else ""
+
+
+def _csv_row(row: Any, slug: str, number: int, landings: list[Any]) -> list[Any]:
+    url = provision_url(slug, number, row.key, external=True) + f"#comment-{row.comment_id}"
+    cells = [
+        row.comment_id,
+        url,
+        _iso(row.created_at),
+        row.key,
+        section_label(row.section_kind, row.number, row.heading),
+        row.category or "",
+        row.organisation_name,
+        KINDS.get(row.kind, row.kind),
+        row.quote,
+        row.body,
+        row.proposed_text,
+        OUTCOMES.get(row.outcome, "Not yet decided") if row.outcome else "Not yet decided",
+        row.rationale or "",
+        row.duplicate_of or "",
+        _iso(row.decided_at),
+        "; ".join(landing.label for landing in landings),
+        " ".join(landing.url for landing in landings if landing.url),
+    ]
+    return [safe_cell(cell) for cell in cells]
+
+
+def csv_lines(version: Version, user: Any) -> Iterator[str]:
+    """The report as CSV text chunks: BOM + header, then one row per comment, in batches.
+
+    Rows come from a server-side cursor (yield_per) and landings are looked up per batch,
+    so memory stays constant however many comments the version has.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    yield "\ufeff" + buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate(0)
+    slug, number = version.document.slug, version.number
+    result = db.session.execute(report_statement(version).execution_options(yield_per=CSV_BATCH))
+    for batch in result.partitions():
+        landings = landings_for((row.comment_id for row in batch), user, external=True)
+        for row in batch:
+            writer.writerow(_csv_row(row, slug, number, landings.get(row.comment_id, [])))
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate(0)
+
+
+def csv_filename(version: Version) -> str:
+    return f"{version.document.slug}-v{version.number}-disposition-report.csv"

@@ -1,0 +1,516 @@
+"""Revisions: preparing version N+1 from N, each change linked to the comments behind it."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from consult.accounts.models import User
+from consult.comments.models import PROPOSAL_PASSAGE, STATE_DELETED, Comment
+from consult.core import audit
+from consult.core.permissions import can_moderate
+from consult.db import utcnow
+from consult.drafts import services as drafts
+from consult.drafts.diff import Comparison, Row
+from consult.drafts.models import STATUS_EDITING, STATUS_PUBLISHED, Section, Version
+from consult.extensions import db
+from consult.moderation.models import (
+    REVISION_OPEN,
+    REVISION_PUBLISHED,
+    Change,
+    ChangeComment,
+    Disposition,
+    Revision,
+)
+from consult.moderation.services import ModerationError, undecided_comments
+
+logger = logging.getLogger(__name__)
+
+
+class ProposalConflict(ModerationError):
+    """A passage proposal whose quoted passage is no longer in the provision's current text."""
+
+    def __init__(self, comment: Comment, section: Section) -> None:
+        super().__init__(
+            f"The passage quoted by comment #{comment.id} is no longer in the current text of "
+            f"{section.title}: it was edited after the comment was made. Compare the texts "
+            "below and edit the provision by hand."
+        )
+        self.comment = comment
+        self.section = section
+
+
+class UndecidedComments(ModerationError):
+    """Publishing with top-level comments of the base version still undecided, unconfirmed."""
+
+    def __init__(self, comments: list[Comment]) -> None:
+        super().__init__(
+            f"{len(comments)} comment(s) on the previous version have no disposition yet. "
+            "Record them, or tick 'publish anyway'.",
+            field="publish_anyway",
+        )
+        self.comments = comments
+
+
+# --- opening -------------------------------------------------------------------------------
+
+
+def revision_based_on(version: Version) -> Revision | None:
+    """The revision (open or published) that prepares the version after `version`."""
+    return db.session.scalars(
+        select(Revision)
+        .options(joinedload(Revision.version))
+        .where(Revision.base_version_id == version.id)
+        .order_by(Revision.id.desc())
+    ).first()
+
+
+def _latest_number(version: Version) -> int:
+    return max(v.number for v in drafts.versions_of(version.document))
+
+
+def refusal_to_open(version: Version) -> str | None:
+    """Why no revision can be opened on `version` now, or None."""
+    if version.status != STATUS_PUBLISHED:
+        return f"Version {version.number} is not the current published version."
+    if _latest_number(version) != version.number:
+        return "A newer version of this document already exists."
+    return None
+
+
+def revision_state(version: Version, user: Any) -> dict[str, Any]:
+    """For buttons and links: the revision based on this version, and whether one may open."""
+    revision = revision_based_on(version)
+    may_open = (
+        revision is None and can_moderate(user, version) and refusal_to_open(version) is None
+    )
+    return {"revision": revision, "can_open_revision": may_open}
+
+
+def open_revision(version: Version, *, user: User) -> Revision:
+    """Start version N+1 as an editing copy of published version N, in a new workspace."""
+    refusal = refusal_to_open(version)
+    if refusal:
+        raise ModerationError(refusal)
+    if revision_based_on(version) is not None:
+        raise ModerationError(f"A revision of version {version.number} is already open.")
+    try:
+        new = drafts.start_version(version.document, user=user)
+    except drafts.DraftError as error:
+        raise ModerationError(str(error)) from error
+    revision = Revision(
+        document_id=version.document_id,
+        base_version_id=version.id,
+        version_id=new.id,
+        created_by_id=user.id,
+        status=REVISION_OPEN,
+    )
+    db.session.add(revision)
+    db.session.flush()
+    audit.record(
+        user,
+        "revision.open",
+        revision,
+        f"Revision of version {version.number} preparing version {new.number}",
+    )
+    return revision
+
+
+def _require_open(revision: Revision) -> None:
+    if revision.status != REVISION_OPEN:
+        raise ModerationError(
+            f"Version {revision.version.number} has been published: its changes and the "
+            "comments behind them are frozen."
+        )
+
+
+# --- the comments behind a change ----------------------------------------------------------
+
+_IDS = re.compile(r"^[\s,;#0-9]*$")
+
+
+def parse_comment_numbers(text: str | None) -> list[int]:
+    """'#12, 57 103' -> [12, 57, 103]; anything else is refused with a clear message."""
+    if not text or not text.strip():
+        return []
+    if not _IDS.match(text):
+        raise ModerationError(
+            "Enter comment numbers separated by commas, e.g. 1204, 1310.", field="other_comments"
+        )
+    return [int(n) for n in re.findall(r"\d+", text)]
+
+
+def _base_comments(revision: Revision, ids: Iterable[int]) -> list[Comment]:
+    wanted = sorted(set(ids))
+    if not wanted:
+        return []
+    found = list(
+        db.session.scalars(
+            select(Comment).where(
+                Comment.id.in_(wanted),
+                Comment.version_id == revision.base_version_id,
+                Comment.parent_id.is_(None),
+                Comment.state != STATE_DELETED,
+            )
+        )
+    )
+    missing = sorted(set(wanted) - {c.id for c in found})
+    if missing:
+        numbers = ", ".join(f"#{n}" for n in missing)
+        raise ModerationError(
+            f"Not top-level comments on version {revision.base_version.number}: {numbers}.",
+            field="other_comments",
+        )
+    return found
+
+
+def record_change(
+    revision: Revision,
+    provision_id: int,
+    *,
+    comment_ids: Iterable[int] = (),
+    note: str = "",
+    user: User,
+    applied_ids: Iterable[int] = (),
+) -> Change | None:
+    """Link the comments (and an optional note) behind a provision's change in a revision."""
+    _require_open(revision)
+    applied = set(applied_ids)
+    comments = _base_comments(revision, set(comment_ids) | applied)
+    note = (note or "").strip()
+    change = db.session.scalars(
+        select(Change).where(Change.revision_id == revision.id, Change.provision_id == provision_id)
+    ).first()
+    if change is None:
+        if not comments and not note:
+            return None
+        change = Change(revision_id=revision.id, provision_id=provision_id, created_by_id=user.id)
+        db.session.add(change)
+        db.session.flush()
+    if note:
+        change.note = note
+    linked = {
+        link.comment_id: link
+        for link in db.session.scalars(
+            select(ChangeComment).where(ChangeComment.change_id == change.id)
+        )
+    }
+    added = []
+    for comment in comments:
+        link = linked.get(comment.id)
+        if link is None:
+            link = ChangeComment(
+                change_id=change.id,
+                comment_id=comment.id,
+                applied=comment.id in applied,
+                created_at=utcnow(),
+                created_by_id=user.id,
+            )
+            db.session.add(link)
+            added.append(comment.id)
+        elif comment.id in applied:
+            link.applied = True
+    db.session.flush()
+    if added or note:
+        audit.record(
+            user,
+            "revision.change",
+            change,
+            f"Linked comments {', '.join(f'#{n}' for n in added) or '(none)'}",
+            after={"comments": added, "note": note},
+        )
+    return change
+
+
+def _section_in(revision: Revision, section: Section) -> None:
+    if section.version_id != revision.version_id:
+        raise ModerationError("This provision is not part of the version being prepared.")
+
+
+def save_section(
+    revision: Revision,
+    section: Section,
+    *,
+    expected_lock_version: int,
+    heading: str,
+    body: str,
+    number: str,
+    comment_ids: Iterable[int],
+    note: str,
+    user: User,
+) -> Section:
+    """Edit (or renumber) a provision and record why; a stale save raises EditConflict."""
+    _require_open(revision)
+    _section_in(revision, section)
+    drafts.update_section(
+        section,
+        expected_lock_version=expected_lock_version,
+        heading=heading,
+        body=body,
+        number=number,
+        user=user,
+    )
+    record_change(revision, section.provision_id, comment_ids=comment_ids, note=note, user=user)
+    return section
+
+
+def add_provision(
+    revision: Revision,
+    *,
+    parent: Section | None,
+    after: Section | None,
+    kind: str,
+    number: str,
+    heading: str,
+    body: str,
+    comment_ids: Iterable[int],
+    note: str,
+    user: User,
+) -> Section:
+    _require_open(revision)
+    section = drafts.add_section(
+        revision.version,
+        parent=parent,
+        after=after,
+        kind=kind,
+        number=number,
+        heading=heading,
+        body=body,
+        user=user,
+    )
+    record_change(revision, section.provision_id, comment_ids=comment_ids, note=note, user=user)
+    return section
+
+
+def remove_provision(
+    revision: Revision, section: Section, *, comment_ids: Iterable[int], note: str, user: User
+) -> None:
+    _require_open(revision)
+    _section_in(revision, section)
+    provision_id = section.provision_id
+    drafts.remove_section(section, user=user)
+    record_change(revision, provision_id, comment_ids=comment_ids, note=note, user=user)
+
+
+def move_provision(
+    revision: Revision,
+    section: Section,
+    *,
+    parent: Section | None,
+    after: Section | None,
+    comment_ids: Iterable[int],
+    note: str,
+    user: User,
+) -> Section:
+    _require_open(revision)
+    _section_in(revision, section)
+    drafts.move_section(section, parent=parent, after=after, user=user)
+    record_change(revision, section.provision_id, comment_ids=comment_ids, note=note, user=user)
+    return section
+
+
+# --- applying a proposal -------------------------------------------------------------------
+
+
+def _passage_pattern(quote: str) -> re.Pattern[str] | None:
+    words = quote.split()
+    if not words:
+        return None
+    return re.compile(r"\s+".join(re.escape(word) for word in words))
+
+
+def replace_passage(body: str, quote: str, replacement: str) -> str | None:
+    """`body` with the first occurrence of `quote` replaced (whitespace-insensitive), or None."""
+    pattern = _passage_pattern(quote)
+    if pattern is None:
+        return None
+    match = pattern.search(body)
+    if match is None:
+        return None
+    return body[: match.start()] + replacement.strip() + body[match.end() :]
+
+
+def section_for_comment(revision: Revision, comment: Comment) -> Section | None:
+    """The provision a base-version comment is about, as it stands in the new version."""
+    return db.session.scalars(
+        select(Section).where(
+            Section.version_id == revision.version_id,
+            Section.provision_id == comment.provision_id,
+        )
+    ).first()
+
+
+def apply_proposal(revision: Revision, comment: Comment, *, user: User) -> Section:
+    """Put a comment's proposed text into the new version with one action, and link it."""
+    _require_open(revision)
+    if comment.version_id != revision.base_version_id or comment.parent_id is not None:
+        raise ModerationError("Only top-level comments on the previous version can be applied.")
+    if comment.state == STATE_DELETED:
+        raise ModerationError(f"Comment #{comment.id} was deleted by its author.")
+    proposal = (comment.proposed_text or "").strip()
+    if not proposal:
+        raise ModerationError(f"Comment #{comment.id} proposes no text.")
+    section = section_for_comment(revision, comment)
+    if section is None:
+        raise ModerationError(
+            f"The provision comment #{comment.id} is about has been removed from the next "
+            "version, so its proposal cannot be applied."
+        )
+    if comment.proposal_scope == PROPOSAL_PASSAGE:
+        body = replace_passage(section.body, comment.quote, proposal)
+        if body is None:
+            raise ProposalConflict(comment, section)
+    else:
+        body = proposal
+    drafts.update_section(
+        section,
+        expected_lock_version=section.lock_version,
+        heading=section.heading,
+        body=body,
+        number=section.number,
+        user=user,
+    )
+    record_change(
+        revision, section.provision_id, comment_ids=[comment.id], applied_ids=[comment.id], user=user
+    )
+    return section
+
+
+# --- publishing ----------------------------------------------------------------------------
+
+
+def publish_revision(
+    revision: Revision,
+    *,
+    user: User,
+    changelog: str,
+    opens_at: datetime | None,
+    closes_at: datetime | None,
+    publish_anyway: bool,
+) -> Version:
+    """Publish the prepared version; freezes the revision's links and the base dispositions.
+
+    Group members who asked for it are told by drafts.publish_version (outbox).
+    """
+    _require_open(revision)
+    if not (changelog or "").strip():
+        raise ModerationError("Write the changelog: what changed and why.", field="changelog")
+    undecided = undecided_comments(revision.base_version)
+    if undecided and not publish_anyway:
+        raise UndecidedComments(undecided)
+    try:
+        version = drafts.publish_version(
+            revision.version,
+            user=user,
+            changelog=changelog,
+            opens_at=opens_at,
+            closes_at=closes_at,
+        )
+    except drafts.DraftError as error:
+        raise ModerationError(str(error)) from error
+    revision.status = REVISION_PUBLISHED
+    db.session.flush()
+    audit.record(
+        user,
+        "revision.publish",
+        revision,
+        f"Version {version.number} published from version {revision.base_version.number}",
+        after={"undecided_comments": len(undecided), "changes": _change_count(revision)},
+    )
+    return version
+
+
+def _change_count(revision: Revision) -> int:
+    return len(db.session.scalars(select(Change.id).where(Change.revision_id == revision.id)).all())
+
+
+# --- the workspace -------------------------------------------------------------------------
+
+
+@dataclass
+class WorkspaceRow:
+    row: Row
+    comments: list[tuple[Comment, Disposition | None]] = field(default_factory=list)
+    change: Change | None = None
+    linked: dict[int, bool] = field(default_factory=dict)  # comment id -> applied
+
+    @property
+    def section(self) -> Section:
+        return self.row.new if self.row.new is not None else self.row.old
+
+
+@dataclass
+class Workspace:
+    revision: Revision
+    comparison: Comparison
+    rows: list[WorkspaceRow]
+    undecided: int
+
+
+def base_comments_by_provision(
+    revision: Revision, provision_id: int | None = None
+) -> dict[int, list[tuple[Comment, Disposition | None]]]:
+    """Top-level comments of the base version (with dispositions), by provision (one query)."""
+    stmt = (
+        select(Comment, Disposition)
+        .outerjoin(Disposition, Disposition.comment_id == Comment.id)
+        .options(joinedload(Comment.category))
+        .where(
+            Comment.version_id == revision.base_version_id,
+            Comment.parent_id.is_(None),
+            Comment.state != STATE_DELETED,
+        )
+        .order_by(Comment.created_at, Comment.id)
+    )
+    if provision_id is not None:
+        stmt = stmt.where(Comment.provision_id == provision_id)
+    grouped: dict[int, list[tuple[Comment, Disposition | None]]] = {}
+    for comment, disposition in db.session.execute(stmt).all():
+        grouped.setdefault(comment.provision_id, []).append((comment, disposition))
+    return grouped
+
+
+def changes_of(revision: Revision) -> tuple[dict[int, Change], dict[int, dict[int, bool]]]:
+    """provision_id -> Change, and provision_id -> {comment id: applied} (two queries)."""
+    changes = {
+        c.provision_id: c
+        for c in db.session.scalars(select(Change).where(Change.revision_id == revision.id))
+    }
+    by_change = {c.id: c.provision_id for c in changes.values()}
+    linked: dict[int, dict[int, bool]] = {}
+    if by_change:
+        for link in db.session.scalars(
+            select(ChangeComment).where(ChangeComment.change_id.in_(list(by_change)))
+        ):
+            linked.setdefault(by_change[link.change_id], {})[link.comment_id] = link.applied
+    return changes, linked
+
+
+def workspace(revision: Revision) -> Workspace:
+    comparison = drafts.compare_versions(revision.base_version, revision.version)
+    comments = base_comments_by_provision(revision)
+    changes, linked = changes_of(revision)
+    rows = [
+        WorkspaceRow(
+            row=row,
+            comments=comments.get(row.provision_id, []),
+            change=changes.get(row.provision_id),
+            linked=linked.get(row.provision_id, {}),
+        )
+        for row in comparison.rows
+    ]
+    undecided = sum(
+        1 for items in comments.values() for _, d in items if d is None or d.outcome is None
+    )
+    return Workspace(revision=revision, comparison=comparison, rows=rows, undecided=undecided)
+
+
+def is_editing(revision: Revision) -> bool:
+    return revision.status == REVISION_OPEN and revision.version.status == STATUS_EDITING

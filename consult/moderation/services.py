@@ -1,0 +1,517 @@
+"""Dispositions of comments: record, revise, assign, in bulk; the triage queue's query."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app, has_request_context, url_for
+from sqlalchemy import Select, exists, func, select
+from sqlalchemy.orm import joinedload
+from werkzeug.routing import BuildError
+
+from consult.accounts.models import User
+from consult.comments.models import STATE_DELETED, Comment, CommentReport, Endorsement
+from consult.core import audit, outbox
+from consult.core.permissions import MODERATING_ROLES, can_moderate
+from consult.db import utcnow
+from consult.drafts.models import STATUS_EDITING, Section, Version
+from consult.extensions import db
+from consult.groups.models import STATUS_APPROVED, Membership
+from consult.moderation.models import OUTCOMES, Disposition, DispositionRecord
+
+logger = logging.getLogger(__name__)
+
+DUPLICATE = "duplicate"
+FROZEN_MESSAGE = (
+    "The next version has been published, so the dispositions of this version's comments "
+    "are final and can no longer be changed."
+)
+
+
+class ModerationError(Exception):
+    """A refused moderation action; the message is shown to the user, `field` names the input."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+# --- links -------------------------------------------------------------------------------
+
+
+def absolute_url(endpoint: str, **values: Any) -> str:
+    """An absolute URL when one can be built (request or SERVER_NAME), else a site path."""
+    external = has_request_context() or bool(current_app.config.get("SERVER_NAME"))
+    return url_for(endpoint, _external=external, **values)
+
+
+def provision_url(slug: str, number: int, key: str, *, external: bool = False) -> str:
+    """The provision page of a version (comments domain), with a safe fallback while absent."""
+    values = {"slug": slug, "number": number, "key": key}
+    try:
+        if external:
+            return absolute_url("comments.show_provision", **values)
+        return url_for("comments.show_provision", **values)
+    except BuildError:  # the comments blueprint not registered (isolated tests of this domain)
+        return url_for("moderation.report", slug=slug, number=number) + f"#provision-{key}"
+
+
+def comment_url(comment: Comment, *, external: bool = False) -> str:
+    section = comment.section
+    version = section.version
+    base = provision_url(
+        version.document.slug, version.number, section.provision.key, external=external
+    )
+    return f"{base}#comment-{comment.id}"
+
+
+# --- state of a version --------------------------------------------------------------------
+
+
+def is_frozen(version: Version) -> bool:
+    """True once a later version of the document is published: its dispositions are final."""
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    Version.document_id == version.document_id,
+                    Version.number > version.number,
+                    Version.status != STATUS_EDITING,
+                )
+            )
+        )
+    )
+
+
+def moderators_of(version: Version) -> list[User]:
+    """Moderators, vice-chairs and chairs of the version's group (assignable people)."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(
+                Membership.group_id == version.document.group_id,
+                Membership.status == STATUS_APPROVED,
+                Membership.role.in_(MODERATING_ROLES),
+                User.is_disabled.is_(False),
+            )
+            .order_by(User.display_name, User.id)
+        ).unique()
+    )
+
+
+# --- dispositions --------------------------------------------------------------------------
+
+
+def dispositions_by_comment(comment_ids: Iterable[int]) -> dict[int, Disposition]:
+    ids = list(set(comment_ids))
+    if not ids:
+        return {}
+    rows = db.session.scalars(select(Disposition).where(Disposition.comment_id.in_(ids)))
+    return {d.comment_id: d for d in rows}
+
+
+def _disposition_for(comment: Comment, known: dict[int, Disposition] | None = None) -> Disposition:
+    found = (known or {}).get(comment.id)
+    if found is None:
+        found = db.session.scalars(
+            select(Disposition).where(Disposition.comment_id == comment.id)
+        ).first()
+    if found is None:
+        found = Disposition(comment_id=comment.id, comment=comment)
+        db.session.add(found)
+        db.session.flush()
+    return found
+
+
+def check_answerable(comment: Comment) -> None:
+    """Only top-level, undeleted comments of a version whose successor is unpublished."""
+    if comment.parent_id is not None:
+        raise ModerationError("Only top-level comments get a disposition; replies do not.")
+    if comment.state == STATE_DELETED:
+        raise ModerationError(f"Comment #{comment.id} was deleted by its author.")
+    if is_frozen(comment.section.version):
+        raise ModerationError(FROZEN_MESSAGE)
+
+
+def _check_duplicate_target(comment: Comment, duplicate_of_id: int | None) -> Comment:
+    if not duplicate_of_id:
+        raise ModerationError(
+            "Enter the number of the comment this one duplicates.", field="duplicate_of"
+        )
+    if duplicate_of_id == comment.id:
+        raise ModerationError("A comment cannot be a duplicate of itself.", field="duplicate_of")
+    target = db.session.get(Comment, duplicate_of_id)
+    if target is None or target.version_id != comment.version_id:
+        raise ModerationError(
+            f"There is no comment #{duplicate_of_id} on this version.", field="duplicate_of"
+        )
+    if target.parent_id is not None:
+        raise ModerationError(
+            f"Comment #{duplicate_of_id} is a reply; pick the top-level comment it answers.",
+            field="duplicate_of",
+        )
+    if target.state == STATE_DELETED:
+        raise ModerationError(
+            f"Comment #{duplicate_of_id} was deleted; pick another.", field="duplicate_of"
+        )
+    target_disposition = db.session.scalars(
+        select(Disposition).where(Disposition.comment_id == target.id)
+    ).first()
+    if (
+        target_disposition is not None
+        and target_disposition.outcome == DUPLICATE
+        and target_disposition.duplicate_of_id
+    ):
+        raise ModerationError(
+            f"Comment #{target.id} is itself a duplicate of comment "
+            f"#{target_disposition.duplicate_of_id}; mark this one as a duplicate of that.",
+            field="duplicate_of",
+        )
+    return target
+
+
+def _snapshot(disposition: Disposition) -> dict[str, Any]:
+    return {
+        "outcome": disposition.outcome,
+        "rationale": disposition.rationale,
+        "duplicate_of_id": disposition.duplicate_of_id,
+    }
+
+
+def set_disposition(
+    comment: Comment,
+    *,
+    outcome: str,
+    rationale: str,
+    user: User,
+    duplicate_of_id: int | None = None,
+    known: dict[int, Disposition] | None = None,
+) -> Disposition:
+    """Record (or revise) the answer to a top-level comment; history, audit, author told."""
+    check_answerable(comment)
+    if outcome not in OUTCOMES:
+        raise ModerationError("Choose what was done with the comment.", field="outcome")
+    rationale = (rationale or "").strip()
+    if outcome == DUPLICATE:
+        _check_duplicate_target(comment, duplicate_of_id)
+    else:
+        duplicate_of_id = None
+        if not rationale:
+            raise ModerationError(
+                "Explain the decision: a rationale is required (except for duplicates).",
+                field="rationale",
+            )
+    disposition = _disposition_for(comment, known)
+    before = _snapshot(disposition)
+    after = {"outcome": outcome, "rationale": rationale, "duplicate_of_id": duplicate_of_id}
+    if before == after:
+        return disposition  # nothing changed: no history entry, no e-mail
+    now = utcnow()
+    disposition.outcome = outcome
+    disposition.rationale = rationale
+    disposition.duplicate_of_id = duplicate_of_id
+    disposition.decided_by_id = user.id
+    disposition.decided_at = now
+    db.session.add(
+        DispositionRecord(
+            comment_id=comment.id,
+            outcome=outcome,
+            rationale=rationale,
+            duplicate_of_id=duplicate_of_id,
+            decided_by_id=user.id,
+            decided_at=now,
+        )
+    )
+    revised = before["outcome"] is not None
+    audit.record(
+        user,
+        "disposition.set",
+        disposition,
+        f"Comment #{comment.id} {'revised to' if revised else 'marked'} {OUTCOMES[outcome]}",
+        before=before,
+        after=after,
+    )
+    if comment.author_id != user.id:
+        outbox.notify(
+            comment.author,
+            f"Your comment #{comment.id} has been answered: {OUTCOMES[outcome]}",
+            "disposition",
+            comment=comment,
+            disposition=disposition,
+            revised=revised,
+            version=comment.section.version,
+            comment_link=comment_url(comment, external=True),
+        )
+    db.session.flush()
+    return disposition
+
+
+def history_of(comment: Comment) -> list[DispositionRecord]:
+    return list(
+        db.session.scalars(
+            select(DispositionRecord)
+            .options(joinedload(DispositionRecord.decided_by))
+            .where(DispositionRecord.comment_id == comment.id)
+            .order_by(DispositionRecord.decided_at.desc(), DispositionRecord.id.desc())
+        )
+    )
+
+
+def assign_comments(
+    comments: Sequence[Comment], *, assignee: User | None, user: User, version: Version
+) -> int:
+    """Give comments to a moderator of the group (or take them back with None)."""
+    if assignee is not None and not can_moderate(assignee, version):
+        raise ModerationError(
+            f"{assignee.display_name} does not moderate this working group.", field="assignee"
+        )
+    if not comments:
+        raise ModerationError("Select at least one comment.", field="comment_ids")
+    if is_frozen(version):
+        raise ModerationError(FROZEN_MESSAGE)
+    known = dispositions_by_comment(c.id for c in comments)
+    changed = 0
+    for comment in comments:
+        if comment.parent_id is not None or comment.version_id != version.id:
+            raise ModerationError(f"Comment #{comment.id} cannot be assigned here.")
+        disposition = _disposition_for(comment, known)
+        new_id = assignee.id if assignee else None
+        if disposition.assignee_id == new_id:
+            continue
+        before = {"assignee_id": disposition.assignee_id}
+        disposition.assignee_id = new_id
+        db.session.flush()
+        audit.record(
+            user,
+            "disposition.assign",
+            disposition,
+            f"Comment #{comment.id} assigned to "
+            f"{assignee.display_name if assignee else 'nobody'}",
+            before=before,
+            after={"assignee_id": new_id},
+        )
+        changed += 1
+    db.session.flush()
+    return changed
+
+
+def comments_of_version(version: Version, ids: Iterable[int]) -> list[Comment]:
+    """The selected top-level comments of this version (others are ignored), in id order."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return []
+    return list(
+        db.session.scalars(
+            select(Comment)
+            .options(joinedload(Comment.section), joinedload(Comment.author))
+            .where(
+                Comment.id.in_(wanted),
+                Comment.version_id == version.id,
+                Comment.parent_id.is_(None),
+            )
+            .order_by(Comment.id)
+        ).unique()
+    )
+
+
+def bulk_set_disposition(
+    comments: Sequence[Comment],
+    *,
+    outcome: str,
+    rationale: str,
+    user: User,
+    duplicate_of_id: int | None = None,
+) -> int:
+    """The same disposition for every selected comment (all or nothing: any refusal raises)."""
+    if not comments:
+        raise ModerationError("Select at least one comment.", field="comment_ids")
+    known = dispositions_by_comment(c.id for c in comments)
+    for comment in comments:
+        if outcome == DUPLICATE and comment.id == duplicate_of_id:
+            raise ModerationError(
+                f"Comment #{comment.id} is selected and is also the original; "
+                "untick it or pick another original.",
+                field="duplicate_of",
+            )
+        set_disposition(
+            comment,
+            outcome=outcome,
+            rationale=rationale,
+            user=user,
+            duplicate_of_id=duplicate_of_id,
+            known=known,
+        )
+    return len(comments)
+
+
+# --- triage queue --------------------------------------------------------------------------
+
+SORTS = {
+    "newest": "Newest first",
+    "oldest": "Oldest first",
+    "provision": "Provision order",
+    "endorsed": "Most endorsed",
+}
+
+
+@dataclass
+class TriageFilters:
+    provision_id: int | None = None
+    category_id: int | None = None
+    kind: str | None = None
+    proposal: str | None = None  # "yes" / "no"
+    status: str | None = None  # "undecided" / "decided" / an outcome
+    reported: bool = False
+    assignee: str | None = None  # "mine" / "unassigned"
+    sort: str = "newest"
+
+
+def triage_statement(version: Version, filters: TriageFilters, user: User) -> Select[Any]:
+    """Top-level comments of a version (confidential and hidden included) with counts."""
+    support = (
+        select(Endorsement.comment_id, func.count().label("n"))
+        .where(Endorsement.stance == "support")
+        .group_by(Endorsement.comment_id)
+        .subquery()
+    )
+    reports = (
+        select(CommentReport.comment_id, func.count().label("n"))
+        .where(CommentReport.status == "open")
+        .group_by(CommentReport.comment_id)
+        .subquery()
+    )
+    replies = (
+        select(Comment.root_id.label("root_id"), func.count().label("n"))
+        .where(Comment.version_id == version.id, Comment.parent_id.is_not(None))
+        .group_by(Comment.root_id)
+        .subquery()
+    )
+    endorsed = func.coalesce(support.c.n, 0).label("endorsements")
+    reported = func.coalesce(reports.c.n, 0).label("reports")
+    reply_count = func.coalesce(replies.c.n, 0).label("replies")
+    stmt = (
+        select(Comment, Disposition, endorsed, reported, reply_count)
+        .join(Section, Section.id == Comment.section_id)
+        .outerjoin(Disposition, Disposition.comment_id == Comment.id)
+        .outerjoin(support, support.c.comment_id == Comment.id)
+        .outerjoin(reports, reports.c.comment_id == Comment.id)
+        .outerjoin(replies, replies.c.root_id == Comment.id)
+        .options(
+            joinedload(Comment.author),
+            joinedload(Comment.category),
+            joinedload(Comment.section),
+            joinedload(Disposition.assignee),
+        )
+        .where(
+            Comment.version_id == version.id,
+            Comment.parent_id.is_(None),
+            Comment.state != STATE_DELETED,
+        )
+    )
+    if filters.provision_id:
+        stmt = stmt.where(Comment.provision_id == filters.provision_id)
+    if filters.category_id:
+        stmt = stmt.where(Comment.category_id == filters.category_id)
+    if filters.kind:
+        stmt = stmt.where(Comment.kind == filters.kind)
+    if filters.proposal == "yes":
+        stmt = stmt.where(Comment.proposed_text != "")
+    elif filters.proposal == "no":
+        stmt = stmt.where(Comment.proposed_text == "")
+    if filters.status == "undecided":
+        stmt = stmt.where(Disposition.outcome.is_(None))
+    elif filters.status == "decided":
+        stmt = stmt.where(Disposition.outcome.is_not(None))
+    elif filters.status in OUTCOMES:
+        stmt = stmt.where(Disposition.outcome == filters.status)
+    if filters.reported:
+        stmt = stmt.where(reports.c.n > 0)
+    if filters.assignee == "mine":
+        stmt = stmt.where(Disposition.assignee_id == user.id)
+    elif filters.assignee == "unassigned":
+        stmt = stmt.where(Disposition.assignee_id.is_(None))
+    order = {
+        "oldest": (Comment.created_at.asc(), Comment.id.asc()),
+        "provision": (Section.position.asc(), Comment.created_at.asc(), Comment.id.asc()),
+        "endorsed": (endorsed.desc(), Comment.created_at.desc(), Comment.id.desc()),
+    }.get(filters.sort, (Comment.created_at.desc(), Comment.id.desc()))
+    return stmt.order_by(*order)
+
+
+def triage_counts(version: Version) -> dict[str, int]:
+    """How many top-level comments the version has, and how many are still undecided."""
+    row = db.session.execute(
+        select(
+            func.count(Comment.id),
+            func.count(Comment.id).filter(Disposition.outcome.is_(None)),
+        )
+        .select_from(Comment)
+        .outerjoin(Disposition, Disposition.comment_id == Comment.id)
+        .where(
+            Comment.version_id == version.id,
+            Comment.parent_id.is_(None),
+            Comment.state != STATE_DELETED,
+        )
+    ).one()
+    return {"total": int(row[0] or 0), "undecided": int(row[1] or 0)}
+
+
+def undecided_comments(version: Version, limit: int = 200) -> list[Comment]:
+    """Top-level comments of `version` with no disposition yet (for the publish warning)."""
+    return list(
+        db.session.scalars(
+            select(Comment)
+            .outerjoin(Disposition, Disposition.comment_id == Comment.id)
+            .join(Section, Section.id == Comment.section_id)
+            .options(joinedload(Comment.section))
+            .where(
+                Comment.version_id == version.id,
+                Comment.parent_id.is_(None),
+                Comment.state != STATE_DELETED,
+                Disposition.outcome.is_(None),
+            )
+            .order_by(Section.position, Comment.created_at, Comment.id)
+            .limit(limit)
+        ).unique()
+    )
+
+
+def apply_bulk_action(
+    version: Version,
+    *,
+    action: str,
+    comment_ids: Iterable[int],
+    user: User,
+    outcome: str = "",
+    rationale: str = "",
+    duplicate_of_id: int | None = None,
+    assignee_id: int | None = None,
+) -> str:
+    """One triage action on the selected comments of a version; returns what was done."""
+    comments = comments_of_version(version, comment_ids)
+    if not comments:
+        raise ModerationError("Select at least one comment of this version.", field="comment_ids")
+    if action == "assign":
+        assignee = db.session.get(User, assignee_id) if assignee_id else None
+        if assignee_id and assignee is None:
+            raise ModerationError("Choose a moderator from the list.", field="assignee")
+        changed = assign_comments(comments, assignee=assignee, user=user, version=version)
+        who = assignee.display_name if assignee else "nobody"
+        return f"{changed} comment(s) assigned to {who}."
+    if action == "duplicate":
+        count = bulk_set_disposition(
+            comments,
+            outcome=DUPLICATE,
+            rationale=rationale,
+            user=user,
+            duplicate_of_id=duplicate_of_id,
+        )
+        return f"{count} comment(s) marked as duplicates of comment #{duplicate_of_id}."
+    if action == "dispose":
+        count = bulk_set_disposition(comments, outcome=outcome, rationale=rationale, user=user)
+        return f"{count} comment(s) marked {OUTCOMES.get(outcome, outcome)}."
+    raise ModerationError("Choose an action.", field="action")

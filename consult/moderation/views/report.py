@@ -1,0 +1,53 @@
+"""The public disposition-of-comments report of a version, as a page and as streamed CSV."""
+
+from __future__ import annotations
+
+from flask import Response, current_app, render_template, stream_with_context
+from flask_login import current_user
+
+from consult.core.pagination import paginate
+from consult.core.permissions import can_view, require
+from consult.drafts.models import SECTION_KINDS
+from consult.moderation import report
+from consult.moderation.models import OUTCOMES
+from consult.moderation.traceability import landings_for
+from consult.moderation.views import bp
+from consult.moderation.views._load import load_version, nav_links
+
+
+@bp.get("/docs/<slug>/v<int:number>/report", endpoint="report")
+def report_page(slug: str, number: int) -> str:
+    version = load_version(slug, number)
+    require(can_view(current_user, version))
+    page = paginate(report.report_statement(version), per_page=current_app.config["PAGE_SIZE"])
+    categories, total = report.summary_by_category(version)
+    return render_template(
+        "moderation/report.html",
+        version=version,
+        document=version.document,
+        page=page,
+        landings=landings_for((row.comment_id for row in page.items), current_user),
+        categories=categories,
+        total=total,
+        columns=report.summary_columns(),
+        outcomes=OUTCOMES,
+        next_version=report.next_version(version),
+        section_kinds=SECTION_KINDS,
+        links=nav_links(version),
+    )
+
+
+@bp.get("/docs/<slug>/v<int:number>/report.csv")
+def report_csv(slug: str, number: int) -> Response:
+    version = load_version(slug, number)
+    require(can_view(current_user, version))
+    viewer = current_user._get_current_object()  # the proxy is not for the generator
+    return Response(
+        stream_with_context(report.csv_lines(version, viewer)),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{report.csv_filename(version)}"',
+            "Cache-Control": "no-store",
+        },
+    )
+

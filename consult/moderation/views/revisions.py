@@ -1,0 +1,418 @@
+"""Revision workspace: open, edit provisions with their reasons, apply proposals, publish."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from consult.comments.models import Comment
+from consult.core.permissions import can_moderate, can_publish, require
+from consult.core.timefmt import parse_local
+from consult.drafts import services as drafts
+from consult.drafts.diff import word_diff
+from consult.drafts.errors import DraftError, EditConflict
+from consult.drafts.models import SECTION_KINDS, Section
+from consult.extensions import db
+from consult.moderation import revisions
+from consult.moderation.forms import (
+    AddSectionForm,
+    ApplyProposalForm,
+    MoveSectionForm,
+    OpenRevisionForm,
+    PublishForm,
+    RemoveSectionForm,
+    SectionEditForm,
+)
+from consult.moderation.models import Revision
+from consult.moderation.services import (
+    ModerationError,
+    dispositions_by_comment,
+    undecided_comments,
+)
+from consult.moderation.views import bp
+from consult.moderation.views._load import load_version, nav_links, optional_url
+from consult.moderation.views.triage import _attach_error
+
+
+def _load_revision(slug: str, revision_id: int) -> Revision:
+    revision = db.get_or_404(Revision, revision_id)
+    if revision.version.document.slug != slug:
+        abort(404)
+    return revision
+
+
+def _load_section(revision: Revision, section_id: int) -> Section:
+    section = db.get_or_404(Section, section_id)
+    if section.version_id != revision.version_id:
+        abort(404)
+    return section
+
+
+def _workspace_url(revision: Revision, anchor: str | None = None) -> str:
+    url = url_for(
+        "moderation.show_revision", slug=revision.version.document.slug, revision_id=revision.id
+    )
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _common(revision: Revision) -> dict[str, Any]:
+    version = revision.version
+    return {
+        "revision": revision,
+        "version": version,
+        "base": revision.base_version,
+        "document": version.document,
+        "links": nav_links(revision.base_version),
+        "editable": revisions.is_editing(revision),
+        "version_url": optional_url(
+            "drafts.show_version", slug=version.document.slug, number=version.number
+        ),
+    }
+
+
+def _comment_ids(form: Any) -> list[int]:
+    """Ticked comments plus the numbers typed in 'other comments'."""
+    typed = revisions.parse_comment_numbers(request.form.get("other_comments"))
+    return [*(form.comment_ids.data or []), *typed]
+
+
+@bp.post("/docs/<slug>/v<int:number>/revisions")
+def open_revision(slug: str, number: int) -> Response:
+    version = load_version(slug, number)
+    require(can_moderate(current_user, version))
+    form = OpenRevisionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        revision = revisions.open_revision(version, user=current_user)
+    except ModerationError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("moderation.triage", slug=slug, number=number))
+    db.session.commit()
+    flash(f"Version {revision.version.number} is open for editing.", "success")
+    return redirect(_workspace_url(revision))
+
+
+@bp.get("/docs/<slug>/revisions/<int:revision_id>/")
+def show_revision(slug: str, revision_id: int) -> str:
+    revision = _load_revision(slug, revision_id)
+    require(can_moderate(current_user, revision))
+    return render_template(
+        "moderation/revision.html",
+        workspace=revisions.workspace(revision),
+        apply_form=ApplyProposalForm(),
+        **_common(revision),
+    )
+
+
+def _edit_page(
+    revision: Revision,
+    section: Section,
+    form: SectionEditForm,
+    *,
+    conflict: EditConflict | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    comments = revisions.base_comments_by_provision(revision, section.provision_id)
+    items = comments.get(section.provision_id, [])
+    form.comment_ids.choices = [(c.id, f"#{c.id}") for c, _ in items]
+    changes, linked = revisions.changes_of(revision)
+    base_section = next(
+        (s for s in drafts.sections_of(revision.base_version) if s.provision_id == section.provision_id),
+        None,
+    )
+    diff = None
+    if conflict is not None:
+        diff = word_diff(conflict.section.body, conflict.attempted.get("body", ""))
+    return render_template(
+        "moderation/edit_provision.html",
+        section=section,
+        base_section=base_section,
+        form=form,
+        comments=items,
+        linked=linked.get(section.provision_id, {}),
+        change=changes.get(section.provision_id),
+        apply_form=ApplyProposalForm(),
+        remove_form=RemoveSectionForm(prefix="remove"),
+        conflict=conflict,
+        conflict_diff=diff,
+        section_kinds=SECTION_KINDS,
+        **_common(revision),
+    ), status
+
+
+@bp.route(
+    "/docs/<slug>/revisions/<int:revision_id>/provisions/<int:section_id>/",
+    methods=["GET", "POST"],
+)
+def edit_provision(slug: str, revision_id: int, section_id: int) -> Any:
+    revision = _load_revision(slug, revision_id)
+    section = _load_section(revision, section_id)
+    require(can_moderate(current_user, revision))
+    form = SectionEditForm()
+    if request.method == "GET":
+        form.lock_version.data = str(section.lock_version)
+        form.number.data, form.heading.data, form.body.data = (
+            section.number,
+            section.heading,
+            section.body,
+        )
+    if form.validate_on_submit():
+        try:
+            revisions.save_section(
+                revision,
+                section,
+                expected_lock_version=int(form.lock_version.data or 0),
+                heading=form.heading.data or "",
+                body=form.body.data or "",
+                number=form.number.data or "",
+                comment_ids=_comment_ids(form),
+                note=form.note.data or "",
+                user=current_user,
+            )
+        except EditConflict as conflict:
+            db.session.rollback()
+            current = db.session.get(Section, section_id)
+            if current is None:
+                abort(404)
+            # Keep their text, but base the next save on the current copy so it can succeed.
+            form.lock_version.data = str(current.lock_version)
+            return _edit_page(revision, current, form, conflict=conflict, status=409)
+        except (ModerationError, DraftError) as error:
+            db.session.rollback()
+            _attach_error(form, _as_moderation_error(error))
+        else:
+            db.session.commit()
+            flash(f"{section.title} saved.", "success")
+            return redirect(_workspace_url(revision, f"provision-{section.provision_id}"))
+    return _edit_page(revision, section, form, status=400 if request.method == "POST" else 200)
+
+
+def _as_moderation_error(error: Exception) -> ModerationError:
+    if isinstance(error, ModerationError):
+        return error
+    return ModerationError(str(error))
+
+
+@bp.post("/docs/<slug>/revisions/<int:revision_id>/comments/<int:comment_id>/apply")
+def apply_proposal(slug: str, revision_id: int, comment_id: int) -> Any:
+    revision = _load_revision(slug, revision_id)
+    comment = db.get_or_404(Comment, comment_id)
+    require(can_moderate(current_user, revision))
+    form = ApplyProposalForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        section = revisions.apply_proposal(revision, comment, user=current_user)
+    except revisions.ProposalConflict as conflict:
+        db.session.rollback()
+        return render_template(
+            "moderation/proposal_conflict.html",
+            comment=conflict.comment,
+            section=conflict.section,
+            message=str(conflict),
+            **_common(revision),
+        ), 409
+    except (ModerationError, DraftError) as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(_workspace_url(revision))
+    db.session.commit()
+    base = revision.base_version
+    disposition = dispositions_by_comment([comment.id]).get(comment.id)
+    if disposition is None or disposition.outcome is None:
+        flash(
+            f"The proposal of comment #{comment.id} is now in {section.title}. It has no "
+            "disposition yet: we suggest 'Accepted'; confirm it and write the rationale.",
+            "success",
+        )
+        return redirect(
+            url_for(
+                "moderation.dispose_comment",
+                slug=slug,
+                number=base.number,
+                comment_id=comment.id,
+                suggest="accepted",
+            )
+        )
+    flash(f"The proposal of comment #{comment.id} is now in {section.title}.", "success")
+    return redirect(_workspace_url(revision, f"provision-{section.provision_id}"))
+
+
+def _place_choices(revision: Revision, exclude: set[int] | None = None) -> list[tuple[Any, str]]:
+    exclude = exclude or set()
+    return [
+        (s.id, ("— " * s.depth) + s.title)
+        for s in drafts.sections_of(revision.version)
+        if s.id not in exclude
+    ]
+
+
+def _placement(form: Any, revision: Revision) -> tuple[Section | None, Section | None]:
+    parent = db.session.get(Section, form.parent.data) if form.parent.data else None
+    after = db.session.get(Section, form.after.data) if form.after.data else None
+    for chosen in (parent, after):
+        if chosen is not None and chosen.version_id != revision.version_id:
+            raise ModerationError("Choose a provision of the version being prepared.")
+    return parent, after
+
+
+@bp.route("/docs/<slug>/revisions/<int:revision_id>/add", methods=["GET", "POST"])
+def add_provision(slug: str, revision_id: int) -> Any:
+    revision = _load_revision(slug, revision_id)
+    require(can_moderate(current_user, revision))
+    form = AddSectionForm()
+    choices = _place_choices(revision)
+    form.parent.choices = [("", "Top level"), *choices]
+    form.after.choices = [("", "First place inside it"), *choices]
+    form.kind.choices = list(SECTION_KINDS.items())
+    if form.validate_on_submit():
+        try:
+            parent, after = _placement(form, revision)
+            section = revisions.add_provision(
+                revision,
+                parent=parent,
+                after=after,
+                kind=form.kind.data or "",
+                number=form.number.data or "",
+                heading=form.heading.data or "",
+                body=form.body.data or "",
+                comment_ids=revisions.parse_comment_numbers(request.form.get("other_comments")),
+                note=form.note.data or "",
+                user=current_user,
+            )
+        except (ModerationError, DraftError) as error:
+            db.session.rollback()
+            _attach_error(form, _as_moderation_error(error))
+        else:
+            db.session.commit()
+            flash(f"{section.title} added.", "success")
+            return redirect(_workspace_url(revision, f"provision-{section.provision_id}"))
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "moderation/add_provision.html", form=form, **_common(revision)
+    ), status
+
+
+@bp.route(
+    "/docs/<slug>/revisions/<int:revision_id>/provisions/<int:section_id>/move",
+    methods=["GET", "POST"],
+)
+def move_provision(slug: str, revision_id: int, section_id: int) -> Any:
+    revision = _load_revision(slug, revision_id)
+    section = _load_section(revision, section_id)
+    require(can_moderate(current_user, revision))
+    form = MoveSectionForm()
+    subtree = drafts.subtree_ids(drafts.sections_of(revision.version), section)
+    choices = _place_choices(revision, exclude=subtree)
+    form.parent.choices = [("", "Top level"), *choices]
+    form.after.choices = [("", "First place inside it"), *choices]
+    items = revisions.base_comments_by_provision(revision, section.provision_id).get(
+        section.provision_id, []
+    )
+    form.comment_ids.choices = [(c.id, f"#{c.id}") for c, _ in items]
+    if request.method == "GET":
+        form.parent.data = section.parent_id
+    if form.validate_on_submit():
+        try:
+            parent, after = _placement(form, revision)
+            revisions.move_provision(
+                revision,
+                section,
+                parent=parent,
+                after=after,
+                comment_ids=_comment_ids(form),
+                note=form.note.data or "",
+                user=current_user,
+            )
+        except (ModerationError, DraftError) as error:
+            db.session.rollback()
+            _attach_error(form, _as_moderation_error(error))
+        else:
+            db.session.commit()
+            flash(f"{section.title} moved.", "success")
+            return redirect(_workspace_url(revision, f"provision-{section.provision_id}"))
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "moderation/move_provision.html",
+        form=form,
+        section=section,
+        comments=items,
+        **_common(revision),
+    ), status
+
+
+@bp.post("/docs/<slug>/revisions/<int:revision_id>/provisions/<int:section_id>/remove")
+def remove_provision(slug: str, revision_id: int, section_id: int) -> Any:
+    revision = _load_revision(slug, revision_id)
+    section = _load_section(revision, section_id)
+    require(can_moderate(current_user, revision))
+    form = RemoveSectionForm(prefix="remove")
+    items = revisions.base_comments_by_provision(revision, section.provision_id).get(
+        section.provision_id, []
+    )
+    form.comment_ids.choices = [(c.id, f"#{c.id}") for c, _ in items]
+    title, provision_id = section.title, section.provision_id
+    if form.validate_on_submit():
+        try:
+            revisions.remove_provision(
+                revision,
+                section,
+                comment_ids=[
+                    *(form.comment_ids.data or []),
+                    *revisions.parse_comment_numbers(request.form.get("remove-other_comments")),
+                ],
+                note=form.note.data or "",
+                user=current_user,
+            )
+        except (ModerationError, DraftError) as error:
+            db.session.rollback()
+            flash(str(error), "error")
+            return redirect(_workspace_url(revision, f"provision-{provision_id}"))
+        db.session.commit()
+        flash(f"{title} removed from version {revision.version.number}.", "success")
+        return redirect(_workspace_url(revision, f"provision-{provision_id}"))
+    edit = SectionEditForm(formdata=None)
+    edit.lock_version.data = str(section.lock_version)
+    edit.number.data, edit.heading.data, edit.body.data = (
+        section.number,
+        section.heading,
+        section.body,
+    )
+    page, _ = _edit_page(revision, section, edit)
+    return page, 400
+
+
+@bp.route("/docs/<slug>/revisions/<int:revision_id>/publish", methods=["GET", "POST"])
+def publish_revision(slug: str, revision_id: int) -> Any:
+    revision = _load_revision(slug, revision_id)
+    require(can_publish(current_user, revision))
+    form = PublishForm()
+    if form.validate_on_submit():
+        try:
+            version = revisions.publish_revision(
+                revision,
+                user=current_user,
+                changelog=form.changelog.data or "",
+                opens_at=parse_local(form.opens_at.data),
+                closes_at=parse_local(form.closes_at.data),
+                publish_anyway=bool(form.publish_anyway.data),
+            )
+        except (ModerationError, DraftError) as error:
+            db.session.rollback()
+            _attach_error(form, _as_moderation_error(error))
+        else:
+            db.session.commit()
+            flash(f"Version {version.number} is published.", "success")
+            return redirect(_workspace_url(revision))
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "moderation/publish.html",
+        form=form,
+        undecided=undecided_comments(revision.base_version),
+        **_common(revision),
+    ), status

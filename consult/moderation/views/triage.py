@@ -1,0 +1,222 @@
+"""Triage queue (filters, bulk actions) and the disposition of one comment."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from consult.accounts.models import StakeholderCategory
+from consult.comments.models import STATE_DELETED, Comment
+from consult.core.pagination import paginate
+from consult.core.permissions import can_moderate, require
+from consult.drafts.models import Section
+from consult.extensions import db
+from consult.moderation import services
+from consult.moderation.forms import (
+    BULK_ACTIONS,
+    AssignForm,
+    BulkActionForm,
+    DispositionForm,
+    TriageFilterForm,
+)
+from consult.moderation.models import OUTCOMES, Disposition
+from consult.moderation.services import ModerationError, TriageFilters
+from consult.moderation.views import bp
+from consult.moderation.views._load import (
+    load_top_comment,
+    load_version,
+    nav_links,
+    revision_links,
+)
+
+
+def _attach_error(form: object, error: ModerationError) -> None:
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, str(error)]
+    else:
+        form.form_errors.append(str(error))  # type: ignore[attr-defined]
+
+
+def _filters_from(form: TriageFilterForm) -> TriageFilters:
+    return TriageFilters(
+        provision_id=form.provision.data,
+        category_id=form.category.data,
+        kind=form.kind.data or None,
+        proposal=form.proposal.data or None,
+        status=form.status.data or None,
+        reported=bool(form.reported.data),
+        assignee=form.assignee.data or None,
+        sort=form.sort.data if form.sort.data in services.SORTS else "newest",
+    )
+
+
+@bp.route("/docs/<slug>/v<int:number>/triage", methods=["GET", "POST"])
+def triage(slug: str, number: int) -> str | Response:
+    version = load_version(slug, number)
+    require(can_moderate(current_user, version))
+    moderators = services.moderators_of(version)
+    bulk = BulkActionForm()
+    bulk.assignee.choices = [("", "Nobody (remove the assignment)")] + [
+        (m.id, m.display_name) for m in moderators
+    ]
+    if bulk.validate_on_submit():
+        try:
+            message = services.apply_bulk_action(
+                version,
+                action=bulk.action.data or "",
+                comment_ids=bulk.comment_ids.data or [],
+                user=current_user,
+                outcome=bulk.outcome.data or "",
+                rationale=bulk.rationale.data or "",
+                duplicate_of_id=bulk.duplicate_of.data,
+                assignee_id=bulk.assignee.data,
+            )
+        except ModerationError as error:
+            db.session.rollback()
+            _attach_error(bulk, error)
+        else:
+            db.session.commit()
+            flash(message, "success")
+            return redirect(request.full_path)
+
+    filters = TriageFilterForm(formdata=request.args)
+    sections = db.session.scalars(
+        select(Section).where(Section.version_id == version.id).order_by(Section.position)
+    ).all()
+    filters.provision.choices = [("", "All provisions")] + [
+        (s.provision_id, s.title) for s in sections
+    ]
+    categories = db.session.scalars(
+        select(StakeholderCategory).order_by(StakeholderCategory.position)
+    ).all()
+    filters.category.choices = [("", "All categories")] + [(c.id, c.name) for c in categories]
+    page = paginate(
+        services.triage_statement(version, _filters_from(filters), current_user),
+        per_page=current_app.config["PAGE_SIZE"],
+    )
+    return render_template(
+        "moderation/triage.html",
+        version=version,
+        document=version.document,
+        filters=filters,
+        bulk=bulk,
+        bulk_actions=BULK_ACTIONS,
+        page=page,
+        counts=services.triage_counts(version),
+        frozen=services.is_frozen(version),
+        selected=set(bulk.comment_ids.data or []) if request.method == "POST" else set(),
+        links=nav_links(version),
+        **revision_links(version, current_user),
+    ), (400 if request.method == "POST" else 200)
+
+
+def _comment_page(
+    version: object, comment: Comment, form: DispositionForm, assign: AssignForm
+) -> str:
+    disposition = db.session.scalars(
+        select(Disposition).where(Disposition.comment_id == comment.id)
+    ).first()
+    siblings = db.session.scalars(
+        select(Comment)
+        .where(
+            Comment.version_id == comment.version_id,
+            Comment.provision_id == comment.provision_id,
+            Comment.parent_id.is_(None),
+            Comment.id != comment.id,
+            Comment.state != STATE_DELETED,
+        )
+        .order_by(Comment.created_at)
+        .limit(50)
+    ).all()
+    return render_template(
+        "moderation/comment.html",
+        version=version,
+        document=comment.section.version.document,
+        comment=comment,
+        disposition=disposition,
+        history=services.history_of(comment),
+        siblings=siblings,
+        form=form,
+        assign=assign,
+        frozen=services.is_frozen(comment.section.version),
+        comment_link=services.comment_url(comment),
+        links=nav_links(comment.section.version),
+    )
+
+
+def _assign_form(version: object) -> AssignForm:
+    form = AssignForm(prefix="assign")
+    form.assignee.choices = [("", "Nobody")] + [
+        (m.id, m.display_name)
+        for m in services.moderators_of(version)  # type: ignore[arg-type]
+    ]
+    return form
+
+
+@bp.route("/docs/<slug>/v<int:number>/triage/<int:comment_id>", methods=["GET", "POST"])
+def dispose_comment(slug: str, number: int, comment_id: int) -> str | Response:
+    version = load_version(slug, number)
+    comment = load_top_comment(version, comment_id)
+    require(can_moderate(current_user, version))
+    form = DispositionForm()
+    if request.method == "GET":
+        current = db.session.scalars(
+            select(Disposition).where(Disposition.comment_id == comment.id)
+        ).first()
+        if current is not None and current.outcome:
+            form.outcome.data = current.outcome
+            form.rationale.data = current.rationale
+            form.duplicate_of.data = current.duplicate_of_id
+        elif request.args.get("suggest") in OUTCOMES:
+            # After a proposal was applied: suggested, never set without the moderator.
+            form.outcome.data = request.args["suggest"]
+    if form.validate_on_submit():
+        try:
+            services.set_disposition(
+                comment,
+                outcome=form.outcome.data or "",
+                rationale=form.rationale.data or "",
+                duplicate_of_id=form.duplicate_of.data,
+                user=current_user,
+            )
+        except ModerationError as error:
+            db.session.rollback()
+            _attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"Disposition of comment #{comment.id} saved.", "success")
+            return redirect(
+                url_for("moderation.dispose_comment", slug=slug, number=number, comment_id=comment.id)
+            )
+    status = 400 if request.method == "POST" else 200
+    return _comment_page(version, comment, form, _assign_form(version)), status
+
+
+@bp.post("/docs/<slug>/v<int:number>/triage/<int:comment_id>/assign")
+def assign_comment(slug: str, number: int, comment_id: int) -> str | Response:
+    version = load_version(slug, number)
+    comment = load_top_comment(version, comment_id)
+    require(can_moderate(current_user, version))
+    assign = _assign_form(version)
+    if assign.validate_on_submit():
+        try:
+            message = services.apply_bulk_action(
+                version,
+                action="assign",
+                comment_ids=[comment.id],
+                assignee_id=assign.assignee.data,
+                user=current_user,
+            )
+        except ModerationError as error:
+            db.session.rollback()
+            _attach_error(assign, error)
+        else:
+            db.session.commit()
+            flash(message, "success")
+            return redirect(
+                url_for("moderation.dispose_comment", slug=slug, number=number, comment_id=comment.id)
+            )
+    return _comment_page(version, comment, DispositionForm(formdata=None), assign), 400
