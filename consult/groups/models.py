@@ -55,6 +55,10 @@ class WorkingGroup(TimestampMixin, Base):
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="group")
 
+    @property
+    def admission_label(self) -> str:
+        return ADMISSION_RULES.get(self.admission_rule, self.admission_rule)
+
 
 class Membership(TimestampMixin, Base):
     __tablename__ = "memberships"
@@ -80,6 +84,18 @@ class Membership(TimestampMixin, Base):
     @property
     def is_active(self) -> bool:
         return self.status == STATUS_APPROVED
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == STATUS_REQUESTED
+
+    @property
+    def was_declined(self) -> bool:
+        return self.status == STATUS_DECLINED
+
+    @property
+    def has_left(self) -> bool:
+        return self.status == STATUS_LEFT
 
     @property
     def role_label(self) -> str:
