@@ -1,10 +1,85 @@
-"""Account forms."""
+"""Account forms: sign-in, sign-up, password reset, profile, AI Pact declaration."""
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SubmitField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    Field,
+    PasswordField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from consult.accounts.countries import COUNTRIES, country_choices
+from consult.accounts.models import (
+    NOTIFY_MODES,
+    PACT_CORE_PLEDGES,
+    PACT_OPTIONAL_PLEDGES,
+    PACT_STATUSES,
+    StakeholderCategory,
+)
+from consult.accounts.passwords import password_problem
+
+REGISTER_ID = re.compile(r"^\d{9,12}-\d{2}$")
+AFFILIATIONS = {
+    "existing": "My organisation is already registered here",
+    "new": "Register a new organisation",
+    "independent": "I am an independent expert (no organisation)",
+}
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def category_choices(categories: list[StakeholderCategory]) -> list[tuple[str, str]]:
+    return [("", "Choose a category")] + [
+        (str(c.id), c.name + (" (retired)" if c.is_retired else "")) for c in categories
+    ]
+
+
+def _country_choices() -> dict[str, list[tuple[str, str]]]:
+    return {"": [("", "Choose a country")], **country_choices()}
+
+
+def validate_register_id(form: Any, field: Field) -> None:
+    if field.data and not REGISTER_ID.match(field.data.strip()):
+        raise ValidationError(
+            "Enter the EU Transparency Register ID as 9 to 12 digits, a hyphen and 2 digits, "
+            "for example 123456789012-34."
+        )
+
+
+class PasswordRules:
+    """WTForms validator applying the password rules with the form's e-mail and name."""
+
+    def __init__(self, email_field: str | None = "email", name_field: str | None = None) -> None:
+        self.email_field = email_field
+        self.name_field = name_field
+
+    def __call__(self, form: Any, field: Field) -> None:
+        email = getattr(form, self.email_field).data if self.email_field else ""
+        name = getattr(form, self.name_field).data if self.name_field else ""
+        problem = password_problem(
+            field.data or "",
+            email=email or getattr(form, "_user_email", ""),
+            display_name=name or getattr(form, "_user_name", ""),
+        )
+        if problem:
+            raise ValidationError(problem)
 
 
 class LoginForm(FlaskForm):
@@ -12,3 +87,263 @@ class LoginForm(FlaskForm):
     password = PasswordField("Password", validators=[DataRequired()])
     remember = BooleanField("Keep me signed in on this device")
     submit = SubmitField("Sign in")
+
+
+class SignupForm(FlaskForm):
+    email = EmailField(
+        "E-mail address",
+        validators=[
+            DataRequired("Enter your e-mail address."),
+            Email("Enter an e-mail address in the right format, like name@example.org."),
+            Length(max=320),
+        ],
+        description="We will send you a link to confirm it.",
+    )
+    display_name = StringField(
+        "Your name",
+        validators=[DataRequired("Enter your name."), Length(max=120)],
+        description="Shown next to your comments.",
+    )
+    password = PasswordField(
+        "Password",
+        validators=[
+            DataRequired("Enter a password."),
+            PasswordRules(email_field="email", name_field="display_name"),
+        ],
+    )
+    password_confirm = PasswordField(
+        "Confirm password",
+        validators=[
+            DataRequired("Enter the password again."),
+            EqualTo("password", "The two passwords do not match."),
+        ],
+    )
+    affiliation = RadioField(
+        "Who do you speak for?",
+        choices=list(AFFILIATIONS.items()),
+        validators=[DataRequired("Choose your organisation or say you are independent.")],
+    )
+    organisation_id = SelectField("Organisation", choices=[], validate_choice=False)
+    org_name = StringField("Name of the organisation", validators=[Optional(), Length(max=200)])
+    org_category = SelectField("Stakeholder category", choices=[], validate_choice=False)
+    org_country = SelectField("Country of the head office", choices=[], validate_choice=False)
+    org_register_id = StringField(
+        "EU Transparency Register ID",
+        validators=[Optional(), Length(max=20), validate_register_id],
+        description="If the organisation is registered, for example 123456789012-34.",
+    )
+    expert_category = SelectField("Your stakeholder category", choices=[], validate_choice=False)
+    submit = SubmitField("Create account")
+
+    def __init__(
+        self,
+        *args: Any,
+        organisations: list[tuple[int, str, str]] | None = None,
+        categories: list[StakeholderCategory] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self._organisation_ids = {org_id for org_id, _, _ in organisations or []}
+        self._category_ids = {c.id for c in categories or []}
+        self.organisation_id.choices = [("", "Choose your organisation")] + [
+            (str(org_id), f"{name} ({COUNTRIES.get(country, country)})")
+            for org_id, name, country in organisations or []
+        ]
+        self.org_category.choices = category_choices(categories or [])
+        self.expert_category.choices = category_choices(categories or [])
+        self.org_country.choices = _country_choices()
+
+    def _require(self, field: Field, message: str) -> bool:
+        if not (field.data or "").strip():
+            field.errors.append(message)
+            return False
+        return True
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        mode = self.affiliation.data
+        if mode == "existing":
+            picked = self.organisation_id.data
+            if not picked or not picked.isdigit() or int(picked) not in self._organisation_ids:
+                self.organisation_id.errors.append("Choose your organisation from the list.")
+                valid = False
+        elif mode == "new":
+            valid &= self._require(self.org_name, "Enter the name of the organisation.")
+            if not self._category_valid(self.org_category):
+                valid = False
+            if self.org_country.data not in COUNTRIES:
+                self.org_country.errors.append("Choose the country of the head office.")
+                valid = False
+        elif mode == "independent" and not self._category_valid(self.expert_category):
+            valid = False
+        return valid
+
+    def _category_valid(self, field: Field) -> bool:
+        if not field.data or not field.data.isdigit() or int(field.data) not in self._category_ids:
+            field.errors.append("Choose a stakeholder category.")
+            return False
+        return True
+
+
+class ResendVerificationForm(FlaskForm):
+    email = EmailField("E-mail address", validators=[Optional(), Email(), Length(max=320)])
+    submit = SubmitField("Send a new link")
+
+
+class ResetRequestForm(FlaskForm):
+    email = EmailField(
+        "E-mail address",
+        validators=[
+            DataRequired("Enter your e-mail address."),
+            Email("Enter an e-mail address in the right format, like name@example.org."),
+            Length(max=320),
+        ],
+    )
+    submit = SubmitField("Send me a reset link")
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(
+        "New password",
+        validators=[DataRequired("Enter a new password."), PasswordRules(email_field=None)],
+    )
+    password_confirm = PasswordField(
+        "Confirm new password",
+        validators=[
+            DataRequired("Enter the new password again."),
+            EqualTo("password", "The two passwords do not match."),
+        ],
+    )
+    submit = SubmitField("Set new password")
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._user_email = getattr(user, "email", "")
+        self._user_name = getattr(user, "display_name", "")
+
+
+class ChangePasswordForm(ResetPasswordForm):
+    current_password = PasswordField(
+        "Current password", validators=[DataRequired("Enter your current password.")]
+    )
+    submit = SubmitField("Change password")
+
+
+class ProfileForm(FlaskForm):
+    display_name = StringField(
+        "Your name",
+        validators=[DataRequired("Enter your name."), Length(max=120)],
+        description="Shown next to your comments.",
+    )
+    bio = TextAreaField(
+        "About you",
+        validators=[Optional(), Length(max=2000)],
+        description="Optional. A sentence or two about your expertise. Markdown is allowed.",
+    )
+    notify_mode = RadioField(
+        "E-mail notifications",
+        choices=list(NOTIFY_MODES.items()),
+        validators=[DataRequired("Choose how you want to be notified.")],
+        description="Replies to your comments, decisions on them, new versions and deadlines.",
+    )
+    submit = SubmitField("Save profile")
+
+
+class PactForm(FlaskForm):
+    status = RadioField(
+        "AI Pact status",
+        choices=list(PACT_STATUSES.items()),
+        validators=[DataRequired("Choose the organisation's AI Pact status.")],
+    )
+    pledge_date = DateField(
+        "Date of the pledge",
+        validators=[Optional()],
+        description="Pillar II only: the date the organisation signed its pledges.",
+    )
+    core_pledges = MultiCheckboxField(
+        "Core pledges",
+        choices=list(PACT_CORE_PLEDGES.items()),
+        description="Pillar II signatories commit to all three.",
+    )
+    optional_pledges = MultiCheckboxField(
+        "Further pledges (optional)", choices=list(PACT_OPTIONAL_PLEDGES.items())
+    )
+    submit = SubmitField("Declare status")
+
+
+# -- administration ----------------------------------------------------------------------
+
+
+class SearchForm(FlaskForm):
+    """GET filters for the admin lists (no CSRF: they change nothing)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField("Search", validators=[Optional(), Length(max=200)])
+
+
+class OrganisationFilterForm(SearchForm):
+    category = SelectField("Category", choices=[], validate_choice=False)
+    pact = SelectField(
+        "AI Pact status",
+        choices=[("", "Any status"), *PACT_STATUSES.items()],
+        validate_choice=False,
+    )
+    verified = SelectField(
+        "Verification",
+        choices=[("", "Any"), ("yes", "Verified"), ("no", "Declared, not yet verified")],
+        validate_choice=False,
+    )
+
+
+class AuditFilterForm(SearchForm):
+    action = StringField(
+        "Action starts with",
+        validators=[Optional(), Length(max=80)],
+        description="For example “user.”, “organisation.pact” or “version.publish”.",
+    )
+
+
+class OrganisationForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired("Enter a name."), Length(max=200)])
+    category = SelectField("Stakeholder category", choices=[], validate_choice=False)
+    country = SelectField("Country", choices=[], validate_choice=False)
+    transparency_register_id = StringField(
+        "EU Transparency Register ID",
+        validators=[Optional(), Length(max=20), validate_register_id],
+    )
+    submit = SubmitField("Save organisation")
+
+    def __init__(
+        self, *args: Any, categories: list[StakeholderCategory] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self._category_ids = {c.id for c in categories or []}
+        self.category.choices = category_choices(categories or [])
+        self.country.choices = _country_choices()
+
+    def validate_category(self, field: Field) -> None:
+        if (
+            not field.data
+            or not str(field.data).isdigit()
+            or int(field.data) not in self._category_ids
+        ):
+            raise ValidationError("Choose a stakeholder category.")
+
+    def validate_country(self, field: Field) -> None:
+        if field.data not in COUNTRIES:
+            raise ValidationError("Choose a country.")
+
+
+class CategoryForm(FlaskForm):
+    name = StringField("Category name", validators=[DataRequired("Enter a name."), Length(max=80)])
+    submit = SubmitField("Add category")
+
+
+class RenameCategoryForm(CategoryForm):
+    submit = SubmitField("Rename")
+
+
+class ActionForm(FlaskForm):
+    """An empty form: a POST button whose only field is the CSRF token."""

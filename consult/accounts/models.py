@@ -23,6 +23,8 @@ PACT_STATUSES = {
     PACT_PILLAR_I: "AI Pact pillar I (community)",
     PACT_PILLAR_II: "AI Pact pillar II (pledge)",
 }
+# Short badge text shown on organisations and on comments (from the comment's snapshot).
+PACT_BADGES = {PACT_PILLAR_I: "AI Pact · pillar I", PACT_PILLAR_II: "AI Pact · pillar II"}
 PACT_CORE_PLEDGES = {
     "governance": "AI governance strategy",
     "high_risk_mapping": "Mapping of high-risk AI systems",
@@ -84,6 +86,15 @@ class Organisation(TimestampMixin, Base):
     @property
     def pact_label(self) -> str:
         return PACT_STATUSES[self.pact_status]
+
+    @property
+    def pact_declared_unverified(self) -> bool:
+        return self.pact_status != PACT_NONE and self.pact_verified_at is None
+
+    @property
+    def pact_pledge_labels(self) -> list[str]:
+        labels = {**PACT_CORE_PLEDGES, **PACT_OPTIONAL_PLEDGES}
+        return [labels.get(key, key) for key in self.pact_pledges or []]
 
 
 class User(UserMixin, TimestampMixin, Base):

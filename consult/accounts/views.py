@@ -1,19 +1,45 @@
-"""Sign-in and sign-out (accounts blueprint) and the admin area (admin blueprint)."""
+"""Accounts blueprint: sign-up, sign-in, e-mail checks, password reset, profile, organisations.
+
+The admin area lives in admin_views.py; its blueprint is re-exported here for the app setup.
+"""
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from consult.accounts import services
-from consult.accounts.forms import LoginForm
+from consult.accounts.admin_views import admin_bp
+from consult.accounts.countries import country_name
+from consult.accounts.forms import (
+    ChangePasswordForm,
+    LoginForm,
+    PactForm,
+    ProfileForm,
+    ResendVerificationForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+    SignupForm,
+)
+from consult.accounts.models import (
+    PACT_BADGES,
+    PACT_CORE_PLEDGES,
+    PACT_OPTIONAL_PLEDGES,
+    PACT_PILLAR_II,
+    Organisation,
+)
+from consult.core.permissions import can_declare_pact, require
 from consult.extensions import db, limiter, login_manager
 
+__all__ = ["admin_bp", "bp"]
+logger = logging.getLogger(__name__)
 bp = Blueprint("accounts", __name__)
-admin_bp = Blueprint("admin", __name__, url_prefix="/admin")
+bp.add_app_template_filter(country_name, "country_name")
+bp.record_once(lambda state: state.app.jinja_env.globals.update(PACT_BADGES=PACT_BADGES))
 
 login_manager.login_view = "accounts.login"
 login_manager.login_message = "Sign in to continue."
@@ -29,6 +55,14 @@ def safe_next(target: str | None) -> str | None:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None
     return target
+
+
+def _field_error(form: object, error: services.AccountError) -> None:
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)  # type: ignore[attr-defined]
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -55,18 +89,219 @@ def logout() -> Response:
     return redirect(url_for("drafts.home"))
 
 
-# Placeholders until the accounts work lands (the base layout links to them).
 @bp.route("/signup", methods=["GET", "POST"])
-def signup() -> str:
-    return render_template("core/error.html", code=501, title="Sign-up", message="Coming soon")
+@limiter.limit("5 per minute; 20 per hour", methods=["POST"])
+def signup() -> str | Response:
+    if current_user.is_authenticated:
+        flash("You already have an account and are signed in.", "info")
+        return redirect(url_for("accounts.profile"))
+    categories = services.active_categories()
+    form = SignupForm(organisations=services.organisation_choices(), categories=categories)
+    if form.validate_on_submit():
+        by_id = {c.id: c for c in categories}
+        organisation = new_organisation = independent_category = None
+        if form.affiliation.data == "existing":
+            organisation = db.session.get(Organisation, int(form.organisation_id.data or 0))
+        elif form.affiliation.data == "new":
+            new_organisation = services.NewOrganisation(
+                name=form.org_name.data or "",
+                category=by_id[int(form.org_category.data or 0)],
+                country=form.org_country.data or "",
+                transparency_register_id=(form.org_register_id.data or "").strip() or None,
+            )
+        else:
+            independent_category = by_id[int(form.expert_category.data or 0)]
+        try:
+            user = services.sign_up(
+                email=form.email.data or "",
+                display_name=form.display_name.data or "",
+                password=form.password.data or "",
+                organisation=organisation,
+                new_organisation=new_organisation,
+                independent_category=independent_category,
+            )
+        except services.AccountError as error:
+            db.session.rollback()
+            _field_error(form, error)
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(
+                f"Your account is ready. We sent a link to {user.email}: open it to confirm "
+                "your address, then you can comment.",
+                "success",
+            )
+            return redirect(url_for("drafts.home"))
+    return render_template("accounts/signup.html", form=form)
 
 
-@bp.get("/me/profile")
+@bp.get("/verify/<token>")
+def verify_email(token: str) -> str | Response | tuple[str, int]:
+    try:
+        user = services.verify_email(token)
+    except services.TokenError as error:
+        return render_template(
+            "accounts/verify_failed.html", expired=error.expired, form=ResendVerificationForm()
+        ), 400
+    db.session.commit()
+    flash(f"Thank you: {user.email} is confirmed. You can now comment.", "success")
+    return redirect(url_for("drafts.home"))
+
+
+@bp.post("/verify/resend")
+@limiter.limit("3 per 10 minutes; 10 per day", methods=["POST"])
+def resend_verification() -> str | Response | tuple[str, int]:
+    form = ResendVerificationForm()
+    if not form.validate_on_submit():
+        return render_template("accounts/verify_failed.html", expired=False, form=form), 400
+    if current_user.is_authenticated:
+        user = current_user._get_current_object()
+        if user.is_verified:
+            flash("Your e-mail address is already confirmed.", "info")
+            return redirect(url_for("accounts.profile"))
+    else:
+        user = services.find_user_by_email(form.email.data or "")
+    services.resend_verification(user)
+    db.session.commit()
+    # The same answer whether or not the address is known, so it reveals nothing.
+    flash(
+        "If that account still needs confirming, a new link is on its way. "
+        "It may take a few minutes to arrive.",
+        "success",
+    )
+    return redirect(
+        url_for("accounts.profile") if current_user.is_authenticated else url_for("drafts.home")
+    )
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@limiter.limit("5 per 15 minutes; 20 per day", methods=["POST"])
+def request_reset() -> str | Response:
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data or "")
+        db.session.commit()
+        return render_template("accounts/reset_sent.html", email=form.email.data)
+    return render_template("accounts/reset_request.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@limiter.limit("10 per 15 minutes", methods=["POST"])
+def reset_password(token: str) -> str | Response | tuple[str, int]:
+    try:
+        user = services.user_for_reset_token(token)
+    except services.TokenError as error:
+        return render_template("accounts/reset_failed.html", expired=error.expired), 400
+    form = ResetPasswordForm(user=user)
+    if form.validate_on_submit():
+        user = services.reset_password(token, form.password.data or "")
+        db.session.commit()
+        login_user(user)
+        flash("Your password has been changed and you are signed in.", "success")
+        return redirect(url_for("accounts.profile"))
+    return render_template("accounts/reset_password.html", form=form, user=user)
+
+
+def _render_profile(
+    profile_form: ProfileForm | None = None, password_form: ChangePasswordForm | None = None
+) -> str:
+    user = current_user._get_current_object()
+    return render_template(
+        "accounts/profile.html",
+        user=user,
+        profile_form=profile_form or ProfileForm(obj=user),
+        password_form=password_form or ChangePasswordForm(user=user, formdata=None),
+        resend_form=ResendVerificationForm(formdata=None),
+    )
+
+
+@bp.route("/me/profile", methods=["GET", "POST"])
 @login_required
-def profile() -> str:
-    return render_template("core/error.html", code=501, title="Profile", message="Coming soon")
+def profile() -> str | Response:
+    user = current_user._get_current_object()
+    form = ProfileForm(obj=user)
+    if form.validate_on_submit():
+        try:
+            services.update_profile(
+                user,
+                display_name=form.display_name.data or "",
+                bio=form.bio.data or "",
+                notify_mode=form.notify_mode.data or "",
+            )
+        except services.AccountError as error:
+            db.session.rollback()
+            _field_error(form, error)
+        else:
+            db.session.commit()
+            flash("Your profile has been saved.", "success")
+            return redirect(url_for("accounts.profile"))
+    return _render_profile(profile_form=form)
 
 
-@admin_bp.get("/")
-def index() -> str:
-    return render_template("core/error.html", code=501, title="Admin", message="Coming soon")
+@bp.post("/me/password")
+@login_required
+@limiter.limit("10 per 15 minutes")
+def change_password() -> str | Response:
+    user = current_user._get_current_object()
+    form = ChangePasswordForm(user=user)
+    if form.validate_on_submit():
+        try:
+            services.change_password(
+                user, current=form.current_password.data or "", new=form.password.data or ""
+            )
+        except services.AccountError as error:
+            db.session.rollback()
+            _field_error(form, error)
+        else:
+            db.session.commit()
+            login_user(user)  # the new nonce ended every session, this one included
+            flash("Your password has been changed. Other devices have been signed out.", "success")
+            return redirect(url_for("accounts.profile"))
+    return _render_profile(password_form=form)
+
+
+@bp.get("/organisations/<int:organisation_id>")
+def show_organisation(organisation_id: int) -> str:
+    organisation = db.get_or_404(Organisation, organisation_id)
+    return render_template(
+        "accounts/organisation.html",
+        organisation=organisation,
+        members=services.count_members(organisation),
+    )
+
+
+@bp.route("/organisations/<int:organisation_id>/pact", methods=["GET", "POST"])
+@login_required
+def declare_pact(organisation_id: int) -> str | Response:
+    organisation = db.get_or_404(Organisation, organisation_id)
+    require(can_declare_pact(current_user, organisation))
+    pledges = list(organisation.pact_pledges or [])
+    form = PactForm(
+        status=organisation.pact_status,
+        pledge_date=organisation.pact_pledge_date,
+        core_pledges=[p for p in pledges if p in PACT_CORE_PLEDGES],
+        optional_pledges=[p for p in pledges if p in PACT_OPTIONAL_PLEDGES],
+    )
+    if form.validate_on_submit():
+        try:
+            services.declare_pact(
+                organisation,
+                user=current_user._get_current_object(),
+                status=form.status.data or "",
+                pledge_date=form.pledge_date.data,
+                pledges=[*(form.core_pledges.data or []), *(form.optional_pledges.data or [])],
+            )
+        except services.AccountError as error:
+            db.session.rollback()
+            _field_error(form, error)
+        else:
+            db.session.commit()
+            flash(
+                "The AI Pact status has been declared. An administrator will verify it "
+                "against the AI Pact's public list.",
+                "success",
+            )
+            return redirect(url_for("accounts.show_organisation", organisation_id=organisation.id))
+    return render_template(
+        "accounts/pact.html", organisation=organisation, form=form, pillar_ii=PACT_PILLAR_II
+    )

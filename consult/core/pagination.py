@@ -41,5 +41,7 @@ def paginate(stmt: Select[Any], per_page: int = 50, page: int | None = None) -> 
     page = page or page_number()
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     result = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page))
-    rows = result.scalars().all() if len(stmt.selected_columns) == 1 else result.all()
+    # column_descriptions has one entry per selected entity or column (selected_columns has
+    # one per table column, so select(User) would wrongly come back as rows).
+    rows = result.scalars().all() if len(stmt.column_descriptions) == 1 else result.all()
     return Page(items=list(rows), page=page, per_page=per_page, total=total or 0)

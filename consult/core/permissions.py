@@ -207,6 +207,19 @@ def can_administer(user: Any) -> bool:
     return is_admin(user)
 
 
+def can_declare_pact(user: Any, organisation: Any) -> bool:
+    """Declare an organisation's AI Pact status: its verified members, and admins."""
+    if is_admin(user):
+        return True
+    return (
+        _authenticated(user)
+        and user.is_active
+        and user.is_verified
+        and user.organisation_id is not None
+        and user.organisation_id == organisation.id
+    )
+
+
 def require(allowed: bool) -> None:
     """Abort unless allowed: anonymous users go to sign-in, others get 403."""
     if allowed:
@@ -235,6 +248,7 @@ TEMPLATE_GLOBALS = {
     "can_appoint_chair": can_appoint_chair,
     "can_edit_comment": can_edit_comment,
     "can_administer": can_administer,
+    "can_declare_pact": can_declare_pact,
     "is_member": is_member,
     "group_role": group_role,
 }
