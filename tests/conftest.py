@@ -118,6 +118,11 @@ def login_as(client: FlaskClient, db: Any) -> Callable[..., User | None]:
     """
 
     def _login(role: str, group: Any = None, **user_fields: Any) -> User | None:
+        from flask import g
+
+        # Requests reuse the test's app context, so Flask-Login's per-context cache of the
+        # current user would otherwise outlive a switch of user within one test.
+        g.pop("_login_user", None)
         with client.session_transaction() as session:
             session.clear()
         if role == "visitor":
