@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, RadioField, SubmitField, TextAreaField
+from wtforms import BooleanField, EmailField, RadioField, SelectChoice, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length
 
 from consult.groups.models import ADMISSION_RULES, ROLE_MEMBER, ROLE_OBSERVER
 
 STATEMENT_MAX = 2000
 REQUEST_ROLE_CHOICES = [
-    (ROLE_MEMBER, "Member: take part in drafting and comment on the group's drafts"),
-    (ROLE_OBSERVER, "Observer: read the group's drafts, including members-only ones"),
+    SelectChoice(ROLE_MEMBER, "Member: take part in drafting and comment on the group's drafts"),
+    SelectChoice(ROLE_OBSERVER, "Observer: read the group's drafts, including members-only ones"),
 ]
 
 
@@ -36,7 +36,7 @@ class JoinForm(FlaskForm):
 class ApproveForm(FlaskForm):
     role = RadioField(
         "Admit as",
-        choices=[(ROLE_MEMBER, "Member"), (ROLE_OBSERVER, "Observer")],
+        choices=[SelectChoice(ROLE_MEMBER, "Member"), SelectChoice(ROLE_OBSERVER, "Observer")],
         validators=[InputRequired("Choose member or observer.")],
     )
     submit = SubmitField("Approve request")
@@ -87,7 +87,7 @@ class SettingsForm(FlaskForm):
     )
     admission_rule = RadioField(
         "Who may become a member",
-        choices=list(ADMISSION_RULES.items()),
+        choices=[SelectChoice(key, label) for key, label in ADMISSION_RULES.items()],
         validators=[InputRequired("Choose an admission rule.")],
     )
     observers_may_comment = BooleanField("Observers may comment on members-only drafts")

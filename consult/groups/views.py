@@ -12,12 +12,12 @@ bounded number of queries whatever the size of the group.
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
+from wtforms import SelectChoice
 
 from consult.core import hooks, permissions
 from consult.core.permissions import require
@@ -275,10 +275,12 @@ def appoint_chair(slug: str) -> str | Response:
     return _roles_page(group, form)
 
 
-def _role_choices(group: WorkingGroup, membership: Membership) -> list[tuple[str, Any]]:
+def _role_choices(group: WorkingGroup, membership: Membership) -> list[SelectChoice]:
     allowed = permissions.assignable_roles(current_user, group)
     return [
-        (key, label) for key, label in ROLES.items() if key in allowed and key != membership.role
+        SelectChoice(key, label)
+        for key, label in ROLES.items()
+        if key in allowed and key != membership.role
     ]
 
 
