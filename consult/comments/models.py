@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.accounts.models import StakeholderCategory, User
-from consult.db import Base, TimestampMixin
+from consult.db import Base, TimestampMixin, utcnow
 from consult.drafts.models import Section
 
 KINDS = {"general": "General", "technical": "Technical", "editorial": "Editorial"}
@@ -64,6 +65,17 @@ class Comment(TimestampMixin, Base):
     category: Mapped[StakeholderCategory | None] = relationship()
     section: Mapped[Section] = relationship()
 
+    @property
+    def status(self) -> str:
+        """visible, edited, hidden or deleted (as shown on "My comments")."""
+        if self.state != STATE_VISIBLE:
+            return self.state
+        return "edited" if self.edited_at is not None else STATE_VISIBLE
+
+    @property
+    def is_visible(self) -> bool:
+        return self.state == STATE_VISIBLE
+
 
 class CommentRevision(Base):
     """The text a comment had before an edit by its author."""
@@ -111,3 +123,20 @@ class CommentReport(TimestampMixin, Base):
 
     comment: Mapped[Comment] = relationship()
     reporter: Mapped[User] = relationship(foreign_keys=[reporter_id])
+
+
+class PendingComment(Base):
+    """A comment posted after the session expired, kept server-side until its author signs in.
+
+    It belongs to no user (the poster was anonymous by then); whoever holds the random token
+    gets the fields back pre-filled in a form and must submit them again. Rows expire after a day.
+    """
+
+    __tablename__ = "pending_comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    section_id: Mapped[int] = mapped_column(ForeignKey("sections.id"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id"))
+    fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

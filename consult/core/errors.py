@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
@@ -32,7 +33,13 @@ def _render(code: int, detail: str | None = None) -> tuple[str, int]:
 
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
-    def csrf_error(error: CSRFError) -> tuple[str, int]:
+    def csrf_error(error: CSRFError) -> Any:
+        # A domain may rescue what was typed into a form whose session expired (e.g. a
+        # comment): registered in app.extensions["consult_csrf_rescue"], first answer wins.
+        for rescue in app.extensions.get("consult_csrf_rescue", []):
+            response = rescue(error)
+            if response is not None:
+                return response
         return _render(
             400,
             "The form had expired or was sent from elsewhere, so nothing was saved. "

@@ -1,0 +1,455 @@
+"""State changes of the comments domain (flush, never commit) and the two contract queries."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, delete, func, or_, select, true
+from sqlalchemy.orm import aliased
+
+from consult.comments.models import (
+    KINDS,
+    PROPOSAL_PASSAGE,
+    PROPOSAL_PROVISION,
+    REPORT_REASONS,
+    STANCES,
+    STATE_DELETED,
+    STATE_HIDDEN,
+    STATE_VISIBLE,
+    Comment,
+    CommentReport,
+    CommentRevision,
+    Endorsement,
+    PendingComment,
+)
+from consult.comments.text import passage_occurs
+from consult.core import audit, outbox
+from consult.core.permissions import MODERATING_ROLES, can_moderate, comment_refusal, group_role
+from consult.db import utcnow
+from consult.extensions import db
+
+logger = logging.getLogger(__name__)
+
+# Replies are stored at their true depth; the page nests to this depth and flattens below it.
+DISPLAY_DEPTH = 3
+PENDING_LIFETIME = timedelta(days=1)
+PENDING_FIELDS = ("body", "kind", "quote", "proposed_text", "proposal_scope", "confidential")
+
+
+class CommentError(Exception):
+    """A refused change to a comment; the message is shown to the user."""
+
+
+# --- contract queries -------------------------------------------------------------------
+
+
+def _authenticated(user: Any) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False))
+
+
+def visible_comments_filter(user: Any, document: Any) -> ColumnElement[bool]:
+    """Where-clause hiding confidential comments from everyone but their thread's author,
+    the group's chairs and moderators, and admins."""
+    if can_moderate(user, document):
+        return true()
+    public = Comment.is_confidential.is_(False)
+    if not _authenticated(user):
+        return public
+    # Replies inherit their thread's confidentiality, so the author of a confidential
+    # comment also sees the chairs' answers to it.
+    root = aliased(Comment)
+    own_roots = select(root.id).where(root.author_id == user.id, root.is_confidential.is_(True))
+    return or_(public, Comment.author_id == user.id, Comment.root_id.in_(own_roots))
+
+
+def may_see(user: Any, comment: Comment) -> bool:
+    """One comment, by the same rule as visible_comments_filter (for single-comment pages)."""
+    if not comment.is_confidential or can_moderate(user, comment):
+        return True
+    if not _authenticated(user):
+        return False
+    if comment.author_id == user.id:
+        return True
+    if comment.root_id is None:
+        return False
+    root = db.session.get(Comment, comment.root_id)
+    return root is not None and root.author_id == user.id
+
+
+def counts_by_category(
+    version: Any, *, public_only: bool = True
+) -> dict[int, dict[int | None, int]]:
+    """{section_id: {category_id: n}} of the version's visible comments, in one GROUP BY."""
+    stmt = (
+        select(Comment.section_id, Comment.category_id, func.count(Comment.id))
+        .where(Comment.version_id == version.id, Comment.state == STATE_VISIBLE)
+        .group_by(Comment.section_id, Comment.category_id)
+    )
+    if public_only:
+        stmt = stmt.where(Comment.is_confidential.is_(False))
+    counts: dict[int, dict[int | None, int]] = {}
+    for section_id, category_id, n in db.session.execute(stmt):
+        counts.setdefault(section_id, {})[category_id] = n
+    return counts
+
+
+# --- writing ----------------------------------------------------------------------------
+
+
+def _snapshot_author(comment: Comment, user: Any, group_id: int) -> None:
+    """Copy who the author is now, so later changes to user or organisation don't rewrite it."""
+    organisation = user.organisation
+    comment.author_id = user.id
+    comment.organisation_id = organisation.id if organisation else None
+    comment.organisation_name = user.organisation_label
+    comment.category_id = user.category.id if user.category else None
+    comment.pact_status = (
+        organisation.pact_status
+        if organisation is not None and organisation.pact_verified
+        else "none"
+    )
+    role = group_role(user, group_id)
+    comment.author_role = role if role in MODERATING_ROLES else None
+
+
+def _refuse_unless_open(user: Any, version: Any) -> None:
+    refusal = comment_refusal(user, version)
+    if refusal:
+        raise CommentError(refusal)
+
+
+def create_comment(
+    section: Any,
+    *,
+    user: Any,
+    body: str,
+    kind: str = "general",
+    quote: str = "",
+    proposed_text: str = "",
+    proposal_scope: str | None = None,
+    confidential: bool = False,
+) -> Comment:
+    """A new top-level comment on a section of a version open for consultation."""
+    version = section.version
+    _refuse_unless_open(user, version)
+    quote = (quote or "").strip()
+    proposed_text = (proposed_text or "").strip()
+    if kind not in KINDS:
+        raise CommentError("Choose the kind of comment.")
+    if quote and not passage_occurs(quote, section):
+        raise CommentError("The quoted passage must be copied exactly from the provision.")
+    scope = _scope(proposed_text, proposal_scope, quote)
+    comment = Comment(
+        version_id=version.id,
+        section_id=section.id,
+        provision_id=section.provision_id,
+        depth=0,
+        kind=kind,
+        body=body.strip(),
+        quote=quote,
+        proposed_text=proposed_text,
+        proposal_scope=scope,
+        is_confidential=bool(confidential),
+    )
+    _snapshot_author(comment, user, version.document.group_id)
+    db.session.add(comment)
+    db.session.flush()
+    return comment
+
+
+def _scope(proposed_text: str, scope: str | None, quote: str) -> str | None:
+    if not proposed_text:
+        return None
+    scope = scope or PROPOSAL_PROVISION
+    if scope not in (PROPOSAL_PASSAGE, PROPOSAL_PROVISION):
+        raise CommentError("Choose what your proposed text replaces.")
+    if scope == PROPOSAL_PASSAGE and not quote:
+        raise CommentError("To replace only a passage, quote that passage.")
+    return scope
+
+
+def create_reply(parent: Comment, *, user: Any, body: str) -> Comment:
+    """A reply in the parent's thread; it inherits the thread's confidentiality."""
+    section = parent.section
+    _refuse_unless_open(user, section.version)
+    if parent.state != STATE_VISIBLE:
+        raise CommentError("This comment can no longer be answered.")
+    if not may_see(user, parent):
+        raise CommentError("You cannot see this comment.")
+    reply = Comment(
+        version_id=parent.version_id,
+        section_id=parent.section_id,
+        provision_id=parent.provision_id,
+        parent_id=parent.id,
+        root_id=parent.root_id or parent.id,
+        depth=parent.depth + 1,
+        kind="general",
+        body=body.strip(),
+        is_confidential=parent.is_confidential,
+    )
+    _snapshot_author(reply, user, section.version.document.group_id)
+    db.session.add(reply)
+    db.session.flush()
+    author = parent.author
+    if author.id != user.id and author.is_active:
+        outbox.notify(
+            author,
+            f"{user.display_name} replied to your comment",
+            "comment_reply",
+            reply=reply,
+            parent=parent,
+            section=section,
+            replier=user,
+        )
+    return reply
+
+
+def edit_comment(
+    comment: Comment,
+    *,
+    user: Any,
+    body: str,
+    kind: str | None = None,
+    quote: str | None = None,
+    proposed_text: str | None = None,
+    proposal_scope: str | None = None,
+) -> Comment:
+    """The author's edit within the window; the previous text is kept as a CommentRevision."""
+    from consult.core.permissions import can_edit_comment
+
+    if not can_edit_comment(user, comment):
+        raise CommentError("You can no longer edit this comment.")
+    new_quote = comment.quote if quote is None else quote.strip()
+    new_proposal = comment.proposed_text if proposed_text is None else proposed_text.strip()
+    if new_quote != comment.quote and new_quote and not passage_occurs(new_quote, comment.section):
+        raise CommentError("The quoted passage must be copied exactly from the provision.")
+    new_scope = (
+        _scope(new_proposal, proposal_scope, new_quote)
+        if comment.parent_id is None
+        else comment.proposal_scope
+    )
+    new_kind = kind if kind in KINDS else comment.kind
+    new_body = body.strip()
+    if (new_body, new_quote, new_proposal, new_scope, new_kind) == (
+        comment.body,
+        comment.quote,
+        comment.proposed_text,
+        comment.proposal_scope,
+        comment.kind,
+    ):
+        return comment
+    db.session.add(
+        CommentRevision(
+            comment_id=comment.id,
+            created_at=comment.edited_at or comment.created_at,
+            body=comment.body,
+            quote=comment.quote,
+            proposed_text=comment.proposed_text,
+        )
+    )
+    comment.body, comment.quote, comment.proposed_text = new_body, new_quote, new_proposal
+    comment.proposal_scope, comment.kind = new_scope, new_kind
+    comment.edited_at = utcnow()
+    db.session.flush()
+    return comment
+
+
+def delete_comment(comment: Comment, *, user: Any) -> Comment:
+    """Soft delete by the author: a placeholder keeps the replies in place."""
+    from consult.core.permissions import can_edit_comment
+
+    if not can_edit_comment(user, comment):
+        raise CommentError("You can no longer delete this comment.")
+    comment.state = STATE_DELETED
+    comment.deleted_at = utcnow()
+    db.session.flush()
+    return comment
+
+
+def hide_comment(comment: Comment, *, moderator: Any, reason: str) -> Comment:
+    """A moderator hides a comment with a reason; audited, and the author is told."""
+    reason = reason.strip()
+    if not reason:
+        raise CommentError("Give the reason for hiding this comment.")
+    if comment.state != STATE_VISIBLE:
+        raise CommentError("Only a visible comment can be hidden.")
+    comment.state = STATE_HIDDEN
+    comment.hidden_reason = reason
+    comment.hidden_by_id = moderator.id
+    comment.hidden_at = utcnow()
+    audit.record(
+        moderator,
+        "comment.hide",
+        comment,
+        summary=reason,
+        before={"state": STATE_VISIBLE},
+        after={"state": STATE_HIDDEN, "reason": reason},
+    )
+    _resolve_open_reports(comment, moderator, "upheld")
+    if comment.author.is_active:
+        outbox.notify(
+            comment.author,
+            "A moderator hid your comment",
+            "comment_hidden",
+            comment=comment,
+            reason=reason,
+            section=comment.section,
+        )
+    db.session.flush()
+    return comment
+
+
+def unhide_comment(comment: Comment, *, moderator: Any) -> Comment:
+    """Undo a hide; audited, and the author is told."""
+    if comment.state != STATE_HIDDEN:
+        raise CommentError("This comment is not hidden.")
+    before = {"state": STATE_HIDDEN, "reason": comment.hidden_reason}
+    comment.state = STATE_VISIBLE
+    comment.hidden_reason = ""
+    comment.hidden_by_id = None
+    comment.hidden_at = None
+    audit.record(moderator, "comment.unhide", comment, before=before, after={"state": "visible"})
+    if comment.author.is_active:
+        outbox.notify(
+            comment.author,
+            "Your comment is visible again",
+            "comment_unhidden",
+            comment=comment,
+            section=comment.section,
+        )
+    db.session.flush()
+    return comment
+
+
+def set_endorsement(comment: Comment, *, user: Any, stance: str) -> Endorsement | None:
+    """Support or oppose someone else's comment once; "withdraw" removes the endorsement."""
+    _refuse_unless_open(user, comment.section.version)
+    if comment.author_id == user.id:
+        raise CommentError("You cannot endorse your own comment.")
+    if comment.is_confidential:
+        raise CommentError("Confidential comments cannot be endorsed.")
+    if comment.state != STATE_VISIBLE:
+        raise CommentError("This comment can no longer be endorsed.")
+    existing = db.session.scalars(
+        select(Endorsement).where(
+            Endorsement.comment_id == comment.id, Endorsement.user_id == user.id
+        )
+    ).first()
+    if stance == "withdraw":
+        if existing is not None:
+            db.session.delete(existing)  # a preference, not user content: nothing to keep
+            db.session.flush()
+        return None
+    if stance not in STANCES:
+        raise CommentError("Choose support or oppose.")
+    if existing is None:
+        existing = Endorsement(comment_id=comment.id, user_id=user.id)
+        db.session.add(existing)
+    existing.stance = stance
+    existing.category_id = user.category.id if user.category else None
+    db.session.flush()
+    return existing
+
+
+def report_comment(comment: Comment, *, user: Any, reason: str, note: str = "") -> CommentReport:
+    """A signed-in user's report, once per comment, queued for the moderators."""
+    if reason not in REPORT_REASONS:
+        raise CommentError("Choose why you are reporting this comment.")
+    if comment.author_id == user.id:
+        raise CommentError("You cannot report your own comment.")
+    if comment.state != STATE_VISIBLE:
+        raise CommentError("This comment is no longer shown, so it cannot be reported.")
+    already = db.session.scalar(
+        select(CommentReport.id).where(
+            CommentReport.comment_id == comment.id, CommentReport.reporter_id == user.id
+        )
+    )
+    if already is not None:
+        raise CommentError("You have already reported this comment.")
+    report = CommentReport(
+        comment_id=comment.id, reporter_id=user.id, reason=reason, note=(note or "").strip()
+    )
+    db.session.add(report)
+    db.session.flush()
+    return report
+
+
+def _resolve_open_reports(comment: Comment, moderator: Any, status: str) -> None:
+    reports = db.session.scalars(
+        select(CommentReport).where(
+            CommentReport.comment_id == comment.id, CommentReport.status == "open"
+        )
+    ).all()
+    now = utcnow()
+    for report in reports:
+        report.status = status
+        report.resolved_by_id = moderator.id
+        report.resolved_at = now
+
+
+def dismiss_report(report: CommentReport, *, moderator: Any) -> CommentReport:
+    if report.status != "open":
+        raise CommentError("This report has already been dealt with.")
+    report.status = "dismissed"
+    report.resolved_by_id = moderator.id
+    report.resolved_at = utcnow()
+    audit.record(moderator, "report.dismiss", report, summary=f"comment {report.comment_id}")
+    db.session.flush()
+    return report
+
+
+def uphold_report(report: CommentReport, *, moderator: Any, reason: str) -> CommentReport:
+    """Uphold = hide the comment with a reason; every open report on it is resolved."""
+    if report.status != "open":
+        raise CommentError("This report has already been dealt with.")
+    comment = report.comment
+    audit.record(moderator, "report.uphold", report, summary=f"comment {comment.id}: {reason}")
+    if comment.state == STATE_VISIBLE:
+        hide_comment(comment, moderator=moderator, reason=reason)
+    else:
+        _resolve_open_reports(comment, moderator, "upheld")
+    db.session.flush()
+    return report
+
+
+# --- nothing lost: comments posted after the session expired ------------------------------
+
+
+def stash_pending_comment(section: Any, parent_id: int | None, form: Any) -> PendingComment:
+    """Keep the posted fields for a day under a random token (no user: the poster was anonymous)."""
+    db.session.execute(
+        delete(PendingComment).where(PendingComment.created_at < utcnow() - PENDING_LIFETIME)
+    )
+    limit = 4 * 20_000  # a generous cap: this is untrusted input kept for a day
+    fields: dict[str, Any] = {}
+    for name in PENDING_FIELDS:
+        value = form.get(name)
+        if value is not None:
+            fields[name] = str(value)[:limit]
+    pending = PendingComment(
+        token=secrets.token_urlsafe(24),
+        section_id=section.id,
+        parent_id=parent_id,
+        fields=fields,
+    )
+    db.session.add(pending)
+    db.session.flush()
+    return pending
+
+
+def take_pending_comment(token: str, section: Any, parent_id: int | None) -> dict[str, Any] | None:
+    """The stashed fields for this form, once (the row is deleted), or None."""
+    pending = db.session.scalars(
+        select(PendingComment).where(PendingComment.token == token)
+    ).first()
+    if pending is None:
+        return None
+    if pending.section_id != section.id or pending.parent_id != parent_id:
+        return None
+    fields = dict(pending.fields) if pending.created_at >= utcnow() - PENDING_LIFETIME else None
+    db.session.delete(pending)
+    db.session.flush()
+    return fields

@@ -1,0 +1,138 @@
+"""Author and reader actions on one comment: edit, delete, endorse, report."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import current_app, flash, redirect, render_template, request
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from consult.comments import queries, services
+from consult.comments.forms import (
+    ConfirmForm,
+    EditCommentForm,
+    EditReplyForm,
+    EndorseForm,
+    ReportForm,
+)
+from consult.comments.views import bp
+from consult.comments.views.common import comment_url
+from consult.core.permissions import can_comment, can_edit_comment, require
+from consult.extensions import db
+
+logger = logging.getLogger(__name__)
+
+
+@bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
+def edit_comment(comment_id: int) -> str | Response:
+    comment = queries.comment_or_404(comment_id, current_user)
+    require(can_edit_comment(current_user, comment))
+    top_level = comment.parent_id is None
+    form: EditCommentForm | EditReplyForm
+    if top_level:
+        form = EditCommentForm(obj=comment, section=comment.section)
+        del form.confidential  # confidentiality is chosen once, when the comment is sent
+        if request.method == "GET":
+            form.proposal_scope.data = comment.proposal_scope or "provision"
+    else:
+        form = EditReplyForm(obj=comment)
+    if form.validate_on_submit():
+        try:
+            if isinstance(form, EditCommentForm):
+                services.edit_comment(
+                    comment,
+                    user=current_user,
+                    body=form.body.data or "",
+                    kind=form.kind.data,
+                    quote=form.quote.data or "",
+                    proposed_text=form.proposed_text.data or "",
+                    proposal_scope=form.proposal_scope.data,
+                )
+            else:
+                services.edit_comment(comment, user=current_user, body=form.body.data or "")
+        except services.CommentError as error:
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("Your changes are saved. The earlier text is kept in the history.", "success")
+            return redirect(comment_url(comment))
+    return render_template(
+        "comments/edit.html",
+        comment=comment,
+        form=form,
+        section=comment.section,
+        version=comment.section.version,
+        top_level=top_level,
+        max_length=current_app.config["COMMENT_MAX_LENGTH"],
+    )
+
+
+@bp.route("/comments/<int:comment_id>/delete", methods=["GET", "POST"])
+def delete_comment(comment_id: int) -> str | Response:
+    comment = queries.comment_or_404(comment_id, current_user)
+    require(can_edit_comment(current_user, comment))
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        services.delete_comment(comment, user=current_user)
+        db.session.commit()
+        flash("Your comment is deleted. Replies to it stay in place.", "success")
+        return redirect(comment_url(comment))
+    return render_template(
+        "comments/delete.html",
+        comment=comment,
+        node=queries.single_node(comment, current_user),
+        form=form,
+        section=comment.section,
+        version=comment.section.version,
+    )
+
+
+@bp.post("/comments/<int:comment_id>/endorse")
+def endorse(comment_id: int) -> Response:
+    comment = queries.comment_or_404(comment_id, current_user)
+    require(can_comment(current_user, comment.section.version))
+    form = EndorseForm()
+    if not form.validate_on_submit():
+        flash("Choose support or oppose.", "error")
+        return redirect(comment_url(comment))
+    try:
+        endorsement = services.set_endorsement(
+            comment, user=current_user, stance=form.stance.data or ""
+        )
+    except services.CommentError as error:
+        flash(str(error), "error")
+        return redirect(comment_url(comment))
+    db.session.commit()
+    if endorsement is None:
+        flash("Your endorsement is withdrawn.", "success")
+    else:
+        flash(f"You {'support' if endorsement.stance == 'support' else 'oppose'} this comment.",
+              "success")  # fmt: skip
+    return redirect(comment_url(comment))
+
+
+@bp.route("/comments/<int:comment_id>/report", methods=["GET", "POST"])
+def report_comment(comment_id: int) -> str | Response:
+    comment = queries.comment_or_404(comment_id, current_user)
+    require(current_user.is_authenticated and current_user.is_active)
+    form = ReportForm()
+    if form.validate_on_submit():
+        try:
+            services.report_comment(
+                comment, user=current_user, reason=form.reason.data or "", note=form.note.data or ""
+            )
+        except services.CommentError as error:
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("Thank you. The moderators will look at this comment.", "success")
+            return redirect(comment_url(comment))
+    return render_template(
+        "comments/report.html",
+        comment=comment,
+        node=queries.single_node(comment, current_user),
+        form=form,
+        section=comment.section,
+        version=comment.section.version,
+    )

@@ -1,0 +1,144 @@
+"""Helpers shared by the comment views: URLs, loading, the expired-session rescue, hooks."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import flash, redirect, request, url_for
+from flask_login import current_user
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import BuildError
+from werkzeug.wrappers import Response
+
+from consult.comments import queries, services
+from consult.comments.models import Comment
+from consult.core import hooks
+from consult.core.permissions import can_moderate, can_view
+from consult.drafts.models import Section, Version
+from consult.extensions import db
+
+logger = logging.getLogger(__name__)
+
+
+def provision_url(section: Section, **args: Any) -> str:
+    version = section.version
+    return url_for(
+        "comments.show_provision",
+        slug=version.document.slug,
+        number=version.number,
+        key=section.provision.key,
+        **args,
+    )
+
+
+def version_url(version: Version) -> str:
+    """The drafts version page (built by URL while the drafts blueprint is being written)."""
+    try:
+        return url_for("drafts.show_version", slug=version.document.slug, number=version.number)
+    except BuildError:
+        return f"/docs/{version.document.slug}/v{version.number}/"
+
+
+def comment_url(comment: Comment) -> str:
+    """The comment in its thread (works whatever page of threads it is on)."""
+    return provision_url(comment.section, thread=comment.root_id or comment.id) + (
+        f"#comment-{comment.id}"
+    )
+
+
+def load_provision(slug: str, number: int, key: str) -> tuple[Version, Section]:
+    version = queries.version_or_404(slug, number, current_user)
+    return version, queries.section_or_404(version, key)
+
+
+# --- nothing lost when the session expired ------------------------------------------------
+
+
+def _same_origin() -> bool:
+    """The POST came from one of our pages (or the browser sent no origin information)."""
+    host = request.host_url.rstrip("/")
+    origin = request.headers.get("Origin")
+    if origin and origin != "null":
+        return origin.rstrip("/") == host
+    referrer = request.headers.get("Referer")
+    if referrer:
+        parts = urlsplit(referrer)
+        return f"{parts.scheme}://{parts.netloc}" == host
+    return True
+
+
+def stash_and_sign_in(section: Section, parent_id: int | None, target: str) -> Response:
+    """Keep what was typed server-side and send the author to sign in, then back to the form.
+
+    The stash holds untrusted text for a day; it is only ever shown escaped inside a textarea
+    of the same form and must be submitted again (with a valid CSRF token) to be published.
+    """
+    pending = services.stash_pending_comment(section, parent_id, request.form)
+    db.session.commit()
+    sep = "&" if "?" in target else "?"
+    back = f"{target}{sep}resume={pending.token}"
+    if current_user.is_authenticated:
+        flash("The form had expired. Check your comment below and send it again.", "warning")
+        return redirect(back)
+    flash("Your session had expired. Sign in again and your comment will be waiting.", "info")
+    return redirect(url_for("accounts.login", next=back))
+
+
+def _rescue_target() -> tuple[Section, int | None, str] | None:
+    """The form an expired POST was meant for, if it is a comment or reply form we can show."""
+    args = request.view_args or {}
+    try:
+        if request.endpoint == "comments.show_provision":
+            _version, section = load_provision(args["slug"], args["number"], args["key"])
+            return section, None, provision_url(section)
+        if request.endpoint == "comments.reply":
+            parent = queries.comment_or_404(args["comment_id"], current_user)
+            return parent.section, parent.id, url_for("comments.reply", comment_id=parent.id)
+    except HTTPException:
+        return None
+    return None
+
+
+def rescue_expired_comment(error: Exception) -> Response | None:
+    """CSRF failure on a comment form (the session expired): keep the text, don't lose it."""
+    if request.method != "POST" or not request.form.get("body") or not _same_origin():
+        return None
+    target = _rescue_target()
+    if target is None:
+        return None
+    section, parent_id, url = target
+    logger.info("comment form posted with an expired session: kept for re-submission")
+    return stash_and_sign_in(section, parent_id, url)
+
+
+# --- hook providers -----------------------------------------------------------------------
+
+
+def version_page_counts(version: Any, sections: Any = None, user: Any = None) -> dict[str, Any]:
+    """Comment counts per section and category for the drafts version page (two queries)."""
+    public_only = not can_moderate(user, version)
+    counts = services.counts_by_category(version, public_only=public_only)
+    return {
+        "comment_counts": counts,
+        "comment_categories": queries.categories(),
+        "comment_totals": {sid: sum(cells.values()) for sid, cells in counts.items()},
+        "comment_counts_include_confidential": not public_only,
+    }
+
+
+def group_page_balance(group: Any, user: Any = None) -> dict[str, Any]:
+    """The share of public comments per stakeholder category in the group's documents."""
+    rows = queries.group_balance(group, user)
+    total = sum(n for _category, n, _share in rows)
+    return {"panels": [("comments/_group_balance.html", {"rows": rows, "total": total})]}
+
+
+def register_app_hooks(app: Any) -> None:
+    hooks.register(app, "version_page", version_page_counts)
+    hooks.register(app, "group_page", group_page_balance)
+    app.extensions.setdefault("consult_csrf_rescue", []).append(rescue_expired_comment)
+    app.jinja_env.globals["comment_url"] = comment_url
+    app.jinja_env.globals["version_url"] = version_url
+    app.jinja_env.globals.setdefault("can_view", can_view)

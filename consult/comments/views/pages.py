@@ -1,0 +1,269 @@
+"""The provision page with its threads, replies, the per-version overview and "My comments"."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from consult.comments import chart, queries, services
+from consult.comments.forms import CommentForm, ReplyForm
+from consult.comments.models import KINDS, REPORT_REASONS, STATE_VISIBLE
+from consult.comments.views import bp
+from consult.comments.views.common import (
+    comment_url,
+    load_provision,
+    provision_url,
+    stash_and_sign_in,
+)
+from consult.core import hooks
+from consult.core.pagination import page_number
+from consult.core.permissions import can_moderate, comment_refusal, require
+from consult.drafts.models import Section, Version
+from consult.extensions import db
+
+logger = logging.getLogger(__name__)
+
+
+def _refusal_notice(version: Version, refusal: str | None) -> str | None:
+    """The sentence shown instead of the form (closing time named when the window closed)."""
+    from consult.core.timefmt import format_datetime
+    from consult.db import utcnow
+
+    if refusal is None:
+        return None
+    state = version.window_state(utcnow())
+    if state == "closed" and version.closes_at is not None:
+        return f"The consultation closed on {format_datetime(version.closes_at)}."
+    if state == "upcoming" and version.opens_at is not None:
+        return f"The consultation opens on {format_datetime(version.opens_at)}."
+    return refusal
+
+
+def _resume(form: Any, section: Section, parent_id: int | None) -> bool:
+    """Fill the form from a stash kept when the session expired (?resume=token), once."""
+    token = request.args.get("resume")
+    if not token or not current_user.is_authenticated or request.method != "GET":
+        return False
+    fields = services.take_pending_comment(token, section, parent_id)
+    db.session.commit()
+    if not fields:
+        return False
+    for name, value in fields.items():
+        field = getattr(form, name, None)
+        if field is None:
+            continue
+        if name == "confidential":
+            field.data = value in {"y", "on", "true", "1", "True"}
+        else:
+            field.data = value
+    return True
+
+
+def _filters(categories: list[Any]) -> tuple[list[int], set[str], bool]:
+    by_slug = {c.slug: c for c in categories}
+    chosen = [by_slug[s] for s in request.args.getlist("category") if s in by_slug]
+    group = request.args.get("group") == "category"
+    return [c.id for c in chosen], {c.slug for c in chosen}, group
+
+
+@bp.route("/docs/<slug>/v<int:number>/<key>/", methods=["GET", "POST"])
+def show_provision(slug: str, number: int, key: str) -> str | Response | tuple[str, int]:
+    version, section = load_provision(slug, number, key)
+    if section.provision.key != key:
+        args: dict[str, Any] = request.args.to_dict(flat=False)
+        canonical = section.provision.key
+        target = url_for("comments.show_provision", slug=slug, number=number, key=canonical, **args)
+        return redirect(target, 301)
+    refusal = comment_refusal(current_user, version)
+    form = CommentForm(section=section)
+    refused_text = None
+    status = 200
+    if request.method == "POST":
+        if not current_user.is_authenticated:
+            return stash_and_sign_in(section, None, provision_url(section))
+        if refusal is not None:
+            refused_text, status = request.form.get("body", ""), 403
+        elif form.validate_on_submit():
+            try:
+                comment = services.create_comment(
+                    section,
+                    user=current_user,
+                    body=form.body.data or "",
+                    kind=form.kind.data or "general",
+                    quote=form.quote.data or "",
+                    proposed_text=form.proposed_text.data or "",
+                    proposal_scope=form.proposal_scope.data,
+                    confidential=bool(form.confidential.data),
+                )
+            except services.CommentError as error:
+                form.form_errors.append(str(error))
+            else:
+                db.session.commit()
+                flash(
+                    "Your confidential comment was sent to the chairs and moderators."
+                    if comment.is_confidential
+                    else "Your comment is published.",
+                    "success",
+                )
+                return redirect(comment_url(comment))
+    resumed = _resume(form, section, None)
+    return (
+        render_template(
+            "comments/provision.html",
+            **_provision_context(version, section),
+            form=form,
+            refusal=_refusal_notice(version, refusal),
+            refused_text=refused_text,
+            resumed=resumed,
+        ),
+        status,
+    )
+
+
+def _provision_context(version: Version, section: Section) -> dict[str, Any]:
+    categories = queries.categories()
+    category_map = {c.id: c for c in categories}
+    category_ids, chosen, group = _filters(categories)
+    thread_id = request.args.get("thread", type=int)
+    moderator = can_moderate(current_user, version)
+    view = queries.thread_view(
+        section,
+        current_user,
+        category_ids=category_ids,
+        group=group,
+        thread_id=thread_id,
+        page=page_number(),
+        category_map=category_map,
+    )
+    extra = hooks.collect(
+        "comment_thread", comments=[n.comment for n in view.nodes], user=current_user
+    )
+    return {
+        "document": version.document,
+        "version": version,
+        "section": section,
+        "view": view,
+        "categories": categories,
+        "category_map": category_map,
+        "chosen": chosen,
+        "grouped": group,
+        "thread_id": thread_id,
+        "counts": queries.section_counts(section, public_only=not moderator),
+        "moderator": moderator,
+        "dispositions": extra.get("dispositions", {}),
+        "landings": extra.get("landings", {}),
+        "kinds": KINDS,
+        "report_reasons": REPORT_REASONS,
+        "autosave_key": f"{provision_url(section)}#new",
+        "max_length": current_app.config["COMMENT_MAX_LENGTH"],
+    }
+
+
+@bp.get("/comments/<int:comment_id>")
+def show_comment(comment_id: int) -> Response:
+    """Permalink of a comment: its thread on the provision page."""
+    comment = queries.comment_or_404(comment_id, current_user)
+    return redirect(comment_url(comment))
+
+
+@bp.route("/comments/<int:comment_id>/reply", methods=["GET", "POST"])
+def reply(comment_id: int) -> str | Response | tuple[str, int]:
+    parent = queries.comment_or_404(comment_id, current_user)
+    section = parent.section
+    version = section.version
+    refusal = comment_refusal(current_user, version)
+    if refusal is None and parent.state != STATE_VISIBLE:
+        refusal = "This comment can no longer be answered."
+    form = ReplyForm()
+    refused_text, status = None, 200
+    if request.method == "POST":
+        if not current_user.is_authenticated:
+            return stash_and_sign_in(
+                section, parent.id, url_for("comments.reply", comment_id=parent.id)
+            )
+        if refusal is not None:
+            refused_text, status = request.form.get("body", ""), 403
+        elif form.validate_on_submit():
+            try:
+                answer = services.create_reply(parent, user=current_user, body=form.body.data or "")
+            except services.CommentError as error:
+                form.form_errors.append(str(error))
+            else:
+                db.session.commit()
+                flash("Your reply is published.", "success")
+                return redirect(comment_url(answer))
+    resumed = _resume(form, section, parent.id)
+    node = queries.single_node(parent, current_user)
+    return (
+        render_template(
+            "comments/reply.html",
+            parent=parent,
+            node=node,
+            section=section,
+            version=version,
+            document=version.document,
+            form=form,
+            refusal=_refusal_notice(version, refusal),
+            refused_text=refused_text,
+            resumed=resumed,
+            moderator=can_moderate(current_user, version),
+            autosave_key=f"{provision_url(section)}#reply-{parent.id}",
+            max_length=current_app.config["COMMENT_MAX_LENGTH"],
+        ),
+        status,
+    )
+
+
+@bp.get("/comments/<int:comment_id>/history")
+def comment_history(comment_id: int) -> str:
+    comment = queries.comment_or_404(comment_id, current_user)
+    own = current_user.is_authenticated and comment.author_id == current_user.id
+    if comment.state != STATE_VISIBLE and not (own or can_moderate(current_user, comment)):
+        abort(404)
+    return render_template(
+        "comments/history.html",
+        comment=comment,
+        section=comment.section,
+        version=comment.section.version,
+        revisions=queries.revisions_of(comment),
+    )
+
+
+@bp.get("/docs/<slug>/v<int:number>/comments/overview")
+def overview(slug: str, number: int) -> str:
+    version = queries.version_or_404(slug, number, current_user)
+    moderator = can_moderate(current_user, version)
+    rows, column_totals = queries.overview_rows(version, public_only=not moderator)
+    categories = queries.categories()
+    columns: list[Any] = [c for c in categories if not c.is_retired or column_totals.get(c.id)]
+    if column_totals.get(None):
+        columns.append(None)
+    return render_template(
+        "comments/overview.html",
+        document=version.document,
+        version=version,
+        rows=rows,
+        columns=columns,
+        column_totals=column_totals,
+        total=sum(column_totals.values()),
+        moderator=moderator,
+        confidential=queries.confidential_count(version) if moderator else 0,
+        chart=chart.provision_chart(rows, columns),
+    )
+
+
+@bp.get("/me/comments")
+def my_comments() -> str:
+    require(current_user.is_authenticated)
+    page = queries.my_comments_page(current_user)
+    extra = hooks.collect("my_comments", comments=[row[0] for row in page.items], user=current_user)
+    return render_template(
+        "comments/my_comments.html",
+        page=page,
+        dispositions=extra.get("dispositions", {}),
+        landings=extra.get("landings", {}),
+    )
