@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from consult.drafts.errors import ImportErrors
 
@@ -246,3 +247,33 @@ def parse_markdown(text: str) -> list[ParsedSection]:
     if errors:
         raise ImportErrors(errors)
     return parsed
+
+
+KIND_LABELS = {kind: word.capitalize() for word, kind in KIND_WORDS}
+
+
+def heading_text(kind: str, number: str, heading: str) -> str:
+    """The heading line's text that parses back to the same kind, number and title."""
+    if kind == "section" and not number:
+        return heading
+    label = f"{KIND_LABELS.get(kind, kind.capitalize())} {number}".strip()
+    return f"{label}: {heading}" if heading else label
+
+
+def to_markdown(sections: list[Any]) -> str:
+    """A version as Markdown that `parse_markdown` reads back to the same tree and keys."""
+    top_kinds = {s.kind for s in sections if s.depth == 0}
+    base = 1 if top_kinds & {"part", "chapter", "annex"} else 2
+    if sections and max(s.depth for s in sections) + base > 6:
+        base = 1
+    out: list[str] = []
+    for section in sections:
+        out.append(
+            "#" * min(6, section.depth + base)
+            + " "
+            + heading_text(section.kind, section.number, section.heading)
+        )
+        out.append("")
+        if section.body.strip():
+            out.extend([section.body.rstrip(), ""])
+    return "\n".join(out).rstrip() + "\n"

@@ -48,6 +48,13 @@ def resolve_provision(document: Document, key: str) -> Provision | None:
     ).first()
 
 
+def version_ids_with(provision: Provision) -> set[int]:
+    """Ids of the versions that contain a section of this provision."""
+    return set(
+        db.session.scalars(select(Section.version_id).where(Section.provision_id == provision.id))
+    )
+
+
 def versions_of(document: Document) -> list[Version]:
     return list(
         db.session.scalars(
@@ -68,6 +75,25 @@ def get_version(document: Document, number: int) -> Version | None:
     return db.session.scalars(
         select(Version).where(Version.document_id == document.id, Version.number == number)
     ).first()
+
+
+def publishable_groups(user: Any) -> list[Any]:
+    """Working groups in which `user` may create documents (chairs, vice-chairs; admins: all)."""
+    from consult.groups.models import WorkingGroup
+
+    stmt = select(WorkingGroup).order_by(WorkingGroup.position, WorkingGroup.name)
+    if not permissions.is_admin(user):
+        if not getattr(user, "is_active", False):
+            return []
+        ids = [
+            m.group_id
+            for m in (getattr(user, "memberships", None) or [])
+            if m.status == "approved" and m.role in permissions.CHAIR_ROLES
+        ]
+        if not ids:
+            return []
+        stmt = stmt.where(WorkingGroup.id.in_(ids))
+    return list(db.session.scalars(stmt))
 
 
 def get_document(slug: str) -> Document | None:
@@ -170,13 +196,20 @@ def documents_of_group(group: Any, user: Any) -> list[tuple[Document, Version | 
     return [(document, latest.get(document.id)) for document in documents]
 
 
-def window_history(version: Version) -> list[Any]:
-    """Audit events of every change of the consultation window, oldest first."""
-    return [
+def window_history(version: Version) -> list[tuple[Any, Any]]:
+    """(audit event, actor) for every change of the consultation window, oldest first."""
+    from consult.accounts.models import User
+
+    events = [
         e
         for e in audit.events_for(version, "version.")
         if e.action in {"version.publish", "version.window"}
     ]
+    ids = {e.actor_id for e in events if e.actor_id}
+    users = (
+        {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
+    )
+    return [(e, users.get(e.actor_id) if e.actor_id else None) for e in events]
 
 
 @dataclass

@@ -12,6 +12,7 @@ import re
 from datetime import datetime
 from typing import Any, cast
 
+from flask import current_app, url_for
 from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
@@ -197,9 +198,13 @@ def import_markdown(document: Document, text: str, *, user: Any) -> Version:
         raise DraftError(
             "A version of this document is already being edited: edit it or publish it first."
         )
-    version = Version(document=document, number=_next_number(document), created_by_id=user.id)
     latest = next((v for v in reversed(versions_of(document)) if v.is_published), None)
-    version.based_on_id = latest.id if latest else None
+    version = Version(
+        document_id=document.id,
+        number=_next_number(document),
+        based_on_id=latest.id if latest else None,
+        created_by_id=user.id,
+    )
     db.session.add(version)
     db.session.flush()
     existing = {
@@ -241,12 +246,13 @@ def start_version(document: Document, *, user: Any) -> Version:
     if base is None:
         raise DraftError("Publish a first version before starting the next one.")
     version = Version(
-        document=document,
+        document_id=document.id,
         number=_next_number(document),
         based_on_id=base.id,
         created_by_id=user.id,
     )
     db.session.add(version)
+    db.session.flush()
     copies: dict[int, Section] = {}
     for old in sections_of(base):
         copy = Section(
@@ -304,6 +310,7 @@ def update_section(
 ) -> Section:
     """Save a section's text; a stale copy raises EditConflict instead of overwriting."""
     version = section.version
+    section_id = section.id
     _require_editing(version)
     heading, number = heading.strip(), number.strip()
     attempted = {"heading": heading, "body": body, "number": number}
@@ -311,26 +318,27 @@ def update_section(
         raise EditConflict(section, attempted)
     _check_text(section.kind, number, heading, section.parent)
     before = {"number": section.number, "heading": section.heading}
-    if number != section.number:
-        old_number = section.number
-        _renumber(section, number, version)
-        if section.kind == "commitment" and old_number:
-            # Measures follow their commitment: Measure 2.3 becomes 3.3 with Commitment 3.
-            for child in sections_of(version):
-                if child.parent_id == section.id and child.kind == "measure":
-                    prefix, _, rest = child.number.partition(".")
-                    if prefix == old_number:
-                        _renumber(child, f"{number}.{rest}", version)
-                        child.updated_at, child.updated_by_id = utcnow(), user.id
-    section.heading = heading
-    section.body = body
-    section.updated_at = utcnow()
-    section.updated_by_id = user.id
+    user_id = user.id
     try:
+        if number != section.number:
+            old_number = section.number
+            _renumber(section, number, version)
+            if section.kind == "commitment" and old_number:
+                # Measures follow their commitment: Measure 2.3 becomes 3.3 with Commitment 3.
+                for child in sections_of(version):
+                    if child.parent_id == section.id and child.kind == "measure":
+                        prefix, _, rest = child.number.partition(".")
+                        if prefix == old_number:
+                            _renumber(child, f"{number}.{rest}", version)
+                            child.updated_at, child.updated_by_id = utcnow(), user_id
+        section.heading = heading
+        section.body = body
+        section.updated_at = utcnow()
+        section.updated_by_id = user_id
         db.session.flush()
     except StaleDataError:
-        # Someone saved between our read and our write: start again from their text.
-        section_id = section.id
+        # Someone saved between our read and our write (any flush above may notice it):
+        # nothing of this save is kept, and the editor starts again from their text.
         db.session.rollback()
         current = db.session.get(Section, section_id)
         raise EditConflict(current, attempted) from None
@@ -479,10 +487,10 @@ def move_section(
 
 
 def _check_window(opens_at: datetime | None, closes_at: datetime | None, now: datetime) -> None:
-    if closes_at is not None and opens_at is not None and closes_at <= opens_at:
-        raise DraftError("The consultation must close after it opens.")
     if closes_at is not None and closes_at <= now:
         raise DraftError("The closing time has already passed: choose a time in the future.")
+    if closes_at is not None and opens_at is not None and closes_at <= opens_at:
+        raise DraftError("The consultation must close after it opens.")
 
 
 def _allow_window_change(version: Version) -> None:
@@ -562,6 +570,7 @@ def _notify_members(version: Version) -> None:
             User.email_verified_at.is_not(None),
         )
     ).all()
+    link = _link("drafts.show_version", slug=version.document.slug, number=version.number)
     for member in users:
         outbox.notify(
             member,
@@ -569,7 +578,17 @@ def _notify_members(version: Version) -> None:
             "version_published",
             version=version,
             document=version.document,
+            link=link,
         )
+
+
+def _link(endpoint: str, **values: Any) -> str:
+    """An absolute URL for e-mails; a site path when no request or SERVER_NAME gives a host."""
+    try:
+        return url_for(endpoint, _external=True, **values)
+    except RuntimeError:
+        with current_app.test_request_context():
+            return url_for(endpoint, **values)
 
 
 def set_window(

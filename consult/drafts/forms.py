@@ -1,0 +1,147 @@
+"""Forms of the drafts domain (times typed in the display zone, converted by the views)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+
+from consult.drafts.models import SECTION_KINDS, VISIBILITIES
+
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+_DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+
+
+class DocumentForm(FlaskForm):
+    group_id = SelectField("Working group", coerce=int, validators=[DataRequired()])
+    title = StringField("Title", validators=[DataRequired("Enter a title."), Length(max=250)])
+    slug = StringField(
+        "Web address",
+        description=(
+            "Lower-case letters, digits and hyphens: the document will be at /docs/<address>/."
+        ),
+        validators=[
+            DataRequired("Enter a web address."),
+            Length(min=2, max=80),
+            Regexp(
+                r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+                message="Use lower-case letters, digits and hyphens, e.g. 'transparency'.",
+            ),
+        ],
+    )
+    summary = TextAreaField("Summary", validators=[Optional(), Length(max=5000)])
+    visibility = RadioField(
+        "Who may read it",
+        choices=list(VISIBILITIES.items()),
+        default="public",
+        validators=[DataRequired("Choose who may read the document.")],
+    )
+    submit = SubmitField("Create document")
+
+
+class ImportForm(FlaskForm):
+    upload = FileField(
+        "Markdown file",
+        description="A .md file of at most 2 MB.",
+        validators=[FileAllowed(["md", "markdown", "txt"], "Upload a Markdown (.md) file.")],
+    )
+    text = TextAreaField(
+        "Or paste the Markdown",
+        description=(
+            "Headings give the structure: '## Commitment 1: Title', '### Measure 1.1 Title', "
+            "'## Open question 1', '## Recital (a)', '# Annex I'. The text below a heading is "
+            "its body."
+        ),
+    )
+    submit = SubmitField("Import")
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if bool(self.upload.data) == bool((self.text.data or "").strip()):
+            self.text.errors = [*self.text.errors, "Upload a file or paste the text (not both)."]
+            return False
+        return True
+
+
+class SectionForm(FlaskForm):
+    number = StringField(
+        "Number",
+        description="As printed, e.g. 2.3 for Measure 2.3. Changing it gives the provision a new "
+        "web address; the old one keeps working.",
+        validators=[Optional(), Length(max=20)],
+    )
+    heading = StringField("Heading", validators=[Optional(), Length(max=300)])
+    body = TextAreaField(
+        "Text", description="Markdown: numbered paragraphs and lettered points are kept."
+    )
+    lock_version = HiddenField()
+    submit = SubmitField("Save section")
+
+
+class PlacementMixin:
+    parent_id = SelectField("Inside", coerce=int, default=0)
+    after_id = SelectField(
+        "After",
+        coerce=int,
+        default=0,
+        description="A section directly inside the one chosen above.",
+    )
+
+
+class AddSectionForm(PlacementMixin, FlaskForm):
+    kind = SelectField("Kind", choices=list(SECTION_KINDS.items()), default="measure")
+    number = StringField("Number", validators=[Optional(), Length(max=20)])
+    heading = StringField("Heading", validators=[Optional(), Length(max=300)])
+    body = TextAreaField("Text", validators=[Optional()])
+    submit = SubmitField("Add section")
+
+
+class MoveForm(PlacementMixin, FlaskForm):
+    submit = SubmitField("Move section")
+
+
+class ConfirmForm(FlaskForm):
+    submit = SubmitField("Confirm")
+
+
+class WindowForm(FlaskForm):
+    opens_at = DateTimeLocalField("Opens", format=_DATETIME_FORMATS, validators=[Optional()])
+    closes_at = DateTimeLocalField("Closes", format=_DATETIME_FORMATS, validators=[Optional()])
+    submit = SubmitField("Change the window")
+
+    def validate_closes_at(self, field: DateTimeLocalField) -> None:
+        if field.data and self.opens_at.data and field.data <= self.opens_at.data:
+            raise ValidationError("The consultation must close after it opens.")
+
+
+class PublishForm(WindowForm):
+    changelog = TextAreaField(
+        "What changed",
+        description="Shown with the version and in the comparison. Required from version 2.",
+        validators=[Optional(), Length(max=20000)],
+    )
+    submit = SubmitField("Publish this version")
+
+
+class CompareForm(FlaskForm):
+    """GET form picking two versions; works without JavaScript."""
+
+    class Meta:
+        csrf = False
+
+    a = SelectField("Compare version", coerce=int)
+    b = SelectField("with version", coerce=int)
+    changes = BooleanField("Show changed provisions only", false_values=("", "0", "false"))
