@@ -46,7 +46,6 @@ def _done(message: str, endpoint: str, **values: Any) -> Response:
 
 
 def _refused(error: services.AccountError, endpoint: str, **values: Any) -> Response:
-    db.session.rollback()
     flash(error.message, "error")
     return redirect(url_for(endpoint, **values))
 
@@ -126,7 +125,7 @@ def enable_user(user_id: int) -> Response:
 @admin_bp.get("/organisations")
 def organisations() -> str:
     form = OrganisationFilterForm(request.args)
-    form.category.choices = [("", "Any category"), *category_choices(services.all_categories())[1:]]
+    form.category.choices = category_choices(services.all_categories(), blank="Any category")
     form.validate()
     category = form.category.data or ""
     stmt = admin_services.organisations_query(
@@ -162,7 +161,6 @@ def show_organisation(organisation_id: int) -> str | Response:
                 transparency_register_id=(form.transparency_register_id.data or "").strip(),
             )
         except services.AccountError as error:
-            db.session.rollback()
             getattr(form, error.field or "name").errors.append(error.message)
         else:
             return _done(
@@ -241,7 +239,6 @@ def categories() -> str | Response:
         try:
             category = admin_services.add_category(form.name.data or "", actor=_actor())
         except services.AccountError as error:
-            db.session.rollback()
             form.name.errors.append(error.message)
         else:
             return _done(f"Category “{category.name}” added.", "admin.categories")
@@ -256,7 +253,6 @@ def rename_category(category_id: int) -> str | Response:
         try:
             admin_services.rename_category(category, form.name.data or "", actor=_actor())
         except services.AccountError as error:
-            db.session.rollback()
             form.name.errors.append(error.message)
         else:
             return _done(f"Category renamed to “{category.name}”.", "admin.categories")

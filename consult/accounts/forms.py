@@ -45,18 +45,22 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def category_choices(categories: list[StakeholderCategory]) -> list[tuple[str, str]]:
-    return [("", "Choose a category")] + [
-        (str(c.id), c.name + (" (retired)" if c.is_retired else "")) for c in categories
-    ]
+# Choices are WTForms' shorthand dicts ({value: label}, or {optgroup: {value: label}}).
+def category_choices(
+    categories: list[StakeholderCategory], blank: str = "Choose a category"
+) -> dict[str, str]:
+    return {"": blank} | {
+        str(c.id): c.name + (" (retired)" if c.is_retired else "") for c in categories
+    }
 
 
-def _country_choices() -> dict[str, list[tuple[str, str]]]:
-    return {"": [("", "Choose a country")], **country_choices()}
+def _country_choices() -> dict[str, Any]:
+    groups = {label: dict(options) for label, options in country_choices().items()}
+    return {"": "Choose a country", **groups}
 
 
 def validate_register_id(form: Any, field: Field) -> None:
-    if field.data and not REGISTER_ID.match(field.data.strip()):
+    if field.data and not REGISTER_ID.fullmatch(field.data.strip()):
         raise ValidationError(
             "Enter the EU Transparency Register ID as 9 to 12 digits, a hyphen and 2 digits, "
             "for example 123456789012-34."
@@ -120,19 +124,19 @@ class SignupForm(FlaskForm):
     )
     affiliation = RadioField(
         "Who do you speak for?",
-        choices=list(AFFILIATIONS.items()),
+        choices=AFFILIATIONS,
         validators=[DataRequired("Choose your organisation or say you are independent.")],
     )
-    organisation_id = SelectField("Organisation", choices=[], validate_choice=False)
+    organisation_id = SelectField("Organisation", choices={}, validate_choice=False)
     org_name = StringField("Name of the organisation", validators=[Optional(), Length(max=200)])
-    org_category = SelectField("Stakeholder category", choices=[], validate_choice=False)
-    org_country = SelectField("Country of the head office", choices=[], validate_choice=False)
+    org_category = SelectField("Stakeholder category", choices={}, validate_choice=False)
+    org_country = SelectField("Country of the head office", choices={}, validate_choice=False)
     org_register_id = StringField(
         "EU Transparency Register ID",
         validators=[Optional(), Length(max=20), validate_register_id],
         description="If the organisation is registered, for example 123456789012-34.",
     )
-    expert_category = SelectField("Your stakeholder category", choices=[], validate_choice=False)
+    expert_category = SelectField("Your stakeholder category", choices={}, validate_choice=False)
     submit = SubmitField("Create account")
 
     def __init__(
@@ -145,10 +149,10 @@ class SignupForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self._organisation_ids = {org_id for org_id, _, _ in organisations or []}
         self._category_ids = {c.id for c in categories or []}
-        self.organisation_id.choices = [("", "Choose your organisation")] + [
-            (str(org_id), f"{name} ({COUNTRIES.get(country, country)})")
+        self.organisation_id.choices = {"": "Choose your organisation"} | {
+            str(org_id): f"{name} ({COUNTRIES.get(country, country)})"
             for org_id, name, country in organisations or []
-        ]
+        }
         self.org_category.choices = category_choices(categories or [])
         self.expert_category.choices = category_choices(categories or [])
         self.org_country.choices = _country_choices()
@@ -242,7 +246,7 @@ class ProfileForm(FlaskForm):
     )
     notify_mode = RadioField(
         "E-mail notifications",
-        choices=list(NOTIFY_MODES.items()),
+        choices=NOTIFY_MODES,
         validators=[DataRequired("Choose how you want to be notified.")],
         description="Replies to your comments, decisions on them, new versions and deadlines.",
     )
@@ -252,7 +256,7 @@ class ProfileForm(FlaskForm):
 class PactForm(FlaskForm):
     status = RadioField(
         "AI Pact status",
-        choices=list(PACT_STATUSES.items()),
+        choices=PACT_STATUSES,
         validators=[DataRequired("Choose the organisation's AI Pact status.")],
     )
     pledge_date = DateField(
@@ -262,11 +266,11 @@ class PactForm(FlaskForm):
     )
     core_pledges = MultiCheckboxField(
         "Core pledges",
-        choices=list(PACT_CORE_PLEDGES.items()),
+        choices=PACT_CORE_PLEDGES,
         description="Pillar II signatories commit to all three.",
     )
     optional_pledges = MultiCheckboxField(
-        "Further pledges (optional)", choices=list(PACT_OPTIONAL_PLEDGES.items())
+        "Further pledges (optional)", choices=PACT_OPTIONAL_PLEDGES
     )
     submit = SubmitField("Declare status")
 
@@ -284,15 +288,15 @@ class SearchForm(FlaskForm):
 
 
 class OrganisationFilterForm(SearchForm):
-    category = SelectField("Category", choices=[], validate_choice=False)
+    category = SelectField("Category", choices={}, validate_choice=False)
     pact = SelectField(
         "AI Pact status",
-        choices=[("", "Any status"), *PACT_STATUSES.items()],
+        choices={"": "Any status", **PACT_STATUSES},
         validate_choice=False,
     )
     verified = SelectField(
         "Verification",
-        choices=[("", "Any"), ("yes", "Verified"), ("no", "Declared, not yet verified")],
+        choices={"": "Any", "yes": "Verified", "no": "Declared, not yet verified"},
         validate_choice=False,
     )
 
@@ -307,8 +311,8 @@ class AuditFilterForm(SearchForm):
 
 class OrganisationForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired("Enter a name."), Length(max=200)])
-    category = SelectField("Stakeholder category", choices=[], validate_choice=False)
-    country = SelectField("Country", choices=[], validate_choice=False)
+    category = SelectField("Stakeholder category", choices={}, validate_choice=False)
+    country = SelectField("Country", choices={}, validate_choice=False)
     transparency_register_id = StringField(
         "EU Transparency Register ID",
         validators=[Optional(), Length(max=20), validate_register_id],

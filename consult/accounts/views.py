@@ -58,6 +58,8 @@ def safe_next(target: str | None) -> str | None:
 
 
 def _field_error(form: object, error: services.AccountError) -> None:
+    """Show a refused change beside its field. Nothing is committed on this path: services
+    check before they change anything, and the request's session is discarded at teardown."""
     field = getattr(form, error.field, None) if error.field else None
     if field is not None:
         field.errors = [*field.errors, error.message]
@@ -121,7 +123,6 @@ def signup() -> str | Response:
                 independent_category=independent_category,
             )
         except services.AccountError as error:
-            db.session.rollback()
             _field_error(form, error)
         else:
             db.session.commit()
@@ -229,7 +230,6 @@ def profile() -> str | Response:
                 notify_mode=form.notify_mode.data or "",
             )
         except services.AccountError as error:
-            db.session.rollback()
             _field_error(form, error)
         else:
             db.session.commit()
@@ -250,7 +250,6 @@ def change_password() -> str | Response:
                 user, current=form.current_password.data or "", new=form.password.data or ""
             )
         except services.AccountError as error:
-            db.session.rollback()
             _field_error(form, error)
         else:
             db.session.commit()
@@ -292,7 +291,6 @@ def declare_pact(organisation_id: int) -> str | Response:
                 pledges=[*(form.core_pledges.data or []), *(form.optional_pledges.data or [])],
             )
         except services.AccountError as error:
-            db.session.rollback()
             _field_error(form, error)
         else:
             db.session.commit()
