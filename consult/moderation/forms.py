@@ -54,34 +54,32 @@ class TriageFilterForm(FlaskForm):
 
     provision = SelectField("Provision", coerce=_optional_int, validate_choice=False)
     category = SelectField("Stakeholder category", coerce=_optional_int, validate_choice=False)
-    kind = SelectField(
-        "Kind", choices=[("", "Any kind"), *KINDS.items()], validate_choice=False, default=""
-    )
+    kind = SelectField("Kind", choices={"": "Any kind", **KINDS}, validate_choice=False, default="")
     proposal = SelectField(
         "Proposed text",
-        choices=[("", "With or without"), ("yes", "Proposes text"), ("no", "No proposal")],
+        choices={"": "With or without", "yes": "Proposes text", "no": "No proposal"},
         validate_choice=False,
         default="",
     )
     status = SelectField(
         "Disposition",
-        choices=[
-            ("", "Any"),
-            ("undecided", "Not yet decided"),
-            ("decided", "Decided (any outcome)"),
-            *OUTCOMES.items(),
-        ],
+        choices={
+            "": "Any",
+            "undecided": "Not yet decided",
+            "decided": "Decided (any outcome)",
+            **OUTCOMES,
+        },
         validate_choice=False,
         default="",
     )
     assignee = SelectField(
         "Assigned to",
-        choices=[("", "Anyone"), ("mine", "Me"), ("unassigned", "Nobody")],
+        choices={"": "Anyone", "mine": "Me", "unassigned": "Nobody"},
         validate_choice=False,
         default="",
     )
     reported = BooleanField("Only comments reported by readers")
-    sort = SelectField("Sort by", choices=list(SORTS.items()), validate_choice=False)
+    sort = SelectField("Sort by", choices=dict(SORTS), validate_choice=False)
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -101,12 +99,10 @@ class BulkActionForm(FlaskForm):
     comment_ids = MultiCheckboxField("Comments", coerce=int, validate_choice=False)
     action = RadioField(
         "Action",
-        choices=list(BULK_ACTIONS.items()),
+        choices=dict(BULK_ACTIONS),
         validators=[InputRequired("Choose an action.")],
     )
-    outcome = SelectField(
-        "Disposition", choices=[("", "Choose…"), *OUTCOMES.items()], validate_choice=False
-    )
+    outcome = SelectField("Disposition", choices={"": "Choose…", **OUTCOMES}, validate_choice=False)
     rationale = TextAreaField(
         "Rationale",
         description="Required for a disposition; optional for duplicates and assignments.",
@@ -151,7 +147,7 @@ class BulkActionForm(FlaskForm):
 class DispositionForm(FlaskForm):
     outcome = RadioField(
         "What was done with this comment?",
-        choices=list(OUTCOMES.items()),
+        choices=dict(OUTCOMES),
         validators=[InputRequired("Choose what was done with the comment.")],
     )
     rationale = TextAreaField(

@@ -18,7 +18,7 @@ from consult.drafts.models import Provision, Section, Version
 from consult.extensions import db
 from consult.moderation.models import OUTCOMES, Disposition
 from consult.moderation.services import provision_url
-from consult.moderation.traceability import section_label, landings_for
+from consult.moderation.traceability import landings_for, section_label
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ def _public_filter(version: Version) -> Any:
 def report_statement(version: Version) -> Select[Any]:
     """One row per public top-level comment, in provision order (plain columns, no entities)."""
     original = aliased(Comment)
-    return (
+    stmt: Select = (  # several columns: Select[*tuple[Any, ...]]
         select(
             Comment.id.label("comment_id"),
             Comment.created_at,
@@ -95,6 +95,7 @@ def report_statement(version: Version) -> Select[Any]:
         .where(_public_filter(version))
         .order_by(Section.position, Comment.created_at, Comment.id)
     )
+    return stmt
 
 
 @dataclass
@@ -110,7 +111,7 @@ class CategoryRow:
         return self.counts.get(outcome, 0)
 
     def percent(self, outcome: str) -> str:
-        return f"{100 * self.count(outcome) / self.total:.0f}%" if self.total else "–"
+        return f"{100 * self.count(outcome) / self.total:.0f}%" if self.total else "–"  # noqa: RUF001
 
     @property
     def taken_up(self) -> int:
@@ -120,7 +121,7 @@ class CategoryRow:
     @property
     def taken_up_percent(self) -> str:
         decided = self.total - self.count("undecided")
-        return f"{100 * self.taken_up / decided:.0f}%" if decided else "–"
+        return f"{100 * self.taken_up / decided:.0f}%" if decided else "–"  # noqa: RUF001
 
 
 def summary_by_category(version: Version) -> tuple[list[CategoryRow], CategoryRow]:

@@ -88,9 +88,7 @@ def refusal_to_open(version: Version) -> str | None:
 def revision_state(version: Version, user: Any) -> dict[str, Any]:
     """For buttons and links: the revision based on this version, and whether one may open."""
     revision = revision_based_on(version)
-    may_open = (
-        revision is None and can_moderate(user, version) and refusal_to_open(version) is None
-    )
+    may_open = revision is None and can_moderate(user, version) and refusal_to_open(version) is None
     return {"revision": revision, "can_open_revision": may_open}
 
 
@@ -378,7 +376,11 @@ def apply_proposal(revision: Revision, comment: Comment, *, user: User) -> Secti
         user=user,
     )
     record_change(
-        revision, section.provision_id, comment_ids=[comment.id], applied_ids=[comment.id], user=user
+        revision,
+        section.provision_id,
+        comment_ids=[comment.id],
+        applied_ids=[comment.id],
+        user=user,
     )
     return section
 

@@ -50,7 +50,7 @@ def absolute_url(endpoint: str, **values: Any) -> str:
 
 def provision_url(slug: str, number: int, key: str, *, external: bool = False) -> str:
     """The provision page of a version (comments domain), with a safe fallback while absent."""
-    values = {"slug": slug, "number": number, "key": key}
+    values: dict[str, Any] = {"slug": slug, "number": number, "key": key}
     try:
         if external:
             return absolute_url("comments.show_provision", **values)
@@ -289,8 +289,7 @@ def assign_comments(
             user,
             "disposition.assign",
             disposition,
-            f"Comment #{comment.id} assigned to "
-            f"{assignee.display_name if assignee else 'nobody'}",
+            f"Comment #{comment.id} assigned to {assignee.display_name if assignee else 'nobody'}",
             before=before,
             after={"assignee_id": new_id},
         )
@@ -393,7 +392,7 @@ def triage_statement(version: Version, filters: TriageFilters, user: User) -> Se
     endorsed = func.coalesce(support.c.n, 0).label("endorsements")
     reported = func.coalesce(reports.c.n, 0).label("reports")
     reply_count = func.coalesce(replies.c.n, 0).label("replies")
-    stmt = (
+    stmt: Select = (  # several entities: Select[*tuple[Any, ...]]
         select(Comment, Disposition, endorsed, reported, reply_count)
         .join(Section, Section.id == Comment.section_id)
         .outerjoin(Disposition, Disposition.comment_id == Comment.id)

@@ -61,7 +61,10 @@ def landings_for(
         .join(Provision, Provision.id == Change.provision_id)
         .outerjoin(
             Section,
-            and_(Section.version_id == Revision.version_id, Section.provision_id == Change.provision_id),
+            and_(
+                Section.version_id == Revision.version_id,
+                Section.provision_id == Change.provision_id,
+            ),
         )
         .where(ChangeComment.comment_id.in_(ids))
         .order_by(ChangeComment.comment_id, Version.number, Section.position)
@@ -122,9 +125,7 @@ def public_dispositions(comment_ids: Iterable[int]) -> dict[int, Disposition]:
     if not ids:
         return {}
     rows = db.session.scalars(
-        select(Disposition).where(
-            Disposition.comment_id.in_(ids), Disposition.outcome.is_not(None)
-        )
+        select(Disposition).where(Disposition.comment_id.in_(ids), Disposition.outcome.is_not(None))
     )
     return {d.comment_id: d for d in rows}
 

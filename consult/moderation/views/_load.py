@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import abort, url_for
 from sqlalchemy import select
 from werkzeug.routing import BuildError
@@ -27,7 +29,7 @@ def load_top_comment(version: Version, comment_id: int) -> Comment:
     return comment
 
 
-def optional_url(endpoint: str, **values: object) -> str | None:
+def optional_url(endpoint: str, **values: Any) -> str | None:
     """A URL of another domain's page, or None while that page is not registered."""
     try:
         return url_for(endpoint, **values)

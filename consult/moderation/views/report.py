@@ -50,4 +50,3 @@ def report_csv(slug: str, number: int) -> Response:
             "Cache-Control": "no-store",
         },
     )
-

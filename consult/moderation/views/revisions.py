@@ -115,6 +115,7 @@ def _edit_page(
     form: SectionEditForm,
     *,
     conflict: EditConflict | None = None,
+    remove_form: RemoveSectionForm | None = None,
     status: int = 200,
 ) -> tuple[str, int]:
     comments = revisions.base_comments_by_provision(revision, section.provision_id)
@@ -122,7 +123,11 @@ def _edit_page(
     form.comment_ids.choices = [(c.id, f"#{c.id}") for c, _ in items]
     changes, linked = revisions.changes_of(revision)
     base_section = next(
-        (s for s in drafts.sections_of(revision.base_version) if s.provision_id == section.provision_id),
+        (
+            s
+            for s in drafts.sections_of(revision.base_version)
+            if s.provision_id == section.provision_id
+        ),
         None,
     )
     diff = None
@@ -137,7 +142,7 @@ def _edit_page(
         linked=linked.get(section.provision_id, {}),
         change=changes.get(section.provision_id),
         apply_form=ApplyProposalForm(),
-        remove_form=RemoveSectionForm(prefix="remove"),
+        remove_form=remove_form or RemoveSectionForm(prefix="remove", formdata=None),
         conflict=conflict,
         conflict_diff=diff,
         section_kinds=SECTION_KINDS,
@@ -293,9 +298,7 @@ def add_provision(slug: str, revision_id: int) -> Any:
             flash(f"{section.title} added.", "success")
             return redirect(_workspace_url(revision, f"provision-{section.provision_id}"))
     status = 400 if request.method == "POST" else 200
-    return render_template(
-        "moderation/add_provision.html", form=form, **_common(revision)
-    ), status
+    return render_template("moderation/add_provision.html", form=form, **_common(revision)), status
 
 
 @bp.route(
@@ -383,8 +386,7 @@ def remove_provision(slug: str, revision_id: int, section_id: int) -> Any:
         section.heading,
         section.body,
     )
-    page, _ = _edit_page(revision, section, edit)
-    return page, 400
+    return _edit_page(revision, section, edit, remove_form=form, status=400)
 
 
 @bp.route("/docs/<slug>/revisions/<int:revision_id>/publish", methods=["GET", "POST"])

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
-from werkzeug.wrappers import Response
 
 from consult.accounts.models import StakeholderCategory
 from consult.comments.models import STATE_DELETED, Comment
 from consult.core.pagination import paginate
 from consult.core.permissions import can_moderate, require
-from consult.drafts.models import Section
+from consult.drafts.models import Section, Version
 from consult.extensions import db
 from consult.moderation import services
 from consult.moderation.forms import (
@@ -54,7 +56,7 @@ def _filters_from(form: TriageFilterForm) -> TriageFilters:
 
 
 @bp.route("/docs/<slug>/v<int:number>/triage", methods=["GET", "POST"])
-def triage(slug: str, number: int) -> str | Response:
+def triage(slug: str, number: int) -> ResponseReturnValue:
     version = load_version(slug, number)
     require(can_moderate(current_user, version))
     moderators = services.moderators_of(version)
@@ -114,7 +116,7 @@ def triage(slug: str, number: int) -> str | Response:
 
 
 def _comment_page(
-    version: object, comment: Comment, form: DispositionForm, assign: AssignForm
+    version: Version, comment: Comment, form: DispositionForm, assign: AssignForm
 ) -> str:
     disposition = db.session.scalars(
         select(Disposition).where(Disposition.comment_id == comment.id)
@@ -147,17 +149,16 @@ def _comment_page(
     )
 
 
-def _assign_form(version: object) -> AssignForm:
+def _assign_form(version: Version) -> AssignForm:
     form = AssignForm(prefix="assign")
-    form.assignee.choices = [("", "Nobody")] + [
-        (m.id, m.display_name)
-        for m in services.moderators_of(version)  # type: ignore[arg-type]
-    ]
+    choices: list[tuple[Any, str]] = [("", "Nobody")]
+    choices += [(m.id, m.display_name) for m in services.moderators_of(version)]
+    form.assignee.choices = choices
     return form
 
 
 @bp.route("/docs/<slug>/v<int:number>/triage/<int:comment_id>", methods=["GET", "POST"])
-def dispose_comment(slug: str, number: int, comment_id: int) -> str | Response:
+def dispose_comment(slug: str, number: int, comment_id: int) -> ResponseReturnValue:
     version = load_version(slug, number)
     comment = load_top_comment(version, comment_id)
     require(can_moderate(current_user, version))
@@ -189,14 +190,16 @@ def dispose_comment(slug: str, number: int, comment_id: int) -> str | Response:
             db.session.commit()
             flash(f"Disposition of comment #{comment.id} saved.", "success")
             return redirect(
-                url_for("moderation.dispose_comment", slug=slug, number=number, comment_id=comment.id)
+                url_for(
+                    "moderation.dispose_comment", slug=slug, number=number, comment_id=comment.id
+                )
             )
     status = 400 if request.method == "POST" else 200
     return _comment_page(version, comment, form, _assign_form(version)), status
 
 
 @bp.post("/docs/<slug>/v<int:number>/triage/<int:comment_id>/assign")
-def assign_comment(slug: str, number: int, comment_id: int) -> str | Response:
+def assign_comment(slug: str, number: int, comment_id: int) -> ResponseReturnValue:
     version = load_version(slug, number)
     comment = load_top_comment(version, comment_id)
     require(can_moderate(current_user, version))
@@ -217,6 +220,8 @@ def assign_comment(slug: str, number: int, comment_id: int) -> str | Response:
             db.session.commit()
             flash(message, "success")
             return redirect(
-                url_for("moderation.dispose_comment", slug=slug, number=number, comment_id=comment.id)
+                url_for(
+                    "moderation.dispose_comment", slug=slug, number=number, comment_id=comment.id
+                )
             )
     return _comment_page(version, comment, DispositionForm(formdata=None), assign), 400
