@@ -80,28 +80,52 @@ GROUPS = [
 ]
 MODERATORS = {"moderator-1": "transparency-copyright", "moderator-2": "risk-assessment"}
 
-STATEMENTS = [
-    "We train and release open-weight language models and want the documentation requirements "
-    "to remain workable for small teams.",
-    "Our members are authors and publishers; we want the copyright policy to give rightsholders "
-    "a practical way to reserve their rights and to be heard when they complain.",
-    "Our lab evaluates frontier models for dangerous capabilities and can contribute to the "
-    "design of the evaluation commitments.",
-    "As a civil-society organisation working on fundamental rights, we want incident reporting "
-    "to cover harms to people, not only technical failures.",
-    "We integrate general-purpose models into products for hospitals and need the "
-    "information given to downstream providers to be specific enough to build on.",
-    "I research the energy use of training runs and can help define what providers should "
-    "report about compute and energy.",
-]
+# Statements of interest by stakeholder category, so each reads like its author's.
+STATEMENTS = {
+    "industry": [
+        "We place general-purpose models on the EU market and want the documentation and "
+        "copyright commitments to be precise enough to implement across our model families.",
+        "We integrate general-purpose models into products for hospitals and need the "
+        "information given to downstream providers to be specific enough to build on.",
+    ],
+    "sme": [
+        "We fine-tune open models for European languages with a team of twelve; we want the "
+        "measures to stay proportionate for small providers.",
+        "As a start-up building on third-party models, we depend on the information that "
+        "upstream providers must share and want to help define it.",
+    ],
+    "academia": [
+        "Our lab evaluates frontier models for dangerous capabilities and can contribute to "
+        "the design of the evaluation commitments.",
+        "I research the energy use of training runs and can help define what providers should "
+        "report about compute and energy.",
+    ],
+    "civil-society": [
+        "As a civil-society organisation working on fundamental rights, we want incident "
+        "reporting to cover harms to people, not only technical failures.",
+        "We represent authors and performers; we want the copyright policy to give "
+        "rightsholders a practical way to reserve their rights and to be heard.",
+    ],
+    "open-source": [
+        "We maintain an open-weight model and its training code; we want the code to "
+        "recognise what openly released models already publish.",
+        "Our foundation hosts open datasets used for pre-training and can advise on data "
+        "provenance and opt-out handling.",
+    ],
+}
+GENERIC_STATEMENT = (
+    "I follow the drafting of the code closely and would like to contribute to this group."
+)
 DECLINE_REASON = (
     "The group has reached the number of members it can work with in this drafting round. "
     "You are welcome to follow the public consultation and to ask again as an observer."
 )
 
 
-def _statement(index: int) -> str:
-    return STATEMENTS[index % len(STATEMENTS)]
+def _statement(user: User, index: int) -> str:
+    category = user.category
+    options = STATEMENTS.get(category.slug, []) if category is not None else []
+    return options[index % len(options)] if options else GENERIC_STATEMENT
 
 
 def load(context: dict[str, Any]) -> None:
@@ -130,7 +154,7 @@ def load(context: dict[str, Any]) -> None:
                 user=user,
                 role=role,
                 status=STATUS_APPROVED,
-                statement=_statement(user.id) if role in (ROLE_MEMBER, ROLE_OBSERVER) else "",
+                statement=_statement(user, user.id) if role in (ROLE_MEMBER, ROLE_OBSERVER) else "",
                 requested_at=now - timedelta(days=days_ago + 3),
                 decided_at=now - timedelta(days=days_ago),
                 decided_by_id=admin.id,
@@ -162,7 +186,10 @@ def load(context: dict[str, Any]) -> None:
 
     for position, (group, user) in enumerate(pending):
         role = ROLE_MEMBER if services.is_eligible(user, group) else ROLE_OBSERVER
-        services.request_membership(group, user, role=role, statement=_statement(position))
+        request = services.request_membership(
+            group, user, role=role, statement=_statement(user, position)
+        )
+        request.requested_at = now - timedelta(days=position % 9, hours=position % 7)
 
     # One declined request and one member who left, in each group, through the services so
     # the audit trail and e-mails are those a real decision writes.
@@ -172,12 +199,12 @@ def load(context: dict[str, Any]) -> None:
         if len(spare_users) >= 2:
             declined, leaver = spare_users[0], spare_users[1]
             request = services.request_membership(
-                group, declined, role=ROLE_OBSERVER, statement=_statement(declined.id)
+                group, declined, role=ROLE_OBSERVER, statement=_statement(declined, declined.id)
             )
             services.decline_request(request, reason=DECLINE_REASON, actor=chair)
             role = ROLE_MEMBER if services.is_eligible(leaver, group) else ROLE_OBSERVER
             request = services.request_membership(
-                group, leaver, role=role, statement=_statement(leaver.id)
+                group, leaver, role=role, statement=_statement(leaver, leaver.id)
             )
             services.approve_request(request, role=role, actor=chair)
             services.leave_group(request, user=leaver)
