@@ -28,10 +28,19 @@ def tokens(text: str) -> list[str]:
 
 
 def _wrap(tag: str, label: str, words: list[str]) -> str:
-    inner = "".join(str(escape(word)) for word in words)
-    if not inner.strip():
-        return inner  # a change of whitespace only is not worth a mark
-    return f'<{tag}><span class="govuk-visually-hidden">{label}: </span>{inner}</{tag}>'
+    """Mark changed words. Added whitespace at either end stays outside <ins>; removed
+    whitespace stays inside <del> so the struck-out words keep their spacing."""
+    if not "".join(words).strip():
+        return "" if tag == "del" else "".join(words)  # a change of whitespace only
+    start, end = 0, len(words)
+    if tag == "ins":
+        while words[start].isspace():
+            start += 1
+        while words[end - 1].isspace():
+            end -= 1
+    inner = "".join(str(escape(word)) for word in words[start:end])
+    lead, trail = "".join(words[:start]), "".join(words[end:])
+    return f'{lead}<{tag}><span class="govuk-visually-hidden">{label}: </span>{inner}</{tag}>{trail}'
 
 
 def word_diff(old: str, new: str) -> Markup:

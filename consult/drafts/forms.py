@@ -44,7 +44,7 @@ class DocumentForm(FlaskForm):
     summary = TextAreaField("Summary", validators=[Optional(), Length(max=5000)])
     visibility = RadioField(
         "Who may read it",
-        choices=list(VISIBILITIES.items()),
+        choices=dict(VISIBILITIES),
         default="public",
         validators=[DataRequired("Choose who may read the document.")],
     )
@@ -102,7 +102,7 @@ class PlacementMixin:
 
 
 class AddSectionForm(PlacementMixin, FlaskForm):
-    kind = SelectField("Kind", choices=list(SECTION_KINDS.items()), default="measure")
+    kind = SelectField("Kind", choices=dict(SECTION_KINDS), default="measure")
     number = StringField("Number", validators=[Optional(), Length(max=20)])
     heading = StringField("Heading", validators=[Optional(), Length(max=300)])
     body = TextAreaField("Text", validators=[Optional()])

@@ -61,7 +61,7 @@ def create_document() -> Page:
     groups = queries.publishable_groups(current_user)
     require(bool(groups))
     form = DocumentForm()
-    form.group_id.choices = [(g.id, g.name) for g in groups]
+    form.group_id.choices = {g.id: g.name for g in groups}
     if request.method == "GET" and request.args.get("group"):
         form.group_id.data = next((g.id for g in groups if g.slug == request.args["group"]), None)
     if form.validate_on_submit():
@@ -128,9 +128,9 @@ def import_version(slug: str) -> Page:
 
 
 def _placement_choices(form: AddSectionForm | MoveForm, sections: list[Section]) -> None:
-    labels = [(s.id, "\u2003" * s.depth + (s.title or "(untitled)")) for s in sections]
-    form.parent_id.choices = [(0, "Top level"), *labels]
-    form.after_id.choices = [(0, "At the start"), *labels]
+    labels = {s.id: "\u2003" * s.depth + (s.title or "(untitled)") for s in sections}
+    form.parent_id.choices = {0: "Top level", **labels}
+    form.after_id.choices = {0: "At the start", **labels}
 
 
 def _placement(form: AddSectionForm | MoveForm, version: Version) -> tuple[Any, Any]:

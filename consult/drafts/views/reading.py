@@ -113,7 +113,7 @@ def export_markdown(slug: str, number: int) -> Response:
 
 def _compare_form(document: Document, versions: list[Version], a: int, b: int) -> CompareForm:
     form = CompareForm(formdata=request.args if request.args else None, a=a, b=b)
-    choices = [(v.number, f"Version {v.number}") for v in versions]
+    choices = {v.number: f"Version {v.number}" for v in versions}
     form.a.choices = choices
     form.b.choices = choices
     return form

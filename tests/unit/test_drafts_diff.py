@@ -1,0 +1,137 @@
+"""Word diff and version comparison on hand-made cases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from markupsafe import Markup
+
+from consult.drafts.diff import compare_sections, tokens, word_diff
+
+ADD = '<ins><span class="govuk-visually-hidden">added: </span>'
+DEL = '<del><span class="govuk-visually-hidden">removed: </span>'
+
+
+def test_tokens_keep_the_text():
+    text = "1. Signatories  shall\n   (a) keep it;"
+    assert "".join(tokens(text)) == text
+
+
+def test_identical_texts_have_no_marks():
+    assert word_diff("Keep it up to date.", "Keep it up to date.") == "Keep it up to date."
+
+
+def test_inserted_word():
+    assert word_diff("keep documentation", "keep full documentation") == (
+        f"keep {ADD}full</ins> documentation"
+    )
+
+
+def test_deleted_word():
+    assert word_diff("keep the documentation", "keep documentation") == (
+        f"keep {DEL}the </del>documentation"
+    )
+
+
+def test_replaced_word():
+    assert word_diff("within 14 days", "within 30 days") == (
+        f"within {DEL}14</del>{ADD}30</ins> days"
+    )
+
+
+def test_everything_new():
+    assert word_diff("", "New text") == f"{ADD}New text</ins>"
+    assert word_diff("Old text", "") == f"{DEL}Old text</del>"
+
+
+def test_whitespace_only_change_is_not_marked():
+    assert word_diff("a  b", "a b") == "a b"
+
+
+def test_markup_in_text_is_escaped():
+    result = word_diff("<b>x</b> & y", "<script>alert(1)</script> & y")
+    assert isinstance(result, Markup)
+    assert "<script>" not in result and "&lt;script&gt;alert(1)&lt;/script&gt;" in result
+    assert "&lt;b&gt;x&lt;/b&gt;" in result and "&amp;" in result
+
+
+def test_lettered_points_diff_line_by_line():
+    old = "1. Signatories shall:\n   (a) document;\n   (b) publish."
+    new = "1. Signatories shall:\n   (a) document;\n   (b) publish a summary."
+    assert word_diff(old, new) == (
+        f"1. Signatories shall:\n   (a) document;\n   (b) {DEL}publish.</del>{ADD}publish a summary.</ins>"
+    )
+
+
+# --- comparison --------------------------------------------------------------------------
+
+
+@dataclass
+class P:
+    key: str
+
+
+@dataclass
+class S:
+    id: int
+    provision_id: int
+    kind: str
+    number: str
+    heading: str = ""
+    body: str = ""
+    parent_id: int | None = None
+    depth: int = 0
+    provision: P = field(default_factory=lambda: P("k"))
+
+
+def test_comparison_flags_and_order():
+    old = [
+        S(1, 10, "commitment", "1", "Docs"),
+        S(2, 11, "measure", "1.1", "Draw up", "text", parent_id=1),
+        S(3, 12, "measure", "1.2", "Share", "share it", parent_id=1),
+        S(4, 13, "measure", "1.3", "Gone", "bye", parent_id=1),
+        S(5, 20, "commitment", "2", "Copyright"),
+        S(6, 21, "measure", "2.1", "Policy", "policy", parent_id=5),
+    ]
+    new = [
+        S(101, 10, "commitment", "1", "Docs"),
+        S(102, 12, "measure", "1.1", "Share", "share it", parent_id=101),  # renumbered + moved
+        S(103, 11, "measure", "1.2", "Draw up", "text", parent_id=101),  # renumbered
+        S(104, 20, "commitment", "2", "Copyright"),
+        S(105, 21, "measure", "2.1", "Policy", "a policy", parent_id=104),  # edited
+        S(106, 30, "measure", "2.2", "New", "hello", parent_id=104),  # added
+        S(107, 13, "measure", "2.3", "Gone", "bye", parent_id=104),  # moved to commitment 2
+    ]
+    comparison = compare_sections("v1", "v2", old, new)
+    flags = {row.provision_id: row.flags for row in comparison.rows}
+    assert flags[10] == set() and flags[20] == set()
+    assert flags[21] == {"edited"}
+    assert flags[30] == {"added"}
+    assert flags[13] == {"moved", "renumbered"}
+    # Swapping two siblings: one of them moved (the longest unchanged order is kept).
+    assert {"renumbered"} <= flags[11] and {"renumbered"} <= flags[12]
+    assert ("moved" in flags[11]) != ("moved" in flags[12])
+    assert comparison.counts["added"] == 1 and comparison.counts["unchanged"] == 2
+    assert ADD in str(next(r for r in comparison.rows if r.provision_id == 21).body_diff)
+
+
+def test_removed_provisions_stay_near_their_old_place():
+    old = [S(1, 1, "commitment", "1"), S(2, 2, "measure", "1.1", parent_id=1),
+           S(3, 3, "commitment", "2")]  # fmt: skip
+    new = [S(11, 1, "commitment", "1"), S(13, 3, "commitment", "2")]
+    comparison = compare_sections("a", "b", old, new)
+    assert [(r.provision_id, r.status) for r in comparison.rows] == [
+        (1, "unchanged"), (2, "removed"), (3, "unchanged"),
+    ]  # fmt: skip
+    assert comparison.counts["removed"] == 1
+    assert [r.provision_id for r in comparison.changed_rows] == [2]
+
+
+def test_children_of_a_moved_parent_are_not_moved_themselves():
+    old = [S(1, 1, "commitment", "1"), S(2, 2, "measure", "1.1", parent_id=1),
+           S(3, 3, "commitment", "2")]  # fmt: skip
+    new = [S(13, 3, "commitment", "2"), S(11, 1, "commitment", "1"),
+           S(12, 2, "measure", "1.1", parent_id=11)]  # fmt: skip
+    flags = {r.provision_id: r.flags for r in compare_sections("a", "b", old, new).rows}
+    assert flags[2] == set()
+    assert "moved" in flags[1] or "moved" in flags[3]
