@@ -38,7 +38,8 @@ OPINIONS: dict[str, list[str]] = {
     ],
     "sme": [
         "For a provider with thirty staff, keeping this documentation for every model version is "
-        "a heavy burden. Could the measure allow a simplified form for SMEs, as Article 53 envisages?",
+        "a heavy burden. Could the measure allow a simplified form for SMEs, as Article 53 "
+        "envisages?",
         "We build on open-weight base models. It is not clear which of these duties fall on us and "
         "which stay with the provider of the base model.",
         "Templates and worked examples from the AI Office would make compliance far cheaper for "
