@@ -419,3 +419,25 @@ def test_permission_matrix(client, login_as, group, role, method, url, data, all
         assert re.search(r"/login", response.headers["Location"])
     else:
         assert response.status_code == 403
+
+
+@pytest.mark.parametrize("path", ["requests", "roles"])
+def test_management_pages_query_count_does_not_grow(client, login_as, group, count_queries, path):
+    def add(count: int) -> None:
+        for index in range(count):
+            factories.MembershipFactory(
+                group=group, status="requested" if index % 2 else "approved", statement="Hi."
+            )
+
+    def measure() -> int:
+        _db.session.expire_all()
+        g.pop("_login_user", None)
+        with count_queries() as queries:
+            assert client.get(f"/groups/transparency-copyright/{path}").status_code == 200
+        return queries.count
+
+    login_as("chair", group=group)
+    add(6)
+    small = measure()
+    add(40)
+    assert measure() == small
