@@ -40,7 +40,8 @@ def _wrap(tag: str, label: str, words: list[str]) -> str:
             end -= 1
     inner = "".join(str(escape(word)) for word in words[start:end])
     lead, trail = "".join(words[:start]), "".join(words[end:])
-    return f'{lead}<{tag}><span class="govuk-visually-hidden">{label}: </span>{inner}</{tag}>{trail}'
+    hidden = f'<span class="govuk-visually-hidden">{label}: </span>'
+    return f"{lead}<{tag}>{hidden}{inner}</{tag}>{trail}"
 
 
 def word_diff(old: str, new: str) -> Markup:

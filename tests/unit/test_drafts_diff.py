@@ -59,7 +59,8 @@ def test_lettered_points_diff_line_by_line():
     old = "1. Signatories shall:\n   (a) document;\n   (b) publish."
     new = "1. Signatories shall:\n   (a) document;\n   (b) publish a summary."
     assert word_diff(old, new) == (
-        f"1. Signatories shall:\n   (a) document;\n   (b) {DEL}publish.</del>{ADD}publish a summary.</ins>"
+        "1. Signatories shall:\n   (a) document;\n   (b) "
+        f"{DEL}publish.</del>{ADD}publish a summary.</ins>"
     )
 
 
@@ -116,22 +117,33 @@ def test_comparison_flags_and_order():
 
 
 def test_removed_provisions_stay_near_their_old_place():
-    old = [S(1, 1, "commitment", "1"), S(2, 2, "measure", "1.1", parent_id=1),
-           S(3, 3, "commitment", "2")]  # fmt: skip
+    old = [
+        S(1, 1, "commitment", "1"),
+        S(2, 2, "measure", "1.1", parent_id=1),
+        S(3, 3, "commitment", "2"),
+    ]
     new = [S(11, 1, "commitment", "1"), S(13, 3, "commitment", "2")]
     comparison = compare_sections("a", "b", old, new)
     assert [(r.provision_id, r.status) for r in comparison.rows] == [
-        (1, "unchanged"), (2, "removed"), (3, "unchanged"),
-    ]  # fmt: skip
+        (1, "unchanged"),
+        (2, "removed"),
+        (3, "unchanged"),
+    ]
     assert comparison.counts["removed"] == 1
     assert [r.provision_id for r in comparison.changed_rows] == [2]
 
 
 def test_children_of_a_moved_parent_are_not_moved_themselves():
-    old = [S(1, 1, "commitment", "1"), S(2, 2, "measure", "1.1", parent_id=1),
-           S(3, 3, "commitment", "2")]  # fmt: skip
-    new = [S(13, 3, "commitment", "2"), S(11, 1, "commitment", "1"),
-           S(12, 2, "measure", "1.1", parent_id=11)]  # fmt: skip
+    old = [
+        S(1, 1, "commitment", "1"),
+        S(2, 2, "measure", "1.1", parent_id=1),
+        S(3, 3, "commitment", "2"),
+    ]
+    new = [
+        S(13, 3, "commitment", "2"),
+        S(11, 1, "commitment", "1"),
+        S(12, 2, "measure", "1.1", parent_id=11),
+    ]
     flags = {r.provision_id: r.flags for r in compare_sections("a", "b", old, new).rows}
     assert flags[2] == set()
     assert "moved" in flags[1] or "moved" in flags[3]

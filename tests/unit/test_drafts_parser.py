@@ -28,7 +28,7 @@ Signatories commit to documenting their models.
 
 Upon request, within 14 days.
 
-## Commitment 2 – Copyright policy
+## Commitment 2 \u2013 Copyright policy
 
 ### Measure 2.1. Policy
 

@@ -55,9 +55,13 @@ def author(group):
 
 def make_document(group, author, *, slug="transparency", visibility="public", text=V1):
     document = services.create_document(
-        group, slug=slug, title="Transparency", summary="The chapter.", visibility=visibility,
+        group,
+        slug=slug,
+        title="Transparency",
+        summary="The chapter.",
+        visibility=visibility,
         user=author,
-    )  # fmt: skip
+    )
     version = services.import_markdown(document, text, user=author)
     return document, version
 
@@ -77,24 +81,40 @@ def published(group, author):
     sections = {s.provision.key: s for s in services.sections_of(v2)}
     m1 = sections["c1-m1"]
     services.update_section(
-        m1, expected_lock_version=m1.lock_version, heading="Drawing up documentation",
-        body=m1.body.replace("ten years", "x").replace("technical documentation", "full technical documentation"),
-        number="1.1", user=author,
-    )  # fmt: skip
+        m1,
+        expected_lock_version=m1.lock_version,
+        heading="Drawing up documentation",
+        body=m1.body.replace("technical documentation", "full technical documentation"),
+        number="1.1",
+        user=author,
+    )
     m3 = sections["c1-m3"]
     services.update_section(
-        m3, expected_lock_version=m3.lock_version, heading=m3.heading, body=m3.body,
-        number="1.4", user=author,
-    )  # fmt: skip
+        m3,
+        expected_lock_version=m3.lock_version,
+        heading=m3.heading,
+        body=m3.body,
+        number="1.4",
+        user=author,
+    )
     services.remove_section(sections["q1"], user=author)
     services.add_section(
-        v2, parent=sections["c1"], after=sections["c1-m2"], kind="measure", number="1.3",
-        heading="Public summary", body="1. Signatories publish a summary.", user=author,
-    )  # fmt: skip
+        v2,
+        parent=sections["c1"],
+        after=sections["c1-m2"],
+        kind="measure",
+        number="1.3",
+        heading="Public summary",
+        body="1. Signatories publish a summary.",
+        user=author,
+    )
     services.publish_version(
-        v2, user=author, changelog="Measure 1.3 added after comments.",
-        opens_at=None, closes_at=datetime.now(UTC) + timedelta(days=20),
-    )  # fmt: skip
+        v2,
+        user=author,
+        changelog="Measure 1.3 added after comments.",
+        opens_at=None,
+        closes_at=datetime.now(UTC) + timedelta(days=20),
+    )
     v3 = services.start_version(document, user=author)
     _db.session.commit()
     return document, v1, v2, v3
@@ -109,7 +129,7 @@ def test_home_lists_open_consultations_and_deadlines(client, published):
 
 
 def test_document_redirects_to_latest_visible_version(client, login_as, published, group):
-    document, v1, v2, v3 = published
+    _document, _v1, _v2, _v3 = published
     assert client.get("/docs/transparency/").headers["Location"].endswith("/docs/transparency/v2/")
     login_as("moderator", group=group)
     assert client.get("/docs/transparency/").headers["Location"].endswith("/docs/transparency/v3/")
@@ -139,7 +159,7 @@ def test_editing_version_is_hidden_from_readers(client, login_as, published, gro
 
 
 def test_version_page_renders_hook_data(app, client, published):
-    document, v1, v2, v3 = published
+    _document, _v1, v2, _v3 = published
     sections = services.sections_of(v2)
     target = sections[1]
 
@@ -148,9 +168,10 @@ def test_version_page_renders_hook_data(app, client, published):
             self.id, self.name = id, name
 
     comment = CommentFactory(
-        section=target, organisation_name="Open Models Collective",
+        section=target,
+        organisation_name="Open Models Collective",
         body="Please require the full documentation.",
-    )  # fmt: skip
+    )
 
     def provider(version, sections, user):
         return {
@@ -172,7 +193,7 @@ def test_version_page_renders_hook_data(app, client, published):
 
 
 def test_export_markdown_round_trips(client, published):
-    document, v1, v2, v3 = published
+    _document, _v1, v2, _v3 = published
     response = client.get("/docs/transparency/v2.md")
     assert response.status_code == 200 and response.mimetype == "text/markdown"
     assert 'filename="transparency-v2.md"' in response.headers["Content-Disposition"]
@@ -242,8 +263,13 @@ def test_create_document_and_duplicate_slug(client, login_as, group):
     user = login_as("chair", group=group)
     form = client.get(f"/docs/new?group={group.slug}").get_data(as_text=True)
     assert "Create a document" in form and "selected" in form
-    data = {"group_id": group.id, "title": "Copyright", "slug": "copyright", "summary": "",
-            "visibility": "public"}  # fmt: skip
+    data = {
+        "group_id": group.id,
+        "title": "Copyright",
+        "slug": "copyright",
+        "summary": "",
+        "visibility": "public",
+    }
     response = client.post("/docs/new", data=data)
     assert response.headers["Location"].endswith("/docs/copyright/import")
     again = client.post("/docs/new", data=data)
@@ -291,7 +317,7 @@ def test_import_upload_creates_version(client, login_as, group, author):
 
 
 def test_edit_section_and_conflict_page(client, login_as, group, author):
-    document, version = make_document(group, author)
+    _document, version = make_document(group, author)
     _db.session.commit()
     section = {s.provision.key: s for s in services.sections_of(version)}["c1-m1"]
     url = f"/docs/transparency/v1/sections/{section.id}/edit"
@@ -299,11 +325,14 @@ def test_edit_section_and_conflict_page(client, login_as, group, author):
     form = client.get(url).get_data(as_text=True)
     assert f'name="lock_version" type="hidden" value="{section.lock_version}"' in form
     stale = section.lock_version
-    first = client.post(url, data={"number": "1.1", "heading": "Theirs", "body": "Their text",
-                                   "lock_version": stale})  # fmt: skip
+    first = client.post(
+        url,
+        data={"number": "1.1", "heading": "Theirs", "body": "Their text", "lock_version": stale},
+    )
     assert first.status_code == 302
-    conflict = client.post(url, data={"number": "1.1", "heading": "Mine", "body": "My own text",
-                                      "lock_version": stale})  # fmt: skip
+    conflict = client.post(
+        url, data={"number": "1.1", "heading": "Mine", "body": "My own text", "lock_version": stale}
+    )
     page = conflict.get_data(as_text=True)
     assert conflict.status_code == 409
     assert "Your changes were not saved" in page
@@ -316,22 +345,37 @@ def test_edit_section_and_conflict_page(client, login_as, group, author):
 
 
 def test_add_move_remove_through_forms(client, login_as, group, author):
-    document, version = make_document(group, author)
+    _document, version = make_document(group, author)
     _db.session.commit()
     keys = {s.provision.key: s for s in services.sections_of(version)}
     login_as("chair", group=group)
-    response = client.post("/docs/transparency/v1/sections/new", data={
-        "kind": "measure", "number": "1.9", "heading": "Audits", "body": "Yearly.",
-        "parent_id": keys["c1"].id, "after_id": keys["c1-m3"].id,
-    })  # fmt: skip
+    response = client.post(
+        "/docs/transparency/v1/sections/new",
+        data={
+            "kind": "measure",
+            "number": "1.9",
+            "heading": "Audits",
+            "body": "Yearly.",
+            "parent_id": keys["c1"].id,
+            "after_id": keys["c1-m3"].id,
+        },
+    )
     assert response.status_code == 302
-    bad = client.post("/docs/transparency/v1/sections/new", data={
-        "kind": "measure", "number": "2.1", "heading": "Wrong", "body": "",
-        "parent_id": keys["c1"].id, "after_id": 0,
-    })  # fmt: skip
+    bad = client.post(
+        "/docs/transparency/v1/sections/new",
+        data={
+            "kind": "measure",
+            "number": "2.1",
+            "heading": "Wrong",
+            "body": "",
+            "parent_id": keys["c1"].id,
+            "after_id": 0,
+        },
+    )
     assert "must start with &#39;1.&#39;" in bad.get_data(as_text=True)
-    move = client.post(f"/docs/transparency/v1/sections/{keys['q1'].id}/move",
-                       data={"parent_id": 0, "after_id": 0})  # fmt: skip
+    move = client.post(
+        f"/docs/transparency/v1/sections/{keys['q1'].id}/move", data={"parent_id": 0, "after_id": 0}
+    )
     assert move.status_code == 302
     remove = client.post(f"/docs/transparency/v1/sections/{keys['c1-m2'].id}/remove")
     assert remove.status_code == 302
@@ -340,7 +384,7 @@ def test_add_move_remove_through_forms(client, login_as, group, author):
 
 
 def test_publish_form_rules(client, login_as, group, author):
-    document, version = make_document(group, author)
+    _document, version = make_document(group, author)
     empty_doc = services.create_document(
         group, slug="empty", title="Empty", summary="", visibility="public", user=author
     )
@@ -350,15 +394,25 @@ def test_publish_form_rules(client, login_as, group, author):
     login_as("chair", group=group)
     response = client.post("/docs/empty/v1/publish", data={"changelog": ""})
     assert response.status_code == 400 and "is empty" in response.get_data(as_text=True)
-    bad_window = client.post("/docs/transparency/v1/publish", data={
-        "changelog": "", "opens_at": "2030-03-10T09:00", "closes_at": "2030-03-01T09:00",
-    })  # fmt: skip
+    bad_window = client.post(
+        "/docs/transparency/v1/publish",
+        data={
+            "changelog": "",
+            "opens_at": "2030-03-10T09:00",
+            "closes_at": "2030-03-01T09:00",
+        },
+    )
     assert bad_window.status_code == 400
     assert "must close after it opens" in bad_window.get_data(as_text=True)
     assert 'value="2030-03-10T09:00"' in bad_window.get_data(as_text=True)
-    ok = client.post("/docs/transparency/v1/publish", data={
-        "changelog": "", "opens_at": "2030-03-02T09:00", "closes_at": "2030-04-01T17:00",
-    })  # fmt: skip
+    ok = client.post(
+        "/docs/transparency/v1/publish",
+        data={
+            "changelog": "",
+            "opens_at": "2030-03-02T09:00",
+            "closes_at": "2030-04-01T17:00",
+        },
+    )
     assert ok.status_code == 302
     _db.session.expire_all()
     version = _db.session.get(Version, version.id)
@@ -373,18 +427,25 @@ def test_publish_form_rules(client, login_as, group, author):
 
 @time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=UTC), tick=False)
 def test_window_change_is_audited_and_shown(client, login_as, group, author):
-    document, version = make_document(group, author)
+    _document, version = make_document(group, author)
     services.publish_version(
-        version, user=author, changelog="", opens_at=None,
+        version,
+        user=author,
+        changelog="",
+        opens_at=None,
         closes_at=datetime(2026, 3, 30, 16, 0, tzinfo=UTC),
-    )  # fmt: skip
+    )
     _db.session.commit()
     login_as("chair", group=group)
     form = client.get("/docs/transparency/v1/window").get_data(as_text=True)
     assert 'value="2026-03-30T18:00"' in form  # shown in Brussels time (CEST)
-    response = client.post("/docs/transparency/v1/window", data={
-        "opens_at": "2026-03-02T10:00", "closes_at": "2026-04-15T18:00",
-    })  # fmt: skip
+    response = client.post(
+        "/docs/transparency/v1/window",
+        data={
+            "opens_at": "2026-03-02T10:00",
+            "closes_at": "2026-04-15T18:00",
+        },
+    )
     assert response.status_code == 302
     page = client.get("/docs/transparency/v1/window").get_data(as_text=True)
     assert "15 April 2026, 18:00 CEST (Europe/Brussels)" in page
@@ -392,14 +453,18 @@ def test_window_change_is_audited_and_shown(client, login_as, group, author):
         select(AuditEvent.action).where(AuditEvent.object_type == "versions")
     ).all()
     assert actions.count("version.window") == 1
-    early = client.post("/docs/transparency/v1/window", data={
-        "opens_at": "2026-03-02T10:00", "closes_at": "2026-03-01T18:00",
-    })  # fmt: skip
+    early = client.post(
+        "/docs/transparency/v1/window",
+        data={
+            "opens_at": "2026-03-02T10:00",
+            "closes_at": "2026-03-01T18:00",
+        },
+    )
     assert early.status_code == 400 and "must close after it opens" in early.get_data(as_text=True)
 
 
 def test_start_version_button(client, login_as, published, group):
-    document, v1, v2, v3 = published
+    _document, _v1, _v2, _v3 = published
     login_as("chair", group=group)
     response = client.post("/docs/transparency/versions/new")
     assert response.status_code == 302  # refused: v3 is already being edited
@@ -407,7 +472,7 @@ def test_start_version_button(client, login_as, published, group):
 
 
 def test_published_version_editor_redirects(client, login_as, published, group):
-    document, v1, v2, v3 = published
+    _document, _v1, v2, _v3 = published
     login_as("chair", group=group)
     section = services.sections_of(v2)[0]
     response = client.post(

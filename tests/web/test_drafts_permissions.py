@@ -37,9 +37,12 @@ def setup(db):
     )
     v1 = services.import_markdown(document, TEXT, user=chair)
     services.publish_version(
-        v1, user=chair, changelog="", opens_at=None,
+        v1,
+        user=chair,
+        changelog="",
+        opens_at=None,
         closes_at=datetime.now(UTC) + timedelta(days=10),
-    )  # fmt: skip
+    )
     v2 = services.start_version(document, user=chair)
     _db.session.commit()
     section = services.sections_of(v2)[1]
@@ -159,9 +162,13 @@ def _document_with(n: int, slug: str) -> None:
     v2 = services.start_version(document, user=chair)
     for section in services.sections_of(v2)[1::3]:
         services.update_section(
-            section, expected_lock_version=section.lock_version, heading=section.heading,
-            body=section.body + " Edited.", number=section.number, user=chair,
-        )  # fmt: skip
+            section,
+            expected_lock_version=section.lock_version,
+            heading=section.heading,
+            body=section.body + " Edited.",
+            number=section.number,
+            user=chair,
+        )
     services.publish_version(v2, user=chair, changelog="Edits.", opens_at=None, closes_at=None)
     _db.session.commit()
 
