@@ -441,3 +441,29 @@ def test_management_pages_query_count_does_not_grow(client, login_as, group, cou
     small = measure()
     add(40)
     assert measure() == small
+
+
+def test_requests_show_whether_the_pact_status_is_verified(client, login_as, group):
+    declared = factories.OrganisationFactory(name="Declared Ltd", pact_status="pillar_ii")
+    factories.MembershipFactory(
+        group=group,
+        user=factories.UserFactory(organisation=declared),
+        status="requested",
+        role="observer",
+        statement="Awaiting verification.",
+    )
+    factories.MembershipFactory(
+        group=group, user=pact_user(), status="requested", role="member", statement="Verified."
+    )
+    factories.MembershipFactory(
+        group=group,
+        user=factories.UserFactory(organisation=None),
+        status="requested",
+        role="observer",
+        statement="Independent.",
+    )
+    login_as("chair", group=group)
+    html = page(client.get("/groups/transparency-copyright/requests"))
+    assert "declared, not yet verified" in html
+    assert html.count("AI Pact · pillar II") == 2
+    assert "Independent: no AI Pact status" in html
