@@ -123,6 +123,8 @@ def test_post_comment_snapshots_author(client, login_as, db, section):
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "<strong>clarify</strong>" in page
     assert "Technical" in page
+    assert "AI Pact · pillar II" in page
+    assert user.organisation.name in page and "Industry</strong>" in page
 
 
 def test_unverified_pact_is_not_snapshotted(client, login_as, db, section):
@@ -654,3 +656,37 @@ def test_provision_page_query_count_does_not_grow(client, login_as, db, count_qu
         page = client.get(url_of(large)).get_data(as_text=True)
     assert page.count("<article") == 90
     assert q_large.count == q_small.count, q_large.statements
+
+
+# --- other domains' pages ---------------------------------------------------------------
+
+
+def test_version_page_shows_counts_per_category_and_panel(client, login_as, db, section):
+    sme = UserFactory(organisation__category=category("sme"))
+    CommentFactory(section=section, author=sme)
+    CommentFactory(section=section, author=sme)
+    CommentFactory(section=section)
+    CommentFactory(section=section, is_confidential=True, body="Hush.")
+    ReportFactory(comment=CommentFactory(section=section, author=sme))
+    version = section.version
+    page = client.get(f"/docs/{version.document.slug}/v{version.number}/").get_data(as_text=True)
+    assert "4 comments</strong>" in page
+    assert "SMEs 3" in page and "Industry 1" in page
+    assert "/comments/overview" in page
+    assert "Reported comments" not in page
+    login_as("moderator", group=version.document.group)
+    page = client.get(f"/docs/{version.document.slug}/v{version.number}/").get_data(as_text=True)
+    assert "5 comments</strong>" in page
+    assert "Reported comments (1 waiting)" in page
+
+
+def test_disposition_from_moderation_is_shown(client, db, section):
+    from tests.factories import DispositionFactory
+
+    comment = CommentFactory(section=section)
+    DispositionFactory(
+        comment=comment, outcome="accepted", rationale="Agreed; the *text* is clearer."
+    )
+    page = client.get(url_of(section)).get_data(as_text=True)
+    assert "Response from the moderators" in page
+    assert "Agreed; the <em>text</em> is clearer." in page

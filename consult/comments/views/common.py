@@ -9,7 +9,6 @@ from urllib.parse import urlsplit
 from flask import flash, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
-from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response
 
 from consult.comments import queries, services
@@ -31,14 +30,6 @@ def provision_url(section: Section, **args: Any) -> str:
         key=section.provision.key,
         **args,
     )
-
-
-def version_url(version: Version) -> str:
-    """The drafts version page (built by URL while the drafts blueprint is being written)."""
-    try:
-        return url_for("drafts.show_version", slug=version.document.slug, number=version.number)
-    except BuildError:
-        return f"/docs/{version.document.slug}/v{version.number}/"
 
 
 def comment_url(comment: Comment) -> str:
@@ -117,14 +108,23 @@ def rescue_expired_comment(error: Exception) -> Response | None:
 
 
 def version_page_counts(version: Any, sections: Any = None, user: Any = None) -> dict[str, Any]:
-    """Comment counts per section and category for the drafts version page (two queries)."""
-    public_only = not can_moderate(user, version)
-    counts = services.counts_by_category(version, public_only=public_only)
+    """Comment counts per section and category for the drafts version page (two or three
+    queries), and a panel linking to the overview (and, for moderators, the reports)."""
+    moderator = can_moderate(user, version)
+    counts = services.counts_by_category(version, public_only=not moderator)
+    totals = {sid: sum(cells.values()) for sid, cells in counts.items()}
+    panel = {
+        "version": version,
+        "total": sum(totals.values()),
+        "moderator": moderator,
+        "open_reports": queries.open_report_count(version) if moderator else 0,
+    }
     return {
         "comment_counts": counts,
         "comment_categories": queries.categories(),
-        "comment_totals": {sid: sum(cells.values()) for sid, cells in counts.items()},
-        "comment_counts_include_confidential": not public_only,
+        "comment_totals": totals,
+        "comment_counts_include_confidential": moderator,
+        "panels": [("comments/_version_panel.html", panel)] if version.status != "editing" else [],
     }
 
 
@@ -140,5 +140,4 @@ def register_app_hooks(app: Any) -> None:
     hooks.register(app, "group_page", group_page_balance)
     app.extensions.setdefault("consult_csrf_rescue", []).append(rescue_expired_comment)
     app.jinja_env.globals["comment_url"] = comment_url
-    app.jinja_env.globals["version_url"] = version_url
     app.jinja_env.globals.setdefault("can_view", can_view)
