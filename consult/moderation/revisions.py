@@ -318,10 +318,15 @@ def move_provision(
 
 
 def _passage_pattern(quote: str) -> re.Pattern[str] | None:
+    """The quote's words in order; any whitespace (and emphasis marks) may separate them.
+
+    Quotes are copied from the provision as displayed, so `*documentation* up` in the
+    Markdown source must match the quoted `documentation up`.
+    """
     words = quote.split()
     if not words:
         return None
-    return re.compile(r"\s+".join(re.escape(word) for word in words))
+    return re.compile(r"[\s*_~`]+".join(re.escape(word) for word in words))
 
 
 def replace_passage(body: str, quote: str, replacement: str) -> str | None:

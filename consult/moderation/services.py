@@ -48,6 +48,14 @@ def absolute_url(endpoint: str, **values: Any) -> str:
     return url_for(endpoint, _external=external, **values)
 
 
+def optional_url(endpoint: str, **values: Any) -> str | None:
+    """A URL of another domain's page, or None while that page is not registered."""
+    try:
+        return url_for(endpoint, **values)
+    except BuildError:
+        return None
+
+
 def provision_url(slug: str, number: int, key: str, *, external: bool = False) -> str:
     """The provision page of a version (comments domain), with a safe fallback while absent."""
     values: dict[str, Any] = {"slug": slug, "number": number, "key": key}

@@ -15,7 +15,7 @@ from consult.core.permissions import can_moderate, can_view
 from consult.drafts.models import SECTION_KINDS, Provision, Section, Version
 from consult.extensions import db
 from consult.moderation.models import Change, ChangeComment, Disposition, Revision
-from consult.moderation.services import provision_url
+from consult.moderation.services import optional_url, provision_url
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +78,18 @@ def landings_for(
             continue
         slug = version.document.slug
         if kind is None:
-            landing = Landing(f"Removed in version {version.number}", None, applied)
+            landing = Landing(
+                f"Removed in version {version.number}",
+                optional_url(
+                    "drafts.compare",
+                    slug=slug,
+                    a=version.number - 1,
+                    b=version.number,
+                    _external=external,
+                    _anchor=key,
+                ),
+                applied,
+            )
         else:
             landing = Landing(
                 f"{section_label(kind, number, heading)} (version {version.number})",
@@ -137,8 +148,19 @@ def comment_thread_provider(comments: list[Any], user: Any, **_: Any) -> dict[st
 
 
 def version_page_provider(version: Version, user: Any, **_: Any) -> dict[str, Any]:
-    """Hook "version_page": the comments behind each changed provision of this version."""
-    return {"change_reasons": change_reasons_for(version, user)}
+    """Hook "version_page": the comments behind each change, and a moderation panel."""
+    from consult.moderation.revisions import revision_state
+
+    panel: dict[str, Any] = {"version": version, "document": version.document}
+    if can_moderate(user, version):
+        panel.update(revision_state(version, user))
+        panel["prepared_by"] = db.session.scalars(
+            select(Revision).where(Revision.version_id == version.id)
+        ).first()
+    return {
+        "change_reasons": change_reasons_for(version, user),
+        "panels": [("moderation/_version_panel.html", panel)],
+    }
 
 
 def compare_page_provider(old: Version, new: Version, user: Any, **_: Any) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from consult.moderation.services import ModerationError
         ("Keep the\ndocumentation   up to date.", "the documentation up", "Keep NEW to date."),
         ("Cost (EUR) and [links].", "(EUR) and [links]", "Cost NEW."),
         ("A b a b.", "a b", "A b NEW."),  # first exact-case occurrence only
+        ("Keep the *documentation* up to date.", "the documentation up", "Keep NEW to date."),
     ],
 )
 def test_replace_passage_is_whitespace_insensitive(body, quote, expected):

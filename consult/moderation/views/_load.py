@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import abort, url_for
+from flask import abort
 from sqlalchemy import select
-from werkzeug.routing import BuildError
 
 from consult.comments.models import Comment
 from consult.drafts.models import Document, Version
 from consult.extensions import db
+from consult.moderation.services import optional_url
 
 
 def load_version(slug: str, number: int) -> Version:
@@ -27,14 +25,6 @@ def load_top_comment(version: Version, comment_id: int) -> Comment:
     if comment.version_id != version.id or comment.parent_id is not None:
         abort(404)
     return comment
-
-
-def optional_url(endpoint: str, **values: Any) -> str | None:
-    """A URL of another domain's page, or None while that page is not registered."""
-    try:
-        return url_for(endpoint, **values)
-    except BuildError:
-        return None
 
 
 def nav_links(version: Version) -> dict[str, str | None]:
