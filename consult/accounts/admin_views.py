@@ -76,7 +76,6 @@ def show_user(user_id: int) -> str:
     return render_template(
         "admin/user.html",
         user=user,
-        action_form=ActionForm(),
         events=admin_services.recent_events_for(user),
     )
 
@@ -172,7 +171,6 @@ def show_organisation(organisation_id: int) -> str | Response:
         "admin/organisation.html",
         organisation=organisation,
         form=form,
-        action_form=ActionForm(),
         members=admin_services.members_of(organisation),
         events=admin_services.recent_events_for(organisation),
     )
@@ -227,7 +225,6 @@ def _render_categories(
         categories=categories,
         add_form=add_form or CategoryForm(formdata=None),
         rename_forms=rename_forms,
-        action_form=ActionForm(),
         usage=admin_services.category_usage(),
     )
 

@@ -136,7 +136,7 @@ INLINE = [
 ]
 
 
-def test_account_and_admin_pages_have_no_inline_script_or_style(client, login_as):
+def test_account_and_admin_pages_have_no_inline_code_and_unique_ids(client, login_as):
     organisation = OrganisationFactory(pact_status="pillar_ii")
     pages = [
         "/signup",
@@ -147,7 +147,7 @@ def test_account_and_admin_pages_have_no_inline_script_or_style(client, login_as
     ]
     signed_in = ["/me/profile", f"/organisations/{organisation.id}/pact"]
     admin = ["/admin/", "/admin/users", "/admin/organisations", "/admin/categories", "/admin/audit"]
-    admin.append(f"/admin/organisations/{organisation.id}")
+    admin += [f"/admin/organisations/{organisation.id}", f"/admin/users/{UserFactory().id}"]
     checked = 0
     for role, urls in (
         ("visitor", pages),
@@ -160,8 +160,10 @@ def test_account_and_admin_pages_have_no_inline_script_or_style(client, login_as
             for pattern, what in INLINE:
                 assert not pattern.search(html), f"{what} on {url}"
             assert html.count("<h1") == 1, url
+            ids = re.findall(r'\sid="([^"]+)"', html)
+            assert len(ids) == len(set(ids)), f"duplicate id on {url}"
             checked += 1
-    assert checked == 14
+    assert checked == 15
 
 
 def test_dev_mailbox_only_when_enabled(app, client, db, monkeypatch):
