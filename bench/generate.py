@@ -220,6 +220,7 @@ class Summary:
     thread_key: str = ""
     thread_comments: int = 0
     hot_comments: int = 0
+    post_key: str = "c2"  # a commitment (never removed): where the posting benchmark comments
     accounts: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -235,6 +236,7 @@ class Summary:
             "triage": f"/docs/{doc}/v{n}/triage",
             "report": f"/docs/{doc}/v{n}/report",
             "report_csv": f"/docs/{doc}/v{n}/report.csv",
+            "post": f"/docs/{doc}/v{n}/{self.post_key}/",
         }
 
     def as_dict(self) -> dict[str, Any]:
@@ -1239,3 +1241,40 @@ def analyze() -> None:
     """Refresh the planner's statistics after a bulk load (autovacuum would, a minute later)."""
     connection = db.session.connection()
     connection.execute(text("ANALYZE"))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m bench.generate`: what `flask consult generate` does, plus a JSON summary file."""
+    import argparse
+    import json
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--scale", choices=sorted(SCALES), default="small")
+    parser.add_argument("--comments", type=int, default=None)
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument("--summary", help="write the summary (counts, seconds, URLs) as JSON here")
+    args = parser.parse_args(argv)
+    from consult import create_app
+
+    app = create_app()
+    with app.app_context():
+        started = time.perf_counter()
+        summary = generate(args.scale, seed=args.seed, comments=args.comments, echo=print)
+        db.session.commit()
+        step = time.perf_counter()
+        analyze()
+        db.session.commit()
+        summary.seconds["analyze"] = time.perf_counter() - step
+        elapsed = time.perf_counter() - started
+        comments = summary.counts.get("comments", 0)
+        print(f"generated {args.scale} ({comments} comments) in {elapsed:.1f}s")
+        if args.summary:
+            data = summary.as_dict() | {"elapsed_seconds": round(elapsed, 2)}
+            with open(args.summary, "w", encoding="utf-8") as handle:
+                json.dump(data, handle, indent=2)
+        db.session.remove()
+        db.engine.dispose()
+
+
+if __name__ == "__main__":
+    main()
