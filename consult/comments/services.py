@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import logging
-import secrets
-from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, or_, select, true
+from sqlalchemy import ColumnElement, func, or_, select, true
 from sqlalchemy.orm import aliased
 
 from consult.comments.models import (
@@ -17,16 +15,14 @@ from consult.comments.models import (
     REPORT_REASONS,
     STANCES,
     STATE_DELETED,
-    STATE_HIDDEN,
     STATE_VISIBLE,
     Comment,
     CommentReport,
     CommentRevision,
     Endorsement,
-    PendingComment,
 )
 from consult.comments.text import passage_occurs
-from consult.core import audit, outbox
+from consult.core import outbox
 from consult.core.permissions import MODERATING_ROLES, can_moderate, comment_refusal, group_role
 from consult.db import utcnow
 from consult.extensions import db
@@ -35,8 +31,6 @@ logger = logging.getLogger(__name__)
 
 # Replies are stored at their true depth; the page nests to this depth and flattens below it.
 DISPLAY_DEPTH = 3
-PENDING_LIFETIME = timedelta(days=1)
-PENDING_FIELDS = ("body", "kind", "quote", "proposed_text", "proposal_scope", "confidential")
 
 
 class CommentError(Exception):
@@ -269,61 +263,6 @@ def delete_comment(comment: Comment, *, user: Any) -> Comment:
     return comment
 
 
-def hide_comment(comment: Comment, *, moderator: Any, reason: str) -> Comment:
-    """A moderator hides a comment with a reason; audited, and the author is told."""
-    reason = reason.strip()
-    if not reason:
-        raise CommentError("Give the reason for hiding this comment.")
-    if comment.state != STATE_VISIBLE:
-        raise CommentError("Only a visible comment can be hidden.")
-    comment.state = STATE_HIDDEN
-    comment.hidden_reason = reason
-    comment.hidden_by_id = moderator.id
-    comment.hidden_at = utcnow()
-    audit.record(
-        moderator,
-        "comment.hide",
-        comment,
-        summary=reason,
-        before={"state": STATE_VISIBLE},
-        after={"state": STATE_HIDDEN, "reason": reason},
-    )
-    _resolve_open_reports(comment, moderator, "upheld")
-    if comment.author.is_active:
-        outbox.notify(
-            comment.author,
-            "A moderator hid your comment",
-            "comment_hidden",
-            comment=comment,
-            reason=reason,
-            section=comment.section,
-        )
-    db.session.flush()
-    return comment
-
-
-def unhide_comment(comment: Comment, *, moderator: Any) -> Comment:
-    """Undo a hide; audited, and the author is told."""
-    if comment.state != STATE_HIDDEN:
-        raise CommentError("This comment is not hidden.")
-    before = {"state": STATE_HIDDEN, "reason": comment.hidden_reason}
-    comment.state = STATE_VISIBLE
-    comment.hidden_reason = ""
-    comment.hidden_by_id = None
-    comment.hidden_at = None
-    audit.record(moderator, "comment.unhide", comment, before=before, after={"state": "visible"})
-    if comment.author.is_active:
-        outbox.notify(
-            comment.author,
-            "Your comment is visible again",
-            "comment_unhidden",
-            comment=comment,
-            section=comment.section,
-        )
-    db.session.flush()
-    return comment
-
-
 def set_endorsement(comment: Comment, *, user: Any, stance: str) -> Endorsement | None:
     """Support or oppose someone else's comment once; "withdraw" removes the endorsement."""
     _refuse_unless_open(user, comment.section.version)
@@ -375,81 +314,3 @@ def report_comment(comment: Comment, *, user: Any, reason: str, note: str = "") 
     db.session.add(report)
     db.session.flush()
     return report
-
-
-def _resolve_open_reports(comment: Comment, moderator: Any, status: str) -> None:
-    reports = db.session.scalars(
-        select(CommentReport).where(
-            CommentReport.comment_id == comment.id, CommentReport.status == "open"
-        )
-    ).all()
-    now = utcnow()
-    for report in reports:
-        report.status = status
-        report.resolved_by_id = moderator.id
-        report.resolved_at = now
-
-
-def dismiss_report(report: CommentReport, *, moderator: Any) -> CommentReport:
-    if report.status != "open":
-        raise CommentError("This report has already been dealt with.")
-    report.status = "dismissed"
-    report.resolved_by_id = moderator.id
-    report.resolved_at = utcnow()
-    audit.record(moderator, "report.dismiss", report, summary=f"comment {report.comment_id}")
-    db.session.flush()
-    return report
-
-
-def uphold_report(report: CommentReport, *, moderator: Any, reason: str) -> CommentReport:
-    """Uphold = hide the comment with a reason; every open report on it is resolved."""
-    if report.status != "open":
-        raise CommentError("This report has already been dealt with.")
-    comment = report.comment
-    audit.record(moderator, "report.uphold", report, summary=f"comment {comment.id}: {reason}")
-    if comment.state == STATE_VISIBLE:
-        hide_comment(comment, moderator=moderator, reason=reason)
-    else:
-        _resolve_open_reports(comment, moderator, "upheld")
-    db.session.flush()
-    return report
-
-
-# --- nothing lost: comments posted after the session expired ------------------------------
-
-
-def stash_pending_comment(section: Any, parent_id: int | None, form: Any) -> PendingComment:
-    """Keep the posted fields for a day under a random token (no user: the poster was anonymous)."""
-    db.session.execute(
-        delete(PendingComment).where(PendingComment.created_at < utcnow() - PENDING_LIFETIME)
-    )
-    limit = 4 * 20_000  # a generous cap: this is untrusted input kept for a day
-    fields: dict[str, Any] = {}
-    for name in PENDING_FIELDS:
-        value = form.get(name)
-        if value is not None:
-            fields[name] = str(value)[:limit]
-    pending = PendingComment(
-        token=secrets.token_urlsafe(24),
-        section_id=section.id,
-        parent_id=parent_id,
-        fields=fields,
-    )
-    db.session.add(pending)
-    db.session.flush()
-    return pending
-
-
-def take_pending_comment(token: str, section: Any, parent_id: int | None) -> dict[str, Any] | None:
-    """The stashed fields for this form, once (the row is deleted), or None."""
-    pending = db.session.scalars(
-        select(PendingComment).where(PendingComment.token == token)
-    ).first()
-    if pending is None:
-        return None
-    if pending.section_id != section.id or pending.parent_id != parent_id:
-        return None
-    fields = dict(pending.fields) if pending.created_at >= utcnow() - PENDING_LIFETIME else None
-    db.session.delete(pending)
-    db.session.flush()
-    return fields

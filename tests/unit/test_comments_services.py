@@ -10,7 +10,7 @@ from flask_login import AnonymousUserMixin
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from consult.comments import queries, services
+from consult.comments import moderating, pending, services, threads
 from consult.comments.models import Comment, CommentRevision, PendingComment
 from consult.comments.text import normalise_space, passage_occurs
 from consult.db import utcnow
@@ -55,7 +55,7 @@ def test_build_threads_nests_to_display_depth_then_flattens():
         _node(7, 1, 1, "G"),
         _node(8, 99, 1, "orphan"),
     ]
-    (root,) = queries.build_threads(rows)  # type: ignore[arg-type]
+    (root,) = threads.build_threads(rows)  # type: ignore[arg-type]
     assert [c.id for c in root.children] == [2, 7]
     level2 = root.children[0].children[0]
     assert level2.id == 3
@@ -150,9 +150,9 @@ def test_hide_twice_and_report_own_refused(ctx, db):
     section = published_section()
     moderator = UserFactory()
     comment = CommentFactory(section=section)
-    services.hide_comment(comment, moderator=moderator, reason="Spam.")
+    moderating.hide_comment(comment, moderator=moderator, reason="Spam.")
     with pytest.raises(services.CommentError):
-        services.hide_comment(comment, moderator=moderator, reason="Again.")
+        moderating.hide_comment(comment, moderator=moderator, reason="Again.")
     other = CommentFactory(section=section)
     with pytest.raises(services.CommentError, match="your own"):
         services.report_comment(other, user=other.author, reason="spam")
@@ -173,15 +173,15 @@ def test_create_comment_refused_when_window_closed(ctx, db):
 
 def test_pending_comment_round_trip_and_pruning(db):
     section = published_section()
-    old = services.stash_pending_comment(section, None, MultiDict({"body": "Old."}))
+    old = pending.stash_pending_comment(section, None, MultiDict({"body": "Old."}))
     old.created_at = utcnow() - timedelta(days=2)
     db.session.flush()
-    pending = services.stash_pending_comment(
+    kept = pending.stash_pending_comment(
         section, None, MultiDict({"body": "Kept.", "kind": "technical", "evil": "ignored"})
     )
     remaining = db.session.scalars(select(PendingComment.id)).all()
-    assert remaining == [pending.id]  # the expired row was pruned
-    assert pending.fields == {"body": "Kept.", "kind": "technical"}
-    assert services.take_pending_comment(pending.token, section, parent_id=5) is None
-    assert services.take_pending_comment(pending.token, section, None) == pending.fields
-    assert services.take_pending_comment(pending.token, section, None) is None
+    assert remaining == [kept.id]  # the expired row was pruned
+    assert kept.fields == {"body": "Kept.", "kind": "technical"}
+    assert pending.take_pending_comment(kept.token, section, parent_id=5) is None
+    assert pending.take_pending_comment(kept.token, section, None) == kept.fields
+    assert pending.take_pending_comment(kept.token, section, None) is None

@@ -8,7 +8,7 @@ from flask import current_app, flash, redirect, render_template, request
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from consult.comments import queries, services
+from consult.comments import queries, services, threads
 from consult.comments.forms import (
     ConfirmForm,
     EditCommentForm,
@@ -81,7 +81,7 @@ def delete_comment(comment_id: int) -> str | Response:
     return render_template(
         "comments/delete.html",
         comment=comment,
-        node=queries.single_node(comment, current_user),
+        node=threads.single_node(comment, current_user),
         form=form,
         section=comment.section,
         version=comment.section.version,
@@ -131,7 +131,7 @@ def report_comment(comment_id: int) -> str | Response:
     return render_template(
         "comments/report.html",
         comment=comment,
-        node=queries.single_node(comment, current_user),
+        node=threads.single_node(comment, current_user),
         form=form,
         section=comment.section,
         version=comment.section.version,

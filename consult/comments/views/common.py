@@ -11,7 +11,7 @@ from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from consult.comments import queries, services
+from consult.comments import pending, queries, services
 from consult.comments.models import Comment
 from consult.core import hooks
 from consult.core.permissions import can_moderate, can_view
@@ -66,10 +66,10 @@ def stash_and_sign_in(section: Section, parent_id: int | None, target: str) -> R
     The stash holds untrusted text for a day; it is only ever shown escaped inside a textarea
     of the same form and must be submitted again (with a valid CSRF token) to be published.
     """
-    pending = services.stash_pending_comment(section, parent_id, request.form)
+    stash = pending.stash_pending_comment(section, parent_id, request.form)
     db.session.commit()
     sep = "&" if "?" in target else "?"
-    back = f"{target}{sep}resume={pending.token}"
+    back = f"{target}{sep}resume={stash.token}"
     if current_user.is_authenticated:
         flash("The form had expired. Check your comment below and send it again.", "warning")
         return redirect(back)

@@ -8,7 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from consult.comments import queries, services
+from consult.comments import moderating, queries, services, threads
 from consult.comments.forms import ConfirmForm, HideForm
 from consult.comments.models import REPORT_REASONS, CommentReport
 from consult.comments.views import bp
@@ -26,7 +26,7 @@ def hide_comment(comment_id: int) -> str | Response:
     form = HideForm()
     if form.validate_on_submit():
         try:
-            services.hide_comment(comment, moderator=current_user, reason=form.reason.data or "")
+            moderating.hide_comment(comment, moderator=current_user, reason=form.reason.data or "")
         except services.CommentError as error:
             form.form_errors.append(str(error))
         else:
@@ -36,7 +36,7 @@ def hide_comment(comment_id: int) -> str | Response:
     return render_template(
         "comments/hide.html",
         comment=comment,
-        node=queries.single_node(comment, current_user),
+        node=threads.single_node(comment, current_user),
         form=form,
         section=comment.section,
         version=comment.section.version,
@@ -52,7 +52,7 @@ def unhide_comment(comment_id: int) -> Response:
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
-            services.unhide_comment(comment, moderator=current_user)
+            moderating.unhide_comment(comment, moderator=current_user)
         except services.CommentError as error:
             flash(str(error), "error")
         else:
@@ -97,7 +97,7 @@ def dismiss_report(report_id: int) -> Response:
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
-            services.dismiss_report(report, moderator=current_user)
+            moderating.dismiss_report(report, moderator=current_user)
         except services.CommentError as error:
             flash(str(error), "error")
         else:
@@ -117,7 +117,7 @@ def uphold_report(report_id: int) -> str | Response:
         )
     if form.validate_on_submit():
         try:
-            services.uphold_report(report, moderator=current_user, reason=form.reason.data or "")
+            moderating.uphold_report(report, moderator=current_user, reason=form.reason.data or "")
         except services.CommentError as error:
             form.form_errors.append(str(error))
         else:
@@ -127,7 +127,7 @@ def uphold_report(report_id: int) -> str | Response:
     return render_template(
         "comments/hide.html",
         comment=comment,
-        node=queries.single_node(comment, current_user),
+        node=threads.single_node(comment, current_user),
         form=form,
         section=comment.section,
         version=comment.section.version,

@@ -9,7 +9,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from consult.comments import chart, queries, services
+from consult.comments import chart, pending, queries, services, threads
 from consult.comments.forms import CommentForm, ReplyForm
 from consult.comments.models import KINDS, REPORT_REASONS, STATE_VISIBLE
 from consult.comments.views import bp
@@ -48,7 +48,7 @@ def _resume(form: Any, section: Section, parent_id: int | None) -> bool:
     token = request.args.get("resume")
     if not token or not current_user.is_authenticated or request.method != "GET":
         return False
-    fields = services.take_pending_comment(token, section, parent_id)
+    fields = pending.take_pending_comment(token, section, parent_id)
     db.session.commit()
     if not fields:
         return False
@@ -130,7 +130,7 @@ def _provision_context(version: Version, section: Section) -> dict[str, Any]:
     category_ids, chosen, group = _filters(categories)
     thread_id = request.args.get("thread", type=int)
     moderator = can_moderate(current_user, version)
-    view = queries.thread_view(
+    view = threads.thread_view(
         section,
         current_user,
         category_ids=category_ids,
@@ -197,7 +197,7 @@ def reply(comment_id: int) -> str | Response | tuple[str, int]:
                 flash("Your reply is published.", "success")
                 return redirect(comment_url(answer))
     resumed = _resume(form, section, parent.id)
-    node = queries.single_node(parent, current_user)
+    node = threads.single_node(parent, current_user)
     return (
         render_template(
             "comments/reply.html",
