@@ -206,3 +206,30 @@ def test_members_only_document_report_is_not_public(client, db):
     assert client.get(c.url("report.csv")).status_code in (302, 401)
     login(client, c.moderator)
     assert client.get(c.url("report.csv")).status_code == 200
+
+
+def _fill(c, count: int) -> None:
+    sme = factories.OrganisationFactory(category=factories.category("sme"))
+    for i in range(count):
+        comment = factories.CommentFactory(
+            section=c.sections[i % 3],
+            author=factories.UserFactory(organisation=sme) if i % 2 else None,
+            is_confidential=i % 7 == 0,
+        ) if i % 2 else factories.CommentFactory(section=c.sections[i % 3])  # fmt: skip
+        if i % 3 == 0:
+            factories.DispositionFactory(comment=comment, outcome="rejected")
+
+
+def test_report_query_count_does_not_grow_with_comments(client, db, count_queries):
+    small, large = build_consultation(comments=1), build_consultation(comments=1)
+    _fill(small, 10)
+    _fill(large, 60)
+    for c in (small, large):
+        _with_next_version(c)
+    client.get(small.url("report"))
+    counts = []
+    for c in (small, large):
+        with count_queries() as q:
+            assert client.get(c.url("report")).status_code == 200
+        counts.append(q.count)
+    assert counts[0] == counts[1]

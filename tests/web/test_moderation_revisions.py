@@ -21,7 +21,9 @@ def _open(client: Any, c: Consultation) -> Revision:
     login(client, c.moderator)
     response = client.post(c.url("revisions"))
     assert response.status_code == 302
-    revision = db.session.scalars(select(Revision)).one()
+    revision = db.session.scalars(
+        select(Revision).where(Revision.base_version_id == c.version.id)
+    ).one()
     assert response.headers["Location"].endswith(f"/docs/{c.slug}/revisions/{revision.id}/")
     return revision
 
@@ -438,3 +440,45 @@ def test_traceability_hooks_both_ways(client, db, app):
         assert "New heading (version 2)" in label and "/v2/" in url
         mine = hooks.collect("my_comments", comments=[c.comments[0]], user=c.comments[0].author)
         assert c.comments[0].id in mine["landings"]
+
+
+def test_workspace_query_count_does_not_grow_with_comments(client, db, count_queries):
+    counts = []
+    for size in (5, 40):
+        c = build_consultation(comments=size)
+        for comment in c.comments[::3]:
+            factories.DispositionFactory(comment=comment, outcome="noted")
+        revision = _open(client, c)
+        section = _new_section(revision, c.sections[0].provision_id)
+        client.post(
+            _edit_url(c, revision, section),
+            data={"lock_version": section.lock_version, "number": "1.1", "heading": "H",
+                  "body": "B", "comment_ids": [x.id for x in c.comments[:4]]},
+        )  # fmt: skip
+        url = f"/docs/{c.slug}/revisions/{revision.id}/"
+        client.get(url)
+        with count_queries() as q:
+            assert client.get(url).status_code == 200
+        counts.append(q.count)
+    assert counts[0] == counts[1]
+
+
+def test_bulk_action_with_csrf_enabled(client, db, csrf_app):
+    c = build_consultation(comments=1)
+    login(client, c.moderator)
+    page = client.get(c.url("triage")).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    token = token or re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token
+    response = client.post(
+        c.url("triage"),
+        data={"csrf_token": token.group(1), "comment_ids": [c.comments[0].id],
+              "action": "dispose", "outcome": "noted", "rationale": "Noted."},
+    )  # fmt: skip
+    assert response.status_code == 302
+    refused = client.post(
+        c.url("triage"),
+        data={"comment_ids": [c.comments[0].id], "action": "dispose", "outcome": "noted",
+              "rationale": "Again."},
+    )  # fmt: skip
+    assert refused.status_code == 400
