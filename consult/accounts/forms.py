@@ -156,6 +156,13 @@ class SignupForm(FlaskForm):
         self.org_category.choices = category_choices(categories or [])
         self.expert_category.choices = category_choices(categories or [])
         self.org_country.choices = _country_choices()
+        # Required when their option is chosen (checked in validate); labelled as such, and the
+        # form is `novalidate`, so the browser does not insist on the hidden ones.
+        for field in (
+            self.organisation_id, self.org_name, self.org_category, self.org_country,
+            self.expert_category,
+        ):  # fmt: skip
+            field.flags.required = True
 
     def _require(self, field: Field, message: str) -> bool:
         if not (field.data or "").strip():
@@ -326,6 +333,7 @@ class OrganisationForm(FlaskForm):
         self._category_ids = {c.id for c in categories or []}
         self.category.choices = category_choices(categories or [])
         self.country.choices = _country_choices()
+        self.category.flags.required = self.country.flags.required = True
 
     def validate_category(self, field: Field) -> None:
         if (
