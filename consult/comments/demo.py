@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import random
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import insert
@@ -125,7 +126,7 @@ def _snapshot(user: Any) -> dict[str, Any]:
 
 def _quote(rng: random.Random, section: Any) -> str:
     """A run of words copied from the provision as displayed (so it passes validation)."""
-    words = plain_text(section).split(" ")
+    words = plain_text(SimpleNamespace(heading="", body=section.body)).split(" ")
     if len(words) < 12:
         return ""
     length = rng.randint(6, 12)

@@ -690,3 +690,19 @@ def test_disposition_from_moderation_is_shown(client, db, section):
     page = client.get(url_of(section)).get_data(as_text=True)
     assert "Response from the moderators" in page
     assert "Agreed; the <em>text</em> is clearer." in page
+
+
+def test_expired_session_on_reply_form_comes_back_to_the_reply(
+    client, csrf_app, login_as, db, section
+):
+    top = CommentFactory(section=section)
+    response = client.post(
+        f"/comments/{top.id}/reply", data={"body": "My unsent reply.", "csrf_token": "stale"}
+    )
+    assert response.status_code == 302
+    pending = db.session.scalars(select(PendingComment)).one()
+    assert pending.parent_id == top.id
+    assert f"/comments/{top.id}/reply" in response.headers["Location"].replace("%2F", "/")
+    login_as("stakeholder")
+    page = client.get(f"/comments/{top.id}/reply?resume={pending.token}").get_data(as_text=True)
+    assert "My unsent reply." in page and "We kept the reply you were writing" in page

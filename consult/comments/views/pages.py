@@ -23,7 +23,7 @@ from consult.core import hooks
 from consult.core.pagination import page_number
 from consult.core.permissions import can_moderate, comment_refusal, require
 from consult.drafts.models import Section, Version
-from consult.extensions import db
+from consult.extensions import db, limiter
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +70,12 @@ def _filters(categories: list[Any]) -> tuple[list[int], set[str], bool]:
     return [c.id for c in chosen], {c.slug for c in chosen}, group
 
 
+# Generous for people, tight enough to slow down a script flooding a consultation.
+POST_LIMIT = "20 per minute; 200 per hour"
+
+
 @bp.route("/docs/<slug>/v<int:number>/<key>/", methods=["GET", "POST"])
+@limiter.limit(POST_LIMIT, methods=["POST"])
 def show_provision(slug: str, number: int, key: str) -> str | Response | tuple[str, int]:
     version, section = load_provision(slug, number, key)
     if section.provision.key != key:
@@ -171,6 +176,7 @@ def show_comment(comment_id: int) -> Response:
 
 
 @bp.route("/comments/<int:comment_id>/reply", methods=["GET", "POST"])
+@limiter.limit(POST_LIMIT, methods=["POST"])
 def reply(comment_id: int) -> str | Response | tuple[str, int]:
     parent = queries.comment_or_404(comment_id, current_user)
     section = parent.section
