@@ -19,11 +19,12 @@ STATUS_LABELS = {
     "edited": "Edited",
     "unchanged": "Unchanged",
 }
-_TOKEN = re.compile(r"\s+|[^\s]+")
+# Words, single punctuation marks and runs of whitespace: "Annex I." -> "Annex", " ", "I", "."
+_TOKEN = re.compile(r"\s+|[\w'\u2019-]+|[^\w\s]")
 
 
 def tokens(text: str) -> list[str]:
-    """Words and the whitespace between them, so joining the tokens gives the text back."""
+    """Words, punctuation and whitespace, so joining the tokens gives the text back."""
     return _TOKEN.findall(text or "")
 
 

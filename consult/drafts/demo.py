@@ -1,0 +1,177 @@
+"""Demo drafts: three documents imported, edited and published through the real services."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import update
+
+from consult.core.models import AuditEvent
+from consult.db import utcnow
+from consult.drafts import demo_text, services
+from consult.drafts.models import Document, Section, Version
+from consult.extensions import db
+
+logger = logging.getLogger(__name__)
+
+DOCUMENTS = [
+    (
+        "transparency-copyright",
+        "transparency",
+        "Transparency",
+        "The transparency chapter of the General-Purpose AI Code of Practice: model "
+        "documentation, information for downstream providers and the public summary of "
+        "training content.",
+    ),
+    (
+        "transparency-copyright",
+        "copyright",
+        "Copyright",
+        "The copyright chapter: a copyright policy, lawful crawling, respect for reservations "
+        "of rights (opt-outs), safeguards against infringing output and complaints.",
+    ),
+    (
+        "risk-assessment",
+        "safety-security",
+        "Safety and security",
+        "The safety and security chapter for models with systemic risk: framework, risk "
+        "identification and analysis, mitigations and serious incident reporting.",
+    ),
+]
+
+
+def _backdate(version: Version, **values: datetime) -> None:
+    """Place a version in the past of the demo's timeline.
+
+    A Core UPDATE on purpose: the ORM guard rightly refuses to rewrite a published version,
+    and this is not an edit but the demo pretending the consultation happened weeks ago.
+    """
+    db.session.execute(update(Version).where(Version.id == version.id).values(**values))
+    if "published_at" in values:
+        db.session.execute(
+            update(AuditEvent)
+            .where(AuditEvent.object_type == "versions", AuditEvent.object_id == version.id)
+            .values(at=values["published_at"])
+        )
+    db.session.expire(version)
+
+
+def _by_key(version: Version) -> dict[str, Section]:
+    return {s.provision.key: s for s in services.sections_of(version)}
+
+
+def _save(section: Section, user: Any, heading: str, body: str, number: str) -> None:
+    services.update_section(
+        section,
+        expected_lock_version=section.lock_version,
+        heading=heading,
+        body=body,
+        number=number,
+        user=user,
+    )
+
+
+def _transparency_v2(document: Document, chair: Any, vice_chair: Any) -> Version:
+    """Version 2: edits, a measure folded into another (removed), a move with renumbering,
+    and a new measure, made the way a chair would in the editor."""
+    version = services.start_version(document, user=chair)
+    sections = _by_key(version)
+    for key, (heading, body) in demo_text.TRANSPARENCY_V2_EDITS.items():
+        section = sections[key]
+        _save(
+            section,
+            vice_chair if key.startswith("c2") else chair,
+            heading or section.heading,
+            body if body is not None else section.body,
+            section.number,
+        )
+    services.remove_section(sections["c2-m5"], user=chair)
+    moved = sections["c1-m4"]
+    services.move_section(moved, parent=sections["c3"], after=sections["c3-m3"], user=chair)
+    _save(moved, chair, moved.heading, moved.body, "3.4")
+    number, heading, body = demo_text.TRANSPARENCY_V2_ADDED
+    services.add_section(
+        version,
+        parent=sections["c3"],
+        after=moved,
+        kind="measure",
+        number=number,
+        heading=heading,
+        body=body,
+        user=chair,
+    )
+    return version
+
+
+def load(context: dict[str, Any]) -> None:
+    staff = context["staff"]
+    groups = context["groups"]
+    now = utcnow()
+    texts = {
+        "transparency": demo_text.TRANSPARENCY_V1,
+        "copyright": demo_text.COPYRIGHT_V1,
+        "safety-security": demo_text.SAFETY_V1,
+    }
+    documents: dict[str, Document] = {}
+    versions: dict[str, list[Version]] = {}
+    for group_slug, slug, title, summary in DOCUMENTS:
+        chair = staff[f"chair-{group_slug}"]
+        document = services.create_document(
+            groups[group_slug],
+            slug=slug,
+            title=title,
+            summary=summary,
+            visibility="public",
+            user=chair,
+        )
+        documents[slug] = document
+        versions[slug] = [services.import_markdown(document, texts[slug], user=chair)]
+
+    # transparency v1: consulted on from 10 to 6 weeks ago.
+    chair = staff["chair-transparency-copyright"]
+    vice_chair = staff.get("vice-chair-transparency-copyright", chair)
+    v1 = versions["transparency"][0]
+    services.publish_version(
+        v1,
+        user=chair,
+        changelog="First draft, prepared by the chairs from the kick-off plenary.",
+        opens_at=None,
+        closes_at=now + timedelta(days=1),
+    )
+    _backdate(
+        v1,
+        published_at=now - timedelta(days=72),
+        opens_at=now - timedelta(days=71),
+        closes_at=now - timedelta(days=41),
+        created_at=now - timedelta(days=80),
+    )
+    v2 = _transparency_v2(documents["transparency"], chair, vice_chair)
+    services.publish_version(
+        v2,
+        user=chair,
+        changelog=demo_text.TRANSPARENCY_V2_CHANGELOG,
+        opens_at=now - timedelta(days=2),
+        closes_at=now + timedelta(days=28),
+    )
+    _backdate(v2, published_at=now - timedelta(days=2), created_at=now - timedelta(days=35))
+    versions["transparency"].append(v2)
+
+    for slug, group_slug, days in (
+        ("copyright", "transparency-copyright", 21),
+        ("safety-security", "risk-assessment", 35),
+    ):
+        version = versions[slug][0]
+        services.publish_version(
+            version,
+            user=staff[f"chair-{group_slug}"],
+            changelog="First draft.",
+            opens_at=now - timedelta(days=3),
+            closes_at=now + timedelta(days=days),
+        )
+        _backdate(version, published_at=now - timedelta(days=3))
+    db.session.flush()
+    context["documents"] = documents
+    context["versions"] = versions
+    logger.info("drafts demo: %d documents", len(documents))
