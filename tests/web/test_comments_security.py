@@ -251,3 +251,13 @@ def test_confidential_comment_cannot_be_reported_or_endorsed_by_others(client, l
     )
     response = client.post(f"/comments/{confidential.id}/endorse", data={"stance": "support"})
     assert response.status_code == 404
+
+
+def test_confidential_comment_not_in_report_csv(client, secret):
+    section, *_ = secret
+    version = section.version
+    response = client.get(f"/docs/{version.document.slug}/v{version.number}/report.csv")
+    assert response.status_code == 200
+    csv = response.get_data(as_text=True)
+    assert "A public remark." in csv
+    assert "Commercially sensitive detail." not in csv and "Whistle Org" not in csv
