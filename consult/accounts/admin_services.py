@@ -1,4 +1,4 @@
-"""Administration services: users, organisations, AI Pact verification, categories, audit log."""
+"""Administration services: users, organisations, categories and the audit log queries."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from consult.accounts.models import (
     StakeholderCategory,
     User,
 )
-from consult.accounts.services import AccountError, find_organisation_by_name, pact_snapshot
+from consult.accounts.services import AccountError, find_organisation_by_name
 from consult.core import audit
 from consult.core.models import AuditEvent, OutboxMessage
 from consult.db import utcnow
@@ -236,43 +236,6 @@ def update_organisation(
             before=before,
             after=after,
         )
-
-
-def verify_pact(organisation: Organisation, *, actor: User) -> None:
-    """Confirm the organisation's declared AI Pact status (checked against the Pact's list)."""
-    if organisation.pact_status == PACT_NONE:
-        raise AccountError("This organisation has not declared any AI Pact status to verify.")
-    if organisation.pact_verified_at is not None:
-        raise AccountError("This AI Pact status is already verified.")
-    before = pact_snapshot(organisation)
-    organisation.pact_verified_at = utcnow()
-    organisation.pact_verified_by_id = actor.id
-    db.session.flush()
-    audit.record(
-        actor,
-        "organisation.pact_verify",
-        organisation,
-        f"{organisation.name}: {organisation.pact_label} verified",
-        before=before,
-        after=pact_snapshot(organisation),
-    )
-
-
-def revoke_pact_verification(organisation: Organisation, *, actor: User) -> None:
-    if organisation.pact_verified_at is None:
-        raise AccountError("This AI Pact status is not verified.")
-    before = pact_snapshot(organisation)
-    organisation.pact_verified_at = None
-    organisation.pact_verified_by_id = None
-    db.session.flush()
-    audit.record(
-        actor,
-        "organisation.pact_revoke",
-        organisation,
-        f"{organisation.name}: verification of {organisation.pact_label} withdrawn",
-        before=before,
-        after=pact_snapshot(organisation),
-    )
 
 
 # -- categories --------------------------------------------------------------------------

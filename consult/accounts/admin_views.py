@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from consult.accounts import admin_services, services
+from consult.accounts import admin_services, pact, services
 from consult.accounts.forms import (
     ActionForm,
     AuditFilterForm,
@@ -184,9 +184,9 @@ def _pact_action(organisation_id: int, verify: bool) -> Response:
         return redirect(url_for("admin.show_organisation", **back))
     try:
         if verify:
-            admin_services.verify_pact(organisation, actor=_actor())
+            pact.verify_pact(organisation, actor=_actor())
         else:
-            admin_services.revoke_pact_verification(organisation, actor=_actor())
+            pact.revoke_pact_verification(organisation, actor=_actor())
     except services.AccountError as error:
         return _refused(error, "admin.show_organisation", **back)
     message = (

@@ -28,7 +28,7 @@ from consult.accounts.models import (
     StakeholderCategory,
     User,
 )
-from consult.accounts.services import pact_snapshot
+from consult.accounts.pact import pact_snapshot
 from consult.core import audit
 from consult.db import utcnow
 from consult.extensions import db

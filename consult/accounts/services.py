@@ -6,7 +6,6 @@ import hashlib
 import logging
 import secrets
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -16,16 +15,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from consult.accounts.models import (
-    NOTIFY_MODES,
-    PACT_CORE_PLEDGES,
-    PACT_OPTIONAL_PLEDGES,
-    PACT_PILLAR_II,
-    PACT_STATUSES,
-    Organisation,
-    StakeholderCategory,
-    User,
-)
+from consult.accounts.models import NOTIFY_MODES, Organisation, StakeholderCategory, User
 from consult.core import outbox
 from consult.db import utcnow
 from consult.extensions import db
@@ -361,67 +351,3 @@ def update_profile(user: User, *, display_name: str, bio: str, notify_mode: str)
     user.bio = bio.strip()
     user.notify_mode = notify_mode
     db.session.flush()
-
-
-# -- AI Pact declaration -----------------------------------------------------------------
-
-
-def pact_snapshot(organisation: Organisation) -> dict[str, Any]:
-    """The AI Pact fields as plain data, for audit before/after."""
-    return {
-        "status": organisation.pact_status,
-        "pledge_date": organisation.pact_pledge_date.isoformat()
-        if organisation.pact_pledge_date
-        else None,
-        "pledges": list(organisation.pact_pledges or []),
-        "verified_at": organisation.pact_verified_at.isoformat()
-        if organisation.pact_verified_at
-        else None,
-    }
-
-
-def declare_pact(
-    organisation: Organisation,
-    *,
-    user: User,
-    status: str,
-    pledge_date: date | None = None,
-    pledges: list[str] | None = None,
-) -> Organisation:
-    """Record an organisation's own AI Pact declaration; an admin must verify it again."""
-    from consult.core import audit
-
-    if status not in PACT_STATUSES:
-        raise AccountError("Choose the organisation's AI Pact status.", field="status")
-    pledges = list(pledges or [])
-    if status == PACT_PILLAR_II:
-        if pledge_date is None:
-            raise AccountError("Enter the date of the pledge.", field="pledge_date")
-        if pledge_date > utcnow().date():
-            raise AccountError("The pledge date must be today or in the past.", "pledge_date")
-        missing = [key for key in PACT_CORE_PLEDGES if key not in pledges]
-        if missing:
-            raise AccountError(
-                "Pillar II signatories commit to all three core pledges.", field="core_pledges"
-            )
-        unknown = set(pledges) - set(PACT_CORE_PLEDGES) - set(PACT_OPTIONAL_PLEDGES)
-        if unknown:
-            raise AccountError("Choose pledges from the list.", field="optional_pledges")
-    else:
-        pledge_date, pledges = None, []
-    before = pact_snapshot(organisation)
-    organisation.pact_status = status
-    organisation.pact_pledge_date = pledge_date
-    organisation.pact_pledges = pledges
-    organisation.pact_verified_at = None
-    organisation.pact_verified_by_id = None
-    db.session.flush()
-    audit.record(
-        user,
-        "organisation.pact_declare",
-        organisation,
-        f"{organisation.name} declared: {PACT_STATUSES[status]}",
-        before=before,
-        after=pact_snapshot(organisation),
-    )
-    return organisation

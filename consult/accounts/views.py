@@ -12,7 +12,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from consult.accounts import services
+from consult.accounts import pact, services
 from consult.accounts.admin_views import admin_bp
 from consult.accounts.countries import country_name
 from consult.accounts.forms import (
@@ -283,7 +283,7 @@ def declare_pact(organisation_id: int) -> str | Response:
     )
     if form.validate_on_submit():
         try:
-            services.declare_pact(
+            pact.declare_pact(
                 organisation,
                 user=current_user._get_current_object(),
                 status=form.status.data or "",
