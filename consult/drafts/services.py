@@ -200,7 +200,7 @@ def import_markdown(document: Document, text: str, *, user: Any) -> Version:
         )
     latest = next((v for v in reversed(versions_of(document)) if v.is_published), None)
     version = Version(
-        document_id=document.id,
+        document=document,
         number=_next_number(document),
         based_on_id=latest.id if latest else None,
         created_by_id=user.id,
@@ -246,7 +246,7 @@ def start_version(document: Document, *, user: Any) -> Version:
     if base is None:
         raise DraftError("Publish a first version before starting the next one.")
     version = Version(
-        document_id=document.id,
+        document=document,
         number=_next_number(document),
         based_on_id=base.id,
         created_by_id=user.id,
