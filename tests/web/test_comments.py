@@ -706,3 +706,20 @@ def test_expired_session_on_reply_form_comes_back_to_the_reply(
     login_as("stakeholder")
     page = client.get(f"/comments/{top.id}/reply?resume={pending.token}").get_data(as_text=True)
     assert "My unsent reply." in page and "We kept the reply you were writing" in page
+
+
+def test_post_to_former_key_is_accepted(client, login_as, db, section):
+    db.session.add(
+        ProvisionKey(
+            document_id=section.version.document_id, key="c8-m8", provision_id=section.provision_id
+        )
+    )
+    db.session.flush()
+    login_as("stakeholder")
+    version = section.version
+    response = client.post(
+        f"/docs/{version.document.slug}/v{version.number}/c8-m8/",
+        data={"body": "Sent while the provision was renumbered.", "kind": "general"},
+    )
+    assert response.status_code == 302
+    assert comments_of(db, section)[0].body == "Sent while the provision was renumbered."

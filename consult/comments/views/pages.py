@@ -78,7 +78,8 @@ POST_LIMIT = "20 per minute; 200 per hour"
 @limiter.limit(POST_LIMIT, methods=["POST"])
 def show_provision(slug: str, number: int, key: str) -> str | Response | tuple[str, int]:
     version, section = load_provision(slug, number, key)
-    if section.provision.key != key:
+    # A POST to a former key (renumbered while the form was open) is still served: no text lost.
+    if section.provision.key != key and request.method != "POST":
         args: dict[str, Any] = request.args.to_dict(flat=False)
         canonical = section.provision.key
         target = url_for("comments.show_provision", slug=slug, number=number, key=canonical, **args)
