@@ -72,16 +72,21 @@ def revision_based_on(version: Version) -> Revision | None:
     ).first()
 
 
-def _latest_number(version: Version) -> int:
-    return max(v.number for v in drafts.versions_of(version.document))
+def _editing_successor(version: Version) -> Version | None:
+    return next(
+        (v for v in drafts.versions_of(version.document) if v.status == STATUS_EDITING), None
+    )
 
 
 def refusal_to_open(version: Version) -> str | None:
     """Why no revision can be opened on `version` now, or None."""
     if version.status != STATUS_PUBLISHED:
         return f"Version {version.number} is not the current published version."
-    if _latest_number(version) != version.number:
-        return "A newer version of this document already exists."
+    for other in drafts.versions_of(version.document):
+        if other.number <= version.number:
+            continue
+        if other.status != STATUS_EDITING or other.based_on_id != version.id:
+            return "A newer version of this document already exists."
     return None
 
 
@@ -99,10 +104,13 @@ def open_revision(version: Version, *, user: User) -> Revision:
         raise ModerationError(refusal)
     if revision_based_on(version) is not None:
         raise ModerationError(f"A revision of version {version.number} is already open.")
-    try:
-        new = drafts.start_version(version.document, user=user)
-    except drafts.DraftError as error:
-        raise ModerationError(str(error)) from error
+    # A next version already started from the drafts pages is adopted, not duplicated.
+    new = _editing_successor(version)
+    if new is None:
+        try:
+            new = drafts.start_version(version.document, user=user)
+        except drafts.DraftError as error:
+            raise ModerationError(str(error)) from error
     revision = Revision(
         document_id=version.document_id,
         base_version_id=version.id,

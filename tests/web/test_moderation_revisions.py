@@ -12,6 +12,7 @@ from consult.core import hooks
 from consult.core.models import AuditEvent, OutboxMessage
 from consult.drafts.models import Section, Version
 from consult.extensions import db
+from consult.moderation import revisions
 from consult.moderation.models import Change, ChangeComment, Disposition, Revision
 from tests import factories
 from tests.web.test_moderation_support import Consultation, build_consultation, login
@@ -482,3 +483,10 @@ def test_bulk_action_with_csrf_enabled(client, db, csrf_app):
               "rationale": "Again."},
     )  # fmt: skip
     assert refused.status_code == 400
+
+
+def test_a_next_version_started_elsewhere_is_adopted(client, db):
+    c = build_consultation(comments=1)
+    started = revisions.drafts.start_version(c.document, user=c.chair)
+    revision = _open(client, c)
+    assert revision.version_id == started.id
