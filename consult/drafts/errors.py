@@ -6,7 +6,11 @@ from typing import Any
 
 
 class DraftError(Exception):
-    """A refused change; the message is user-facing."""
+    """A refused change; the message is user-facing, `field` names the form field at fault."""
+
+    def __init__(self, message: str = "", *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class PublishedVersionError(DraftError):

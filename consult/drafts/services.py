@@ -78,14 +78,15 @@ def create_document(
     slug = slug.strip().lower()
     if not SLUG.match(slug) or slug in RESERVED_SLUGS or len(slug) > 80:
         raise DraftError(
-            "Use lower-case letters, digits and hyphens for the address, e.g. 'transparency'."
+            "Use lower-case letters, digits and hyphens for the address, e.g. 'transparency'.",
+            field="slug",
         )
     if db.session.scalars(select(Document.id).where(Document.slug == slug)).first():
-        raise DraftError(f"The address '{slug}' is already used by another document.")
+        raise DraftError(f"The address '{slug}' is already used by another document.", field="slug")
     if visibility not in VISIBILITIES:
-        raise DraftError("Choose who may read the document.")
+        raise DraftError("Choose who may read the document.", field="visibility")
     if not title.strip():
-        raise DraftError("Enter a title.")
+        raise DraftError("Enter a title.", field="title")
     position = db.session.scalar(
         select(func.count(Document.id)).where(Document.group_id == group.id)
     )
@@ -147,7 +148,8 @@ def _free_key(document_id: int, key: str, version: Version, exclude_id: int | No
     if in_version is not None:
         raise DraftError(
             f"{in_version.title or 'Another section'} already has this number in "
-            f"version {version.number}: give it another number first."
+            f"version {version.number}: give it another number first.",
+            field="number",
         )
     fallback = f"{key[:30]}-x{holder.id}"
     logger.info("provision %s hands key %s over, now %s", holder.id, key, fallback)
@@ -281,14 +283,15 @@ def start_version(document: Document, *, user: Any) -> Version:
 def _check_text(kind: str, number: str, heading: str, parent: Section | None) -> None:
     problem = number_error(kind, number)
     if problem:
-        raise DraftError(problem)
+        raise DraftError(problem, field="number")
     if len(heading) > MAX_HEADING:
-        raise DraftError(f"The heading is longer than {MAX_HEADING} characters.")
+        raise DraftError(f"The heading is longer than {MAX_HEADING} characters.", field="heading")
     in_commitment = kind == "measure" and parent is not None and parent.kind == "commitment"
     if in_commitment and parent is not None and number.split(".")[0] != parent.number:
         raise DraftError(
             f"This measure is in Commitment {parent.number}: "
-            f"its number must start with '{parent.number}.'."
+            f"its number must start with '{parent.number}.'.",
+            field="number",
         )
 
 
@@ -400,12 +403,19 @@ def _check_place(
     version: Version, parent: Section | None, after: Section | None, moving: set[int]
 ) -> None:
     if parent is not None and (parent.version_id != version.id or parent.id in moving):
-        raise DraftError("A section cannot be placed inside itself or in another version.")
+        raise DraftError(
+            "A section cannot be placed inside itself or in another version.", field="parent_id"
+        )
     if after is not None:
         if after.version_id != version.id or after.id in moving:
-            raise DraftError("Choose a section of this version to place it after.")
+            raise DraftError(
+                "Choose a section of this version to place it after.", field="after_id"
+            )
         if after.parent_id != (parent.id if parent is not None else None):
-            raise DraftError("The section to place it after must be directly inside the parent.")
+            raise DraftError(
+                "The section to place it after must be directly inside the parent.",
+                field="after_id",
+            )
 
 
 def add_section(
@@ -421,10 +431,10 @@ def add_section(
 ) -> Section:
     _require_editing(version)
     if kind not in SECTION_KINDS:
-        raise DraftError("Choose what kind of section this is.")
+        raise DraftError("Choose what kind of section this is.", field="kind")
     heading, number = heading.strip(), number.strip()
     if not heading and not number:
-        raise DraftError("Enter a number or a heading.")
+        raise DraftError("Enter a number or a heading.", field="heading")
     _check_text(kind, number, heading, parent)
     _check_place(version, parent, after, set())
     parent_key = parent.provision.key if parent is not None else None
@@ -488,9 +498,12 @@ def move_section(
 
 def _check_window(opens_at: datetime | None, closes_at: datetime | None, now: datetime) -> None:
     if closes_at is not None and closes_at <= now:
-        raise DraftError("The closing time has already passed: choose a time in the future.")
+        raise DraftError(
+            "The closing time has already passed: choose a time in the future.",
+            field="closes_at",
+        )
     if closes_at is not None and opens_at is not None and closes_at <= opens_at:
-        raise DraftError("The consultation must close after it opens.")
+        raise DraftError("The consultation must close after it opens.", field="closes_at")
 
 
 def _allow_window_change(version: Version) -> None:
@@ -516,7 +529,9 @@ def publish_version(
         )
     changelog = changelog.strip()
     if version.number > 1 and not changelog:
-        raise DraftError("Say what changed since the previous version (the changelog).")
+        raise DraftError(
+            "Say what changed since the previous version (the changelog).", field="changelog"
+        )
     now = utcnow()
     if closes_at is not None and opens_at is None:
         opens_at = now
@@ -607,11 +622,14 @@ def set_window(
     if (opens_at, closes_at) == (version.opens_at, version.closes_at):
         raise DraftError("The window is unchanged.")
     if version.opens_at is not None and version.opens_at <= now and opens_at != version.opens_at:
-        raise DraftError("The consultation has already opened: only its closing time can change.")
+        raise DraftError(
+            "The consultation has already opened: only its closing time can change.",
+            field="opens_at",
+        )
     if closes_at != version.closes_at:
         _check_window(opens_at, closes_at, now)
     elif closes_at is not None and opens_at is not None and closes_at <= opens_at:
-        raise DraftError("The consultation must close after it opens.")
+        raise DraftError("The consultation must close after it opens.", field="closes_at")
     before = _window(version)
     _allow_window_change(version)
     version.opens_at, version.closes_at = opens_at, closes_at

@@ -33,6 +33,15 @@ from consult.extensions import db
 Page = BaseResponse | str | tuple[str, int]
 
 
+def _refusal(form: Any, error: DraftError) -> None:
+    """Show a refused change beside the field it concerns, or at the top of the form."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, str(error)]
+    else:
+        form.form_errors.append(str(error))
+
+
 def _editable_version(slug: str, number: int) -> tuple[Document, Version]:
     """The version, for someone who may edit it; published ones send the editor back."""
     document, version = load_version(slug, number)
@@ -76,7 +85,7 @@ def create_document() -> Page:
                 user=current_user,
             )
         except DraftError as error:
-            form.slug.errors = [*form.slug.errors, str(error)]
+            _refusal(form, error)
         else:
             db.session.commit()
             flash(f"“{document.title}” created. Now import or write its first version.", "success")
@@ -116,7 +125,7 @@ def import_version(slug: str) -> Page:
                 if form.upload.data:
                     form.text.data = text  # so the fix can be made here
             except DraftError as error:
-                form.form_errors.append(str(error))
+                _refusal(form, error)
             else:
                 db.session.commit()
                 flash(f"Version {version.number} created from the Markdown.", "success")
@@ -194,7 +203,7 @@ def edit_section(slug: str, number: int, section_id: int) -> Page:
                 heading_diff=word_diff(current.heading, conflict.attempted["heading"]),
             ), 409
         except DraftError as error:
-            form.form_errors.append(str(error))
+            _refusal(form, error)
         else:
             db.session.commit()
             flash(f"{section.title} saved.", "success")
@@ -228,7 +237,7 @@ def add_section(slug: str, number: int) -> Page:
                 user=current_user,
             )
         except DraftError as error:
-            form.form_errors.append(str(error))
+            _refusal(form, error)
         else:
             db.session.commit()
             flash(f"{section.title} added.", "success")
@@ -257,7 +266,7 @@ def move_section(slug: str, number: int, section_id: int) -> Page:
         try:
             services.move_section(section, parent=parent, after=after, user=current_user)
         except DraftError as error:
-            form.form_errors.append(str(error))
+            _refusal(form, error)
         else:
             db.session.commit()
             flash(f"{section.title} moved.", "success")
@@ -282,7 +291,7 @@ def remove_section(slug: str, number: int, section_id: int) -> Page:
         try:
             services.remove_section(section, user=current_user)
         except DraftError as error:
-            form.form_errors.append(str(error))
+            _refusal(form, error)
         else:
             db.session.commit()
             flash(f"{title} removed from version {version.number}.", "success")
@@ -313,6 +322,8 @@ def publish_version(slug: str, number: int) -> Page:
     if version.status != STATUS_EDITING:
         return _published_redirect(document, version)
     form = PublishForm()
+    if version.number > 1:
+        form.changelog.flags.required = True  # shown as required; publish_version enforces it
     if form.validate_on_submit():
         try:
             services.publish_version(
@@ -323,7 +334,7 @@ def publish_version(slug: str, number: int) -> Page:
                 closes_at=_utc(form.closes_at.data),
             )
         except DraftError as error:
-            form.form_errors.append(str(error))
+            _refusal(form, error)
         else:
             db.session.commit()
             flash(f"Version {version.number} is published.", "success")
@@ -357,7 +368,7 @@ def change_window(slug: str, number: int) -> Page:
                 closes_at=_utc(form.closes_at.data),
             )
         except DraftError as error:
-            form.form_errors.append(str(error))
+            _refusal(form, error)
         else:
             db.session.commit()
             flash("The consultation window has been changed.", "success")
