@@ -260,6 +260,19 @@ def heading_text(kind: str, number: str, heading: str) -> str:
     return f"{label}: {heading}" if heading else label
 
 
+def _escape_headings(body: str) -> str:
+    """Body lines that look like headings get a backslash (rendered the same, read as text)."""
+    lines, fence = [], False
+    for line in body.split("\n"):
+        if _FENCE.match(line):
+            fence = not fence
+        elif not fence and _HEADING.match(line):
+            indent = len(line) - len(line.lstrip(" "))
+            line = line[:indent] + "\\" + line[indent:]
+        lines.append(line)
+    return "\n".join(lines)
+
+
 def to_markdown(sections: list[Any]) -> str:
     """A version as Markdown that `parse_markdown` reads back to the same tree and keys."""
     top_kinds = {s.kind for s in sections if s.depth == 0}
@@ -275,5 +288,5 @@ def to_markdown(sections: list[Any]) -> str:
         )
         out.append("")
         if section.body.strip():
-            out.extend([section.body.rstrip(), ""])
+            out.extend([_escape_headings(section.body.rstrip()), ""])
     return "\n".join(out).rstrip() + "\n"

@@ -191,3 +191,22 @@ def test_error_message_lists_lines():
         parse_markdown("x\n## Commitment 1: A\n## Commitment 1: B\n")
     assert str(caught.value).startswith("The text could not be imported. Line 1:")
     assert "Line 3: Duplicate" in str(caught.value)
+
+
+def test_export_round_trip_escapes_heading_like_lines():
+    from types import SimpleNamespace
+
+    from consult.drafts.importer import to_markdown
+
+    sections = [
+        SimpleNamespace(kind="commitment", number="1", heading="A", depth=0, body="Intro"),
+        SimpleNamespace(
+            kind="measure", number="1.1", heading="", depth=1, body="# not a heading\n1. Text"
+        ),
+        SimpleNamespace(kind="open_question", number="2", heading="", depth=0, body="Why?"),
+    ]
+    text = to_markdown(sections)
+    assert "### Measure 1.1\n" in text and "\\# not a heading" in text
+    parsed = parse_markdown(text)
+    assert [(p.key, p.depth) for p in parsed] == [("c1", 0), ("c1-m1", 1), ("q2", 0)]
+    assert parsed[1].body == "\\# not a heading\n1. Text"

@@ -421,6 +421,13 @@ def test_publish_form_rules(client, login_as, group, author):
     assert version.closes_at == datetime(2030, 4, 1, 15, 0, tzinfo=UTC)
     page = client.get("/docs/transparency/v1/").get_data(as_text=True)
     assert "Comments open on" in page and "2 March 2030, 09:00 CET (Europe/Brussels)" in page
+    services.start_version(_db.session.get(Version, version.id).document, user=author)
+    _db.session.commit()
+    no_log = client.post("/docs/transparency/v2/publish", data={"changelog": " "})
+    page = no_log.get_data(as_text=True)
+    assert no_log.status_code == 400
+    assert 'id="changelog-error"' in page and "Say what changed" in page
+    assert "What changed (optional)" not in page
     again = client.get("/docs/transparency/v1/publish")
     assert again.status_code == 302  # already published: back to the reading view
 

@@ -1,4 +1,15 @@
-"""Blueprint of the drafts domain: reading and comparing drafts, editing and publishing them."""
+"""Blueprint of the drafts domain: reading and comparing drafts, editing and publishing them.
+
+Hook points drafts calls, and the keys its templates render when a provider returns them
+(anything missing is simply not shown):
+- "version_page" (version, sections, user): `comment_counts` {section_id: {category_id: n}},
+  `comment_categories` (or `categories`): objects with .id and .name, `comment_totals`
+  {section_id: n}, `change_reasons` {provision_id: [Comment]}, `panels` [(template, ctx)].
+- "compare_page" (old, new, comparison, user): `change_reasons`, `panels`.
+- "document_page" (document, user): `panels`.
+Panels are included with their dict as `ctx` (also `panel`), like the groups page does.
+Drafts provides "group_page": the group's documents and their consultations.
+"""
 
 from __future__ import annotations
 
