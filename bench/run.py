@@ -456,6 +456,9 @@ def measure_endpoints(
             continue
         entry.update(run_locust(server, endpoint, users, password, workdir))
         entry["verdict"] = verdict(entry["server"]["p95_ms"], entry["target_p95_ms"])
+        errors = entry["client"]["failures"] / max(entry["client"]["count"], 1)
+        if errors > 0.01:  # fast errors are not a pass
+            entry["verdict"] = f"MISS ({errors:.0%} errors)"
         log(
             f"{endpoint.name}: server p50/p95/p99 {entry['server']['p50_ms']}/"
             f"{entry['server']['p95_ms']}/{entry['server']['p99_ms']} ms, "
@@ -487,6 +490,7 @@ def run_database(kind: str, quick: bool, workdir: Path) -> dict[str, Any]:
         "machine": {
             "cpus": os.cpu_count(), "python": platform.python_version(),
             "platform": platform.platform(), "gunicorn_workers": 2, "locust_users": users,
+            "load_average_before": [round(x, 2) for x in os.getloadavg()],
         },
         "seconds_per_endpoint": seconds,
     }  # fmt: skip
@@ -542,6 +546,7 @@ def run_database(kind: str, quick: bool, workdir: Path) -> dict[str, Any]:
                     server.stop()
         result["growth_summary"] = growth_summary(result["growth"])
     result["total_seconds"] = round(time.perf_counter() - started, 1)
+    result["machine"]["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     return result
 
 
@@ -611,7 +616,9 @@ def markdown(result: dict[str, Any]) -> str:
         f"{result['machine']['locust_users']} users without think time, "
         f"{result['seconds_per_endpoint']:.0f} s per endpoint, on {result['machine']['cpus']} "
         f"CPUs shared with the load generator. Server time is gunicorn's own request duration "
-        f"(access log `%(D)s`); client time is Locust's.",
+        f"(access log `%(D)s`); client time is Locust's. Load average (1, 5, 15 min) before: "
+        f"{result['machine']['load_average_before']}, after: "
+        f"{result['machine'].get('load_average_after')}.",
         "",
     ]
     if result.get("schema") == "models":
