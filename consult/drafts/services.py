@@ -9,31 +9,27 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import datetime
 from typing import Any, cast
 
-from flask import current_app, url_for
 from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
-from consult.core import audit, outbox
+from consult.core import audit
 from consult.db import utcnow
 from consult.drafts.errors import DraftError, EditConflict, ImportErrors, PublishedVersionError
 from consult.drafts.importer import MAX_HEADING, derive_key, number_error, parse_markdown
+from consult.drafts.keys import claim_key, new_provision
 from consult.drafts.models import (
     SECTION_KINDS,
     STATUS_EDITING,
-    STATUS_PUBLISHED,
-    STATUS_SUPERSEDED,
     VISIBILITIES,
-    WINDOW_CHANGE_KEY,
     Document,
     Provision,
-    ProvisionKey,
     Section,
     Version,
 )
+from consult.drafts.publishing import publish_version, require_editing, set_window
 from consult.drafts.queries import (
     compare_versions,
     latest_visible_version,
@@ -61,7 +57,9 @@ __all__ = [
     "sections_of",
     "set_window",
     "start_version",
+    "subtree_ids",
     "update_section",
+    "versions_of",
 ]
 
 logger = logging.getLogger(__name__)
@@ -115,81 +113,6 @@ def _next_number(document: Document) -> int:
     ) or 0) + 1  # fmt: skip
 
 
-def _require_editing(version: Version) -> None:
-    if version.status != STATUS_EDITING:
-        raise PublishedVersionError(
-            f"Version {version.number} is published and can no longer be changed. "
-            "Start a new version to make changes."
-        )
-
-
-# --- provision keys ------------------------------------------------------------------------
-
-
-def _free_key(document_id: int, key: str, version: Version, exclude_id: int | None) -> None:
-    """Make `key` available as a canonical key, or refuse if this version already uses it.
-
-    If another provision holds `key` and is part of this version, the change is refused
-    (renumber that one first). If the holder is only in older versions (it was removed or
-    renumbered away), it keeps a fallback key and the short key goes to the current text.
-    """
-    holder = db.session.scalars(
-        select(Provision).where(
-            Provision.document_id == document_id,
-            Provision.key == key,
-            Provision.id != (exclude_id or 0),
-        )
-    ).first()
-    if holder is None:
-        return
-    in_version = db.session.scalars(
-        select(Section).where(Section.version_id == version.id, Section.provision_id == holder.id)
-    ).first()
-    if in_version is not None:
-        raise DraftError(
-            f"{in_version.title or 'Another section'} already has this number in "
-            f"version {version.number}: give it another number first.",
-            field="number",
-        )
-    fallback = f"{key[:30]}-x{holder.id}"
-    logger.info("provision %s hands key %s over, now %s", holder.id, key, fallback)
-    holder.key = fallback
-    db.session.add(ProvisionKey(document_id=document_id, key=fallback, provision=holder))
-    db.session.flush()  # free the unique key before it is taken
-
-
-def _record_key(provision: Provision, key: str) -> None:
-    """Make `key` the provision's canonical key; an old key now names its current holder."""
-    historic = db.session.scalars(
-        select(ProvisionKey).where(
-            ProvisionKey.document_id == provision.document_id, ProvisionKey.key == key
-        )
-    ).first()
-    if historic is not None:
-        historic.provision = provision
-    else:
-        db.session.add(
-            ProvisionKey(document_id=provision.document_id, key=key, provision=provision)
-        )
-    provision.key = key
-
-
-def _claim_key(provision: Provision, key: str, version: Version) -> None:
-    """Give an existing provision a new canonical key (renumbering); old keys keep resolving."""
-    if provision.key == key:
-        return
-    _free_key(provision.document_id, key, version, provision.id)
-    _record_key(provision, key)
-
-
-def _new_provision(document: Document, version: Version, kind: str, key: str) -> Provision:
-    _free_key(document.id, key, version, None)
-    provision = Provision(document_id=document.id, key=key, kind=kind)
-    db.session.add(provision)
-    _record_key(provision, key)
-    return provision
-
-
 # --- import and new versions ---------------------------------------------------------------
 
 
@@ -217,7 +140,7 @@ def import_markdown(document: Document, text: str, *, user: Any) -> Version:
     for position, item in enumerate(parsed):
         provision = existing.get(item.key)
         if provision is None:
-            provision = _new_provision(document, version, item.kind, item.key)
+            provision = new_provision(document, version, item.kind, item.key)
         section = Section(
             version=version,
             provision=provision,
@@ -298,7 +221,7 @@ def _check_text(kind: str, number: str, heading: str, parent: Section | None) ->
 def _renumber(section: Section, number: str, version: Version) -> None:
     parent_key = section.parent.provision.key if section.parent is not None else None
     new_key = derive_key(section.kind, number, section.heading, parent_key)
-    _claim_key(section.provision, new_key, version)
+    claim_key(section.provision, new_key, version)
     section.number = number
 
 
@@ -314,7 +237,7 @@ def update_section(
     """Save a section's text; a stale copy raises EditConflict instead of overwriting."""
     version = section.version
     section_id = section.id
-    _require_editing(version)
+    require_editing(version)
     heading, number = heading.strip(), number.strip()
     attempted = {"heading": heading, "body": body, "number": number}
     if section.lock_version != expected_lock_version:
@@ -429,7 +352,7 @@ def add_section(
     body: str,
     user: Any,
 ) -> Section:
-    _require_editing(version)
+    require_editing(version)
     if kind not in SECTION_KINDS:
         raise DraftError("Choose what kind of section this is.", field="kind")
     heading, number = heading.strip(), number.strip()
@@ -438,7 +361,7 @@ def add_section(
     _check_text(kind, number, heading, parent)
     _check_place(version, parent, after, set())
     parent_key = parent.provision.key if parent is not None else None
-    provision = _new_provision(
+    provision = new_provision(
         version.document, version, kind, derive_key(kind, number, heading, parent_key)
     )
     section = Section(
@@ -464,7 +387,7 @@ def add_section(
 def remove_section(section: Section, *, user: Any) -> None:
     """Remove a section and everything below it from the editing version (only that one)."""
     version = section.version
-    _require_editing(version)
+    require_editing(version)
     ordered = sections_of(version)
     doomed = subtree_ids(ordered, section)
     title = section.title
@@ -480,7 +403,7 @@ def move_section(
     section: Section, *, parent: Section | None, after: Section | None, user: Any
 ) -> Section:
     version = section.version
-    _require_editing(version)
+    require_editing(version)
     ordered = sections_of(version)
     subtree = subtree_ids(ordered, section)
     _check_place(version, parent, after, subtree)
@@ -491,148 +414,3 @@ def move_section(
     _write_order(version, _place(ordered, [s for s in ordered if s.id in subtree], parent, after))
     audit.record(user, "section.move", section, summary=section.title)
     return section
-
-
-# --- publishing and the consultation window ------------------------------------------------
-
-
-def _check_window(opens_at: datetime | None, closes_at: datetime | None, now: datetime) -> None:
-    if closes_at is not None and closes_at <= now:
-        raise DraftError(
-            "The closing time has already passed: choose a time in the future.",
-            field="closes_at",
-        )
-    if closes_at is not None and opens_at is not None and closes_at <= opens_at:
-        raise DraftError("The consultation must close after it opens.", field="closes_at")
-
-
-def _allow_window_change(version: Version) -> None:
-    db.session.info.setdefault(WINDOW_CHANGE_KEY, set()).add(version.id)
-
-
-def publish_version(
-    version: Version,
-    *,
-    user: Any,
-    changelog: str,
-    opens_at: datetime | None,
-    closes_at: datetime | None,
-) -> Version:
-    """Freeze a version forever, set its consultation window, supersede the previous one."""
-    _require_editing(version)
-    count = db.session.scalar(
-        select(func.count(Section.id)).where(Section.version_id == version.id)
-    )
-    if not count:
-        raise DraftError(
-            f"Version {version.number} is empty: import or add its text before publishing."
-        )
-    changelog = changelog.strip()
-    if version.number > 1 and not changelog:
-        raise DraftError(
-            "Say what changed since the previous version (the changelog).", field="changelog"
-        )
-    now = utcnow()
-    if closes_at is not None and opens_at is None:
-        opens_at = now
-    _check_window(opens_at, closes_at, now)
-    for previous in versions_of(version.document):
-        if previous.status == STATUS_PUBLISHED and previous.id != version.id:
-            previous.status = STATUS_SUPERSEDED
-            if previous.window_state(now) == "open":
-                # Comments belong to the newest text once it is out.
-                _allow_window_change(previous)
-                before = _window(previous)
-                previous.closes_at = now
-                audit.record(
-                    user,
-                    "version.window",
-                    previous,
-                    summary=f"Closed when version {version.number} was published",
-                    before=before,
-                    after=_window(previous),
-                )
-    version.status = STATUS_PUBLISHED
-    version.changelog = changelog
-    version.published_at = now
-    version.published_by_id = user.id
-    version.opens_at, version.closes_at = opens_at, closes_at
-    db.session.flush()
-    audit.record(user, "version.publish", version, summary=changelog, after=_window(version))
-    _notify_members(version)
-    return version
-
-
-def _window(version: Version) -> dict[str, str | None]:
-    return {
-        "opens_at": version.opens_at.isoformat() if version.opens_at else None,
-        "closes_at": version.closes_at.isoformat() if version.closes_at else None,
-    }
-
-
-def _notify_members(version: Version) -> None:
-    from consult.accounts.models import User
-    from consult.groups.models import Membership
-
-    users = db.session.scalars(
-        select(User)
-        .join(Membership, Membership.user_id == User.id)
-        .where(
-            Membership.group_id == version.document.group_id,
-            Membership.status == "approved",
-            Membership.notify_versions.is_(True),
-            User.is_disabled.is_(False),
-            User.email_verified_at.is_not(None),
-        )
-    ).all()
-    link = _link("drafts.show_version", slug=version.document.slug, number=version.number)
-    for member in users:
-        outbox.notify(
-            member,
-            f"{version.document.title}: version {version.number} published",
-            "version_published",
-            version=version,
-            document=version.document,
-            link=link,
-        )
-
-
-def _link(endpoint: str, **values: Any) -> str:
-    """An absolute URL for e-mails; a site path when no request or SERVER_NAME gives a host."""
-    try:
-        return url_for(endpoint, _external=True, **values)
-    except RuntimeError:
-        with current_app.test_request_context():
-            return url_for(endpoint, **values)
-
-
-def set_window(
-    version: Version, *, user: Any, opens_at: datetime | None, closes_at: datetime | None
-) -> Version:
-    """Change or extend the consultation window of the current published version (audited)."""
-    if version.status == STATUS_EDITING:
-        raise DraftError("Set the consultation window when you publish the version.")
-    if version.status != STATUS_PUBLISHED:
-        raise PublishedVersionError(
-            f"Version {version.number} has been superseded: its consultation cannot reopen."
-        )
-    now = utcnow()
-    if opens_at is None and closes_at is not None:
-        opens_at = version.opens_at or now
-    if (opens_at, closes_at) == (version.opens_at, version.closes_at):
-        raise DraftError("The window is unchanged.")
-    if version.opens_at is not None and version.opens_at <= now and opens_at != version.opens_at:
-        raise DraftError(
-            "The consultation has already opened: only its closing time can change.",
-            field="opens_at",
-        )
-    if closes_at != version.closes_at:
-        _check_window(opens_at, closes_at, now)
-    elif closes_at is not None and opens_at is not None and closes_at <= opens_at:
-        raise DraftError("The consultation must close after it opens.", field="closes_at")
-    before = _window(version)
-    _allow_window_change(version)
-    version.opens_at, version.closes_at = opens_at, closes_at
-    db.session.flush()
-    audit.record(user, "version.window", version, before=before, after=_window(version))
-    return version
