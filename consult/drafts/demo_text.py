@@ -216,7 +216,8 @@ TRANSPARENCY_V2_ADDED = (
    the weights.""",
 )
 TRANSPARENCY_V2_CHANGELOG = """\
-Changes after the first consultation round; the disposition report of version 1 shows which comments led to each change:
+Changes after the first consultation round; the disposition report of version 1 shows
+which comments led to each change:
 
 - Measure 1.1 now also requires the alignment methods, the training duration and the data
   cut-off date.
