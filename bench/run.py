@@ -18,6 +18,7 @@ import logging
 import math
 import os
 import platform
+import re
 import secrets
 import shutil
 import signal
@@ -49,6 +50,7 @@ TARGETS_MS = {"version": 150, "thread": 250, "compare": 300, "post": 50}
 CSV_MAX_SECONDS = 5.0
 CSV_MAX_GROWTH_MB = 100.0
 GROWTH_MAX = 0.20
+EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Conflict)\b.*: ")
 
 
 @dataclass
@@ -210,7 +212,13 @@ class Server:
             "--access-logfile", str(self.access_log), "--error-logfile", str(self.error_log),
             "--access-logformat", "%(m)s %(U)s %(s)s %(B)s %(D)s", "--timeout", "120", "wsgi:app",
         ]  # fmt: skip
-        self.process = subprocess.Popen(command, cwd=ROOT, env=app_env(database_url))
+        # The application logs (tracebacks of 500s) go to the workers' stderr: keep them.
+        self.server_log = workdir / f"server-{self.port}.log"
+        self._log_handle = self.server_log.open("ab")
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, env=app_env(database_url), stdout=self._log_handle,
+            stderr=subprocess.STDOUT,
+        )  # fmt: skip
         deadline = time.monotonic() + 60
         while True:
             try:
@@ -255,7 +263,22 @@ class Server:
                 found.append((parts[2], int(parts[4]) / 1000))
         return found
 
+    def errors_since(self, offset: int, limit: int = 3) -> list[str]:
+        """The distinct exception lines the application logged since `offset`."""
+        with self.server_log.open("rb") as handle:
+            handle.seek(offset)
+            text = handle.read().decode(errors="replace")
+        found: list[str] = []
+        for line in text.splitlines():
+            if EXCEPTION_LINE.match(line) and line[:300] not in found:
+                found.append(line[:300])
+        return found[:limit]
+
+    def server_log_offset(self) -> int:
+        return self.server_log.stat().st_size
+
     def stop(self) -> None:
+        self._log_handle.close()
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
@@ -454,7 +477,10 @@ def measure_endpoints(
             log(f"{endpoint.name}: not available ({entry['probe']})")
             results[endpoint.name] = entry
             continue
+        log_offset = server.server_log_offset()
         entry.update(run_locust(server, endpoint, users, password, workdir))
+        if any(status.startswith("5") for status in entry["server"]["statuses"]):
+            entry["server_errors"] = server.errors_since(log_offset)
         entry["verdict"] = verdict(entry["server"]["p95_ms"], entry["target_p95_ms"])
         errors = entry["client"]["failures"] / max(entry["client"]["count"], 1)
         if errors > 0.01:  # fast errors are not a pass
@@ -467,6 +493,12 @@ def measure_endpoints(
         )
         results[endpoint.name] = entry
     return results
+
+
+def wanted(name: str) -> bool:
+    """BENCH_ONLY=thread,post,report_csv,growth measures only those (to re-check a fix)."""
+    only = os.environ.get("BENCH_ONLY", "")
+    return not only or name in {part.strip() for part in only.split(",")}
 
 
 def verdict(value: float | None, target: float | None) -> str:
@@ -509,22 +541,25 @@ def run_database(kind: str, quick: bool, workdir: Path) -> dict[str, Any]:
         password = summary["password"]
         server = Server(url, workdir)
         try:
-            points = endpoints(summary, seconds)
-            growth_points = [p for p in points if p.name in ("version", "thread")]
-            result["endpoints"] = measure_endpoints(server, points[:5], users, password, workdir)
+            every = endpoints(summary, seconds)
+            points = [p for p in every if wanted(p.name)]
+            growth_points = [p for p in every if p.name in ("version", "thread")]
+            reading = [p for p in points if p.method == "GET"]
+            result["endpoints"] = measure_endpoints(server, reading, users, password, workdir)
             log("report CSV")
-            result["report_csv"] = measure_csv(
-                server, summary["urls"]["report_csv"], 2 if quick else 3
-            )
-            result["endpoints"].update(
-                measure_endpoints(server, points[5:], users, password, workdir)
-            )
-            if not quick:
+            result["report_csv"] = {"available": False, "status": "skipped"}
+            if wanted("report_csv"):
+                result["report_csv"] = measure_csv(
+                    server, summary["urls"]["report_csv"], 2 if quick else 3
+                )
+            writing = [p for p in points if p.method == "POST"]
+            result["endpoints"].update(measure_endpoints(server, writing, users, password, workdir))
+            if not quick and wanted("growth"):
                 result["growth"] = {str(summary["counts"]["comments"]): growth_run(
                     server, growth_points, growth_seconds, users, password, workdir)}  # fmt: skip
         finally:
             server.stop()
-    if not quick:
+    if not quick and wanted("growth"):
         for comments in (GROWTH_POINTS[0], GROWTH_POINTS[-1]):
             log(f"{kind}: growth, {comments} comments")
             with fresh_database(kind, workdir, f"growth-{comments}") as url:
@@ -651,6 +686,12 @@ def markdown(result: dict[str, Any]) -> str:
     if failed:
         lines += ["", "Failed requests (Locust):", ""]
         lines += [f"- {label}: {f['count']} x {f['name']}: {f['error']}" for label, f in failed]
+    logged = [
+        (e["label"], x) for e in result["endpoints"].values() for x in e.get("server_errors", [])
+    ]
+    if logged:
+        lines += ["", "Errors in the server log:", ""]
+        lines += [f"- {label}: `{line}`" for label, line in logged]
     report = result.get("report_csv", {})
     lines += ["", "## Report CSV", ""]
     if report.get("available"):
