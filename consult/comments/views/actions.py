@@ -8,7 +8,7 @@ from flask import current_app, flash, redirect, render_template, request
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from consult.comments import queries, services, threads
+from consult.comments import queries, services
 from consult.comments.forms import (
     ConfirmForm,
     EditCommentForm,
@@ -17,7 +17,8 @@ from consult.comments.forms import (
     ReportForm,
 )
 from consult.comments.views import bp
-from consult.comments.views.common import comment_url
+from consult.comments.views.common import comment_action, comment_url
+from consult.core.forms import show_refusal
 from consult.core.permissions import can_comment, can_edit_comment, require
 from consult.extensions import db
 
@@ -52,7 +53,7 @@ def edit_comment(comment_id: int) -> str | Response:
             else:
                 services.edit_comment(comment, user=current_user, body=form.body.data or "")
         except services.CommentError as error:
-            form.form_errors.append(str(error))
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash("Your changes are saved. The earlier text is kept in the history.", "success")
@@ -72,19 +73,12 @@ def edit_comment(comment_id: int) -> str | Response:
 def delete_comment(comment_id: int) -> str | Response:
     comment = queries.comment_or_404(comment_id, current_user)
     require(can_edit_comment(current_user, comment))
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        services.delete_comment(comment, user=current_user)
-        db.session.commit()
-        flash("Your comment is deleted. Replies to it stay in place.", "success")
-        return redirect(comment_url(comment))
-    return render_template(
-        "comments/delete.html",
-        comment=comment,
-        node=threads.single_node(comment, current_user),
-        form=form,
-        section=comment.section,
-        version=comment.section.version,
+    return comment_action(
+        comment,
+        ConfirmForm(),
+        lambda: services.delete_comment(comment, user=current_user),
+        done="Your comment is deleted. Replies to it stay in place.",
+        page="comments/delete.html",
     )
 
 
@@ -117,22 +111,12 @@ def report_comment(comment_id: int) -> str | Response:
     comment = queries.comment_or_404(comment_id, current_user)
     require(current_user.is_authenticated and current_user.is_active)
     form = ReportForm()
-    if form.validate_on_submit():
-        try:
-            services.report_comment(
-                comment, user=current_user, reason=form.reason.data or "", note=form.note.data or ""
-            )
-        except services.CommentError as error:
-            form.form_errors.append(str(error))
-        else:
-            db.session.commit()
-            flash("Thank you. The moderators will look at this comment.", "success")
-            return redirect(comment_url(comment))
-    return render_template(
-        "comments/report.html",
-        comment=comment,
-        node=threads.single_node(comment, current_user),
-        form=form,
-        section=comment.section,
-        version=comment.section.version,
+    return comment_action(
+        comment,
+        form,
+        lambda: services.report_comment(
+            comment, user=current_user, reason=form.reason.data or "", note=form.note.data or ""
+        ),
+        done="Thank you. The moderators will look at this comment.",
+        page="comments/report.html",
     )

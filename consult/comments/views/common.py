@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from consult.comments import pending, queries, services
+from consult.comments import pending, queries, services, threads
 from consult.comments.models import Comment
 from consult.core import hooks
+from consult.core.forms import show_refusal
 from consult.core.permissions import can_moderate, can_view
 from consult.drafts.models import Section, Version
 from consult.extensions import db
@@ -42,6 +44,59 @@ def comment_url(comment: Comment) -> str:
 def load_provision(slug: str, number: int, key: str) -> tuple[Version, Section]:
     version = queries.version_or_404(slug, number, current_user)
     return version, queries.section_or_404(version, key)
+
+
+# --- the rest of an action view, once the comment is loaded and the user authorised ------
+
+
+def comment_action(
+    comment: Comment,
+    form: Any,
+    service: Callable[[], object],
+    *,
+    done: str,
+    page: str,
+    back: str | None = None,
+    **context: Any,
+) -> str | Response:
+    """An action with a page of its own (delete, report, hide, uphold a report).
+
+    On a valid POST: call the one `service`, commit, flash `done` and redirect to
+    `back` (the comment in its thread by default). Otherwise, or when the service refuses,
+    show `page` again: the comment as in its thread above the form, the refusal on the form.
+    """
+    if form.validate_on_submit():
+        try:
+            service()
+        except services.CommentError as error:
+            show_refusal(form, error)
+        else:
+            db.session.commit()
+            flash(done, "success")
+            return redirect(back or comment_url(comment))
+    return render_template(
+        page,
+        comment=comment,
+        node=threads.single_node(comment, current_user),
+        form=form,
+        section=comment.section,
+        version=comment.section.version,
+        **context,
+    )
+
+
+def button_action(form: Any, service: Callable[[], object], *, done: str, back: str) -> Response:
+    """A one-button action (unhide, dismiss a report): call the one service, commit, flash
+    `done`; a refusal is flashed instead. Either way, go back to `back`."""
+    if form.validate_on_submit():
+        try:
+            service()
+        except services.CommentError as error:
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(done, "success")
+    return redirect(back)
 
 
 # --- nothing lost when the session expired ------------------------------------------------

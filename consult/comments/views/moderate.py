@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import logging
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from consult.comments import moderating, queries, services, threads
+from consult.comments import moderating, queries
 from consult.comments.forms import ConfirmForm, HideForm
 from consult.comments.models import REPORT_REASONS, CommentReport
 from consult.comments.views import bp
-from consult.comments.views.common import comment_url
+from consult.comments.views.common import button_action, comment_action, comment_url
 from consult.core.permissions import can_moderate, can_view, require
 from consult.extensions import db
 
@@ -24,22 +24,14 @@ def hide_comment(comment_id: int) -> str | Response:
     comment = queries.comment_or_404(comment_id, current_user)
     require(can_moderate(current_user, comment))
     form = HideForm()
-    if form.validate_on_submit():
-        try:
-            moderating.hide_comment(comment, moderator=current_user, reason=form.reason.data or "")
-        except services.CommentError as error:
-            form.form_errors.append(str(error))
-        else:
-            db.session.commit()
-            flash("The comment is hidden and its author has been told why.", "success")
-            return redirect(comment_url(comment))
-    return render_template(
-        "comments/hide.html",
-        comment=comment,
-        node=threads.single_node(comment, current_user),
-        form=form,
-        section=comment.section,
-        version=comment.section.version,
+    return comment_action(
+        comment,
+        form,
+        lambda: moderating.hide_comment(
+            comment, moderator=current_user, reason=form.reason.data or ""
+        ),
+        done="The comment is hidden and its author has been told why.",
+        page="comments/hide.html",
         action=url_for("comments.hide_comment", comment_id=comment.id),
         title="Hide a comment",
     )
@@ -49,16 +41,12 @@ def hide_comment(comment_id: int) -> str | Response:
 def unhide_comment(comment_id: int) -> Response:
     comment = queries.comment_or_404(comment_id, current_user)
     require(can_moderate(current_user, comment))
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        try:
-            moderating.unhide_comment(comment, moderator=current_user)
-        except services.CommentError as error:
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash("The comment is visible again.", "success")
-    return redirect(comment_url(comment))
+    return button_action(
+        ConfirmForm(),
+        lambda: moderating.unhide_comment(comment, moderator=current_user),
+        done="The comment is visible again.",
+        back=comment_url(comment),
+    )
 
 
 @bp.get("/docs/<slug>/v<int:number>/reports")
@@ -94,43 +82,31 @@ def _queue_url(report: CommentReport) -> str:
 @bp.post("/reports/<int:report_id>/dismiss")
 def dismiss_report(report_id: int) -> Response:
     report = _report(report_id)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        try:
-            moderating.dismiss_report(report, moderator=current_user)
-        except services.CommentError as error:
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash("The report is dismissed; the comment stays visible.", "success")
-    return redirect(_queue_url(report))
+    return button_action(
+        ConfirmForm(),
+        lambda: moderating.dismiss_report(report, moderator=current_user),
+        done="The report is dismissed; the comment stays visible.",
+        back=_queue_url(report),
+    )
 
 
 @bp.route("/reports/<int:report_id>/uphold", methods=["GET", "POST"])
 def uphold_report(report_id: int) -> str | Response:
     report = _report(report_id)
-    comment = report.comment
     form = HideForm()
     if request.method == "GET" and not form.reason.data:
         form.reason.data = (
             f"Reported as {REPORT_REASONS.get(report.reason, report.reason).lower()}."
         )
-    if form.validate_on_submit():
-        try:
-            moderating.uphold_report(report, moderator=current_user, reason=form.reason.data or "")
-        except services.CommentError as error:
-            form.form_errors.append(str(error))
-        else:
-            db.session.commit()
-            flash("The report is upheld and the comment hidden.", "success")
-            return redirect(_queue_url(report))
-    return render_template(
-        "comments/hide.html",
-        comment=comment,
-        node=threads.single_node(comment, current_user),
-        form=form,
-        section=comment.section,
-        version=comment.section.version,
+    return comment_action(
+        report.comment,
+        form,
+        lambda: moderating.uphold_report(
+            report, moderator=current_user, reason=form.reason.data or ""
+        ),
+        done="The report is upheld and the comment hidden.",
+        page="comments/hide.html",
+        back=_queue_url(report),
         action=url_for("comments.uphold_report", report_id=report.id),
         title="Uphold a report",
         report=report,
