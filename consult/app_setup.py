@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -10,6 +10,8 @@ from consult.core import permissions, text, timefmt
 from consult.core.errors import register_error_handlers
 from consult.core.security import register_security_headers
 from consult.extensions import csrf, db, limiter, login_manager, migrate
+
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def _sqlite_fixes(engine: Engine) -> None:
@@ -28,7 +30,13 @@ def _sqlite_fixes(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(conn):
-        conn.exec_driver_sql("BEGIN")
+        # A request that may write takes the write lock at BEGIN, where busy_timeout waits for
+        # it. A deferred transaction that reads first and writes later cannot wait: when another
+        # writer committed in between, SQLite fails at once with "database is locked".
+        if has_request_context() and request.method not in READ_ONLY_METHODS:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")
 
 
 def configure(app: Flask) -> None:

@@ -131,8 +131,11 @@ def thread_view(
     total = db.session.scalar(select(func.count()).select_from(roots.order_by(None).subquery()))
     page = max(1, page)
     page_ids = roots.limit(THREADS_PER_PAGE).offset((page - 1) * THREADS_PER_PAGE).subquery()
+    # Replies share their root's section: the section index bounds the scan to this provision's
+    # comments instead of every comment of the database.
     stmt = _comments_select(document, user).where(
-        func.coalesce(Comment.root_id, Comment.id).in_(select(page_ids.c.id))
+        Comment.section_id == section.id,
+        func.coalesce(Comment.root_id, Comment.id).in_(select(page_ids.c.id)),
     )
     threads = build_threads(_comment_rows(stmt))
     cat_map = category_map if category_map is not None else {c.id: c for c in categories()}
