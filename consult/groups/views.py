@@ -15,11 +15,11 @@ import logging
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from consult.core import hooks, permissions
+from consult.core.forms import show_refusal
 from consult.core.permissions import require
 from consult.extensions import db
 from consult.groups import services
@@ -50,13 +50,13 @@ def _membership(group: WorkingGroup, membership_id: int) -> Membership:
     return membership
 
 
-def _refused(form: FlaskForm, error: services.MembershipError) -> None:
-    """Show a service's refusal beside its field, or at the top of the form."""
-    target = getattr(form, error.field, None) if error.field else None
-    if target is not None:
-        target.errors = [*target.errors, str(error)]
-    else:
-        form.form_errors.append(str(error))
+def _own_membership(slug: str) -> tuple[WorkingGroup, Membership]:
+    """The group and the current user's approved membership of it (403 if not a member)."""
+    group = _group(slug)
+    require(permissions.is_member(current_user, group))
+    membership = services.membership_of(current_user, group)
+    assert membership is not None  # is_member found an approved one
+    return group, membership
 
 
 @bp.get("/")
@@ -102,7 +102,7 @@ def join_group(slug: str) -> str | Response:
                 group, current_user, role=form.role.data or "", statement=form.statement.data or ""
             )
         except services.MembershipError as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(
@@ -125,16 +125,13 @@ def join_group(slug: str) -> str | Response:
 
 @bp.route("/<slug>/leave", methods=["GET", "POST"])
 def leave_group(slug: str) -> str | Response:
-    group = _group(slug)
-    require(permissions.is_member(current_user, group))
-    membership = services.membership_of(current_user, group)
-    assert membership is not None  # is_member found an approved one
+    group, membership = _own_membership(slug)
     form = LeaveForm()
     if form.validate_on_submit():
         try:
             services.leave_group(membership, user=current_user)
         except services.MembershipError as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(f"You have left {group.name}.", "success")
@@ -144,10 +141,7 @@ def leave_group(slug: str) -> str | Response:
 
 @bp.route("/<slug>/notifications", methods=["GET", "POST"])
 def edit_preferences(slug: str) -> str | Response:
-    group = _group(slug)
-    require(permissions.is_member(current_user, group))
-    membership = services.membership_of(current_user, group)
-    assert membership is not None
+    group, membership = _own_membership(slug)
     form = PreferencesForm(obj=membership)
     if form.validate_on_submit():
         services.update_preferences(
@@ -172,15 +166,23 @@ def list_requests(slug: str) -> str:
 
 
 def _request_page(
-    group: WorkingGroup, membership: Membership, approve: ApproveForm, decline: DeclineForm
+    group: WorkingGroup,
+    membership: Membership,
+    *,
+    approve: ApproveForm | None = None,
+    decline: DeclineForm | None = None,
 ) -> str:
+    """The request with its two decisions; the form just posted, if any, keeps its input."""
+    if approve is None:
+        approve = ApproveForm(prefix="approve", formdata=None)
+        approve.role.data = membership.role
     return render_template(
         "groups/request.html",
         group=group,
         membership=membership,
         eligible=services.is_eligible(membership.user, group),
         approve=approve,
-        decline=decline,
+        decline=decline or DeclineForm(prefix="decline", formdata=None),
     )
 
 
@@ -193,9 +195,7 @@ def _decidable(slug: str, membership_id: int) -> tuple[WorkingGroup, Membership]
 @bp.get("/<slug>/requests/<int:membership_id>")
 def show_request(slug: str, membership_id: int) -> str:
     group, membership = _decidable(slug, membership_id)
-    approve = ApproveForm(prefix="approve")
-    approve.role.data = membership.role
-    return _request_page(group, membership, approve, DeclineForm(prefix="decline"))
+    return _request_page(group, membership)
 
 
 @bp.post("/<slug>/requests/<int:membership_id>/approve")
@@ -206,7 +206,7 @@ def approve_request(slug: str, membership_id: int) -> str | Response:
         try:
             services.approve_request(membership, role=form.role.data or "", actor=current_user)
         except services.MembershipError as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(
@@ -215,7 +215,7 @@ def approve_request(slug: str, membership_id: int) -> str | Response:
                 "success",
             )
             return redirect(url_for("groups.list_requests", slug=group.slug))
-    return _request_page(group, membership, form, DeclineForm(prefix="decline"))
+    return _request_page(group, membership, approve=form)
 
 
 @bp.post("/<slug>/requests/<int:membership_id>/decline")
@@ -226,7 +226,7 @@ def decline_request(slug: str, membership_id: int) -> str | Response:
         try:
             services.decline_request(membership, reason=form.reason.data or "", actor=current_user)
         except services.MembershipError as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(
@@ -235,9 +235,7 @@ def decline_request(slug: str, membership_id: int) -> str | Response:
                 "success",
             )
             return redirect(url_for("groups.list_requests", slug=group.slug))
-    approve = ApproveForm(prefix="approve", formdata=None)
-    approve.role.data = membership.role
-    return _request_page(group, membership, approve, form)
+    return _request_page(group, membership, decline=form)
 
 
 def _roles_page(group: WorkingGroup, appoint: AppointChairForm | None = None) -> str:
@@ -267,7 +265,7 @@ def appoint_chair(slug: str) -> str | Response:
                 group, email=form.email.data or "", actor=current_user
             )
         except services.MembershipError as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(f"{membership.user.display_name} is now a chair of {group.name}.", "success")
@@ -295,7 +293,7 @@ def change_role(slug: str, membership_id: int) -> str | Response:
         try:
             services.change_role(membership, role=form.role.data or "", actor=current_user)
         except services.MembershipError as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(
@@ -322,7 +320,7 @@ def edit_settings(slug: str) -> str | Response:
                 actor=current_user,
             )
         except services.MembershipError as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(f"The settings of {group.name} are saved.", "success")
