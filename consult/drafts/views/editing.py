@@ -8,6 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
+from consult.core.forms import show_refusal
 from consult.core.permissions import can_moderate, can_publish, require
 from consult.core.timefmt import local, parse_local
 from consult.db import utcnow
@@ -33,15 +34,6 @@ from consult.extensions import db
 Page = BaseResponse | str | tuple[str, int]
 
 
-def _refusal(form: Any, error: DraftError) -> None:
-    """Show a refused change beside the field it concerns, or at the top of the form."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, str(error)]
-    else:
-        form.form_errors.append(str(error))
-
-
 def _editable_version(slug: str, number: int) -> tuple[Document, Version]:
     """The version, for someone who may edit it; published ones send the editor back."""
     document, version = load_version(slug, number)
@@ -65,6 +57,13 @@ def _published_redirect(document: Document, version: Version) -> BaseResponse:
     return redirect(url_for("drafts.show_version", slug=document.slug, number=version.number))
 
 
+def _back_to_section(slug: str, number: int, section: Section, done: str) -> BaseResponse:
+    """After a change to a section: say so, and show it in the version's editor."""
+    flash(f"{section.title} {done}.", "success")
+    url = url_for("drafts.edit_version", slug=slug, number=number)
+    return redirect(f"{url}#section-{section.id}")
+
+
 @bp.route("/docs/new", methods=["GET", "POST"])
 def create_document() -> Page:
     groups = queries.publishable_groups(current_user)
@@ -85,7 +84,7 @@ def create_document() -> Page:
                 user=current_user,
             )
         except DraftError as error:
-            _refusal(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(f"“{document.title}” created. Now import or write its first version.", "success")
@@ -125,7 +124,7 @@ def import_version(slug: str) -> Page:
                 if form.upload.data:
                     form.text.data = text  # so the fix can be made here
             except DraftError as error:
-                _refusal(form, error)
+                show_refusal(form, error)
             else:
                 db.session.commit()
                 flash(f"Version {version.number} created from the Markdown.", "success")
@@ -203,13 +202,10 @@ def edit_section(slug: str, number: int, section_id: int) -> Page:
                 heading_diff=word_diff(current.heading, conflict.attempted["heading"]),
             ), 409
         except DraftError as error:
-            _refusal(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
-            flash(f"{section.title} saved.", "success")
-            return redirect(
-                url_for("drafts.edit_version", slug=slug, number=number) + f"#section-{section.id}"
-            )
+            return _back_to_section(slug, number, section, "saved")
     return render_template(
         "drafts/edit_section.html", document=document, version=version, section=section, form=form
     )
@@ -237,13 +233,10 @@ def add_section(slug: str, number: int) -> Page:
                 user=current_user,
             )
         except DraftError as error:
-            _refusal(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
-            flash(f"{section.title} added.", "success")
-            return redirect(
-                url_for("drafts.edit_version", slug=slug, number=number) + f"#section-{section.id}"
-            )
+            return _back_to_section(slug, number, section, "added")
     return render_template("drafts/add_section.html", document=document, version=version, form=form)
 
 
@@ -266,13 +259,10 @@ def move_section(slug: str, number: int, section_id: int) -> Page:
         try:
             services.move_section(section, parent=parent, after=after, user=current_user)
         except DraftError as error:
-            _refusal(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
-            flash(f"{section.title} moved.", "success")
-            return redirect(
-                url_for("drafts.edit_version", slug=slug, number=number) + f"#section-{section.id}"
-            )
+            return _back_to_section(slug, number, section, "moved")
     return render_template(
         "drafts/move_section.html", document=document, version=version, section=section, form=form
     )
@@ -291,7 +281,7 @@ def remove_section(slug: str, number: int, section_id: int) -> Page:
         try:
             services.remove_section(section, user=current_user)
         except DraftError as error:
-            _refusal(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(f"{title} removed from version {version.number}.", "success")
@@ -334,7 +324,7 @@ def publish_version(slug: str, number: int) -> Page:
                 closes_at=_utc(form.closes_at.data),
             )
         except DraftError as error:
-            _refusal(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(f"Version {version.number} is published.", "success")
@@ -368,7 +358,7 @@ def change_window(slug: str, number: int) -> Page:
                 closes_at=_utc(form.closes_at.data),
             )
         except DraftError as error:
-            _refusal(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash("The consultation window has been changed.", "success")
