@@ -9,6 +9,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from consult.comments.models import Comment
+from consult.core.forms import show_refusal
 from consult.core.permissions import can_moderate, can_publish, require
 from consult.core.timefmt import parse_local
 from consult.drafts import services as drafts
@@ -34,7 +35,6 @@ from consult.moderation.services import (
 )
 from consult.moderation.views import bp
 from consult.moderation.views._load import load_version, nav_links, optional_url
-from consult.moderation.views.triage import _attach_error
 
 
 def _load_revision(slug: str, revision_id: int) -> Revision:
@@ -58,6 +58,22 @@ def _workspace_url(revision: Revision, anchor: str | None = None) -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
+def _back_to_workspace(revision: Revision, done: str, provision_id: int | None = None) -> Response:
+    """After a change: say so, and show the workspace (at the provision changed, if any)."""
+    flash(done, "success")
+    return redirect(_workspace_url(revision, f"provision-{provision_id}" if provision_id else None))
+
+
+def _refused(form: Any, error: ModerationError | DraftError) -> None:
+    """Undo the refused change and show why on the form. A drafts refusal goes atop the form
+    (as the moderation pages always showed it), whatever field the drafts editor would name."""
+    db.session.rollback()
+    if isinstance(error, ModerationError):
+        show_refusal(form, error)
+    else:
+        form.form_errors.append(str(error))
+
+
 def _common(revision: Revision) -> dict[str, Any]:
     version = revision.version
     return {
@@ -73,10 +89,28 @@ def _common(revision: Revision) -> dict[str, Any]:
     }
 
 
-def _comment_ids(form: Any) -> list[int]:
-    """Ticked comments plus the numbers typed in 'other comments'."""
-    typed = revisions.parse_comment_numbers(request.form.get("other_comments"))
+def _comment_ids(form: Any, other: str = "other_comments") -> list[int]:
+    """Ticked comments plus the numbers typed in 'other comments' (the input named `other`)."""
+    typed = revisions.parse_comment_numbers(request.form.get(other))
     return [*(form.comment_ids.data or []), *typed]
+
+
+def _motivating_comments(form: Any, revision: Revision, section: Section) -> list[Any]:
+    """The base version's comments on the provision, offered as the form's reasons."""
+    items = revisions.base_comments_by_provision(revision, section.provision_id).get(
+        section.provision_id, []
+    )
+    form.comment_ids.choices = [(c.id, f"#{c.id}") for c, _ in items]
+    return items
+
+
+def _fill_edit_form(form: SectionEditForm, section: Section) -> None:
+    form.lock_version.data = str(section.lock_version)
+    form.number.data, form.heading.data, form.body.data = (
+        section.number,
+        section.heading,
+        section.body,
+    )
 
 
 @bp.post("/docs/<slug>/v<int:number>/revisions")
@@ -93,8 +127,7 @@ def open_revision(slug: str, number: int) -> Response:
         flash(str(error), "error")
         return redirect(url_for("moderation.triage", slug=slug, number=number))
     db.session.commit()
-    flash(f"Version {revision.version.number} is open for editing.", "success")
-    return redirect(_workspace_url(revision))
+    return _back_to_workspace(revision, f"Version {revision.version.number} is open for editing.")
 
 
 @bp.get("/docs/<slug>/revisions/<int:revision_id>/")
@@ -118,9 +151,7 @@ def _edit_page(
     remove_form: RemoveSectionForm | None = None,
     status: int = 200,
 ) -> tuple[str, int]:
-    comments = revisions.base_comments_by_provision(revision, section.provision_id)
-    items = comments.get(section.provision_id, [])
-    form.comment_ids.choices = [(c.id, f"#{c.id}") for c, _ in items]
+    items = _motivating_comments(form, revision, section)
     changes, linked = revisions.changes_of(revision)
     base_section = next(
         (
@@ -160,12 +191,7 @@ def edit_provision(slug: str, revision_id: int, section_id: int) -> Any:
     require(can_moderate(current_user, revision))
     form = SectionEditForm()
     if request.method == "GET":
-        form.lock_version.data = str(section.lock_version)
-        form.number.data, form.heading.data, form.body.data = (
-            section.number,
-            section.heading,
-            section.body,
-        )
+        _fill_edit_form(form, section)
     if form.validate_on_submit():
         try:
             revisions.save_section(
@@ -188,19 +214,11 @@ def edit_provision(slug: str, revision_id: int, section_id: int) -> Any:
             form.lock_version.data = str(current.lock_version)
             return _edit_page(revision, current, form, conflict=conflict, status=409)
         except (ModerationError, DraftError) as error:
-            db.session.rollback()
-            _attach_error(form, _as_moderation_error(error))
+            _refused(form, error)
         else:
             db.session.commit()
-            flash(f"{section.title} saved.", "success")
-            return redirect(_workspace_url(revision, f"provision-{section.provision_id}"))
+            return _back_to_workspace(revision, f"{section.title} saved.", section.provision_id)
     return _edit_page(revision, section, form, status=400 if request.method == "POST" else 200)
-
-
-def _as_moderation_error(error: Exception) -> ModerationError:
-    if isinstance(error, ModerationError):
-        return error
-    return ModerationError(str(error))
 
 
 @bp.post("/docs/<slug>/revisions/<int:revision_id>/comments/<int:comment_id>/apply")
@@ -244,17 +262,24 @@ def apply_proposal(slug: str, revision_id: int, comment_id: int) -> Any:
                 suggest="accepted",
             )
         )
-    flash(f"The proposal of comment #{comment.id} is now in {section.title}.", "success")
-    return redirect(_workspace_url(revision, f"provision-{section.provision_id}"))
+    return _back_to_workspace(
+        revision,
+        f"The proposal of comment #{comment.id} is now in {section.title}.",
+        section.provision_id,
+    )
 
 
-def _place_choices(revision: Revision, exclude: set[int] | None = None) -> list[tuple[Any, str]]:
+def _place_choices(form: Any, revision: Revision, exclude: set[int] | None = None) -> None:
+    """Where a provision may go: inside or after any of the version's provisions but those
+    in `exclude` (the one being moved and the provisions inside it)."""
     exclude = exclude or set()
-    return [
+    choices = [
         (s.id, ("— " * s.depth) + s.title)
         for s in drafts.sections_of(revision.version)
         if s.id not in exclude
     ]
+    form.parent.choices = [("", "Top level"), *choices]
+    form.after.choices = [("", "First place inside it"), *choices]
 
 
 def _placement(form: Any, revision: Revision) -> tuple[Section | None, Section | None]:
@@ -271,9 +296,7 @@ def add_provision(slug: str, revision_id: int) -> Any:
     revision = _load_revision(slug, revision_id)
     require(can_moderate(current_user, revision))
     form = AddSectionForm()
-    choices = _place_choices(revision)
-    form.parent.choices = [("", "Top level"), *choices]
-    form.after.choices = [("", "First place inside it"), *choices]
+    _place_choices(form, revision)
     form.kind.choices = list(SECTION_KINDS.items())
     if form.validate_on_submit():
         try:
@@ -291,12 +314,10 @@ def add_provision(slug: str, revision_id: int) -> Any:
                 user=current_user,
             )
         except (ModerationError, DraftError) as error:
-            db.session.rollback()
-            _attach_error(form, _as_moderation_error(error))
+            _refused(form, error)
         else:
             db.session.commit()
-            flash(f"{section.title} added.", "success")
-            return redirect(_workspace_url(revision, f"provision-{section.provision_id}"))
+            return _back_to_workspace(revision, f"{section.title} added.", section.provision_id)
     status = 400 if request.method == "POST" else 200
     return render_template("moderation/add_provision.html", form=form, **_common(revision)), status
 
@@ -311,13 +332,8 @@ def move_provision(slug: str, revision_id: int, section_id: int) -> Any:
     require(can_moderate(current_user, revision))
     form = MoveSectionForm()
     subtree = drafts.subtree_ids(drafts.sections_of(revision.version), section)
-    choices = _place_choices(revision, exclude=subtree)
-    form.parent.choices = [("", "Top level"), *choices]
-    form.after.choices = [("", "First place inside it"), *choices]
-    items = revisions.base_comments_by_provision(revision, section.provision_id).get(
-        section.provision_id, []
-    )
-    form.comment_ids.choices = [(c.id, f"#{c.id}") for c, _ in items]
+    _place_choices(form, revision, exclude=subtree)
+    items = _motivating_comments(form, revision, section)
     if request.method == "GET":
         form.parent.data = section.parent_id
     if form.validate_on_submit():
@@ -333,12 +349,10 @@ def move_provision(slug: str, revision_id: int, section_id: int) -> Any:
                 user=current_user,
             )
         except (ModerationError, DraftError) as error:
-            db.session.rollback()
-            _attach_error(form, _as_moderation_error(error))
+            _refused(form, error)
         else:
             db.session.commit()
-            flash(f"{section.title} moved.", "success")
-            return redirect(_workspace_url(revision, f"provision-{section.provision_id}"))
+            return _back_to_workspace(revision, f"{section.title} moved.", section.provision_id)
     status = 400 if request.method == "POST" else 200
     return render_template(
         "moderation/move_provision.html",
@@ -355,20 +369,14 @@ def remove_provision(slug: str, revision_id: int, section_id: int) -> Any:
     section = _load_section(revision, section_id)
     require(can_moderate(current_user, revision))
     form = RemoveSectionForm(prefix="remove")
-    items = revisions.base_comments_by_provision(revision, section.provision_id).get(
-        section.provision_id, []
-    )
-    form.comment_ids.choices = [(c.id, f"#{c.id}") for c, _ in items]
+    _motivating_comments(form, revision, section)
     title, provision_id = section.title, section.provision_id
     if form.validate_on_submit():
         try:
             revisions.remove_provision(
                 revision,
                 section,
-                comment_ids=[
-                    *(form.comment_ids.data or []),
-                    *revisions.parse_comment_numbers(request.form.get("remove-other_comments")),
-                ],
+                comment_ids=_comment_ids(form, other="remove-other_comments"),
                 note=form.note.data or "",
                 user=current_user,
             )
@@ -377,15 +385,11 @@ def remove_provision(slug: str, revision_id: int, section_id: int) -> Any:
             flash(str(error), "error")
             return redirect(_workspace_url(revision, f"provision-{provision_id}"))
         db.session.commit()
-        flash(f"{title} removed from version {revision.version.number}.", "success")
-        return redirect(_workspace_url(revision, f"provision-{provision_id}"))
+        return _back_to_workspace(
+            revision, f"{title} removed from version {revision.version.number}.", provision_id
+        )
     edit = SectionEditForm(formdata=None)
-    edit.lock_version.data = str(section.lock_version)
-    edit.number.data, edit.heading.data, edit.body.data = (
-        section.number,
-        section.heading,
-        section.body,
-    )
+    _fill_edit_form(edit, section)
     return _edit_page(revision, section, edit, remove_form=form, status=400)
 
 
@@ -405,12 +409,10 @@ def publish_revision(slug: str, revision_id: int) -> Any:
                 publish_anyway=bool(form.publish_anyway.data),
             )
         except (ModerationError, DraftError) as error:
-            db.session.rollback()
-            _attach_error(form, _as_moderation_error(error))
+            _refused(form, error)
         else:
             db.session.commit()
-            flash(f"Version {version.number} is published.", "success")
-            return redirect(_workspace_url(revision))
+            return _back_to_workspace(revision, f"Version {version.number} is published.")
     status = 400 if request.method == "POST" else 200
     return render_template(
         "moderation/publish.html",

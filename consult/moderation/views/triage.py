@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from consult.accounts.models import StakeholderCategory
 from consult.comments.models import STATE_DELETED, Comment
+from consult.core.forms import show_refusal
 from consult.core.pagination import paginate
 from consult.core.permissions import can_moderate, require
 from consult.drafts.models import Section, Version
@@ -32,14 +33,6 @@ from consult.moderation.views._load import (
     nav_links,
     revision_links,
 )
-
-
-def _attach_error(form: object, error: ModerationError) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, str(error)]
-    else:
-        form.form_errors.append(str(error))  # type: ignore[attr-defined]
 
 
 def _filters_from(form: TriageFilterForm) -> TriageFilters:
@@ -78,7 +71,7 @@ def triage(slug: str, number: int) -> ResponseReturnValue:
             )
         except ModerationError as error:
             db.session.rollback()
-            _attach_error(bulk, error)
+            show_refusal(bulk, error)
         else:
             db.session.commit()
             flash(message, "success")
@@ -185,7 +178,7 @@ def dispose_comment(slug: str, number: int, comment_id: int) -> ResponseReturnVa
             )
         except ModerationError as error:
             db.session.rollback()
-            _attach_error(form, error)
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(f"Disposition of comment #{comment.id} saved.", "success")
@@ -215,7 +208,7 @@ def assign_comment(slug: str, number: int, comment_id: int) -> ResponseReturnVal
             )
         except ModerationError as error:
             db.session.rollback()
-            _attach_error(assign, error)
+            show_refusal(assign, error)
         else:
             db.session.commit()
             flash(message, "success")
