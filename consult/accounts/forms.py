@@ -86,6 +86,28 @@ class PasswordRules:
             raise ValidationError(problem)
 
 
+def email_field(
+    label: str = "E-mail address",
+    *,
+    required: str = "Enter your e-mail address.",
+    invalid: str = "Enter an e-mail address in the right format, like name@example.org.",
+    **kwargs: Any,
+) -> EmailField:
+    """A required e-mail address field, with a message for each way it can be wrong."""
+    return EmailField(
+        label, validators=[DataRequired(required), Email(invalid), Length(max=320)], **kwargs
+    )
+
+
+def display_name_field() -> StringField:
+    """The name a person is shown by next to their comments (sign-up and profile)."""
+    return StringField(
+        "Your name",
+        validators=[DataRequired("Enter your name."), Length(max=120)],
+        description="Shown next to your comments.",
+    )
+
+
 class LoginForm(FlaskForm):
     email = EmailField("E-mail address", validators=[DataRequired(), Email(), Length(max=320)])
     password = PasswordField("Password", validators=[DataRequired()])
@@ -94,20 +116,8 @@ class LoginForm(FlaskForm):
 
 
 class SignupForm(FlaskForm):
-    email = EmailField(
-        "E-mail address",
-        validators=[
-            DataRequired("Enter your e-mail address."),
-            Email("Enter an e-mail address in the right format, like name@example.org."),
-            Length(max=320),
-        ],
-        description="We will send you a link to confirm it.",
-    )
-    display_name = StringField(
-        "Your name",
-        validators=[DataRequired("Enter your name."), Length(max=120)],
-        description="Shown next to your comments.",
-    )
+    email = email_field(description="We will send you a link to confirm it.")
+    display_name = display_name_field()
     password = PasswordField(
         "Password",
         validators=[
@@ -202,14 +212,7 @@ class ResendVerificationForm(FlaskForm):
 
 
 class ResetRequestForm(FlaskForm):
-    email = EmailField(
-        "E-mail address",
-        validators=[
-            DataRequired("Enter your e-mail address."),
-            Email("Enter an e-mail address in the right format, like name@example.org."),
-            Length(max=320),
-        ],
-    )
+    email = email_field()
     submit = SubmitField("Send me a reset link")
 
 
@@ -241,11 +244,7 @@ class ChangePasswordForm(ResetPasswordForm):
 
 
 class ProfileForm(FlaskForm):
-    display_name = StringField(
-        "Your name",
-        validators=[DataRequired("Enter your name."), Length(max=120)],
-        description="Shown next to your comments.",
-    )
+    display_name = display_name_field()
     bio = TextAreaField(
         "About you",
         validators=[Optional(), Length(max=2000)],

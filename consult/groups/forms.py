@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, RadioField, SelectChoice, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Email, InputRequired, Length
+from wtforms import BooleanField, RadioField, SelectChoice, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length
 
+from consult.accounts.forms import email_field
 from consult.groups.models import ADMISSION_RULES, ROLE_MEMBER, ROLE_OBSERVER
 
 STATEMENT_MAX = 2000
@@ -64,14 +65,11 @@ class RoleForm(FlaskForm):
 
 
 class AppointChairForm(FlaskForm):
-    email = EmailField(
+    email = email_field(
         "E-mail address of the new chair",
+        required="Enter the e-mail address of the person to appoint.",
+        invalid="Enter an e-mail address like name@example.org.",
         description="The person needs an account. They become a chair of this group at once.",
-        validators=[
-            DataRequired("Enter the e-mail address of the person to appoint."),
-            Email("Enter an e-mail address like name@example.org."),
-            Length(max=320),
-        ],
     )
     submit = SubmitField("Appoint chair")
 
