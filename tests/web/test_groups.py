@@ -15,6 +15,7 @@ from consult.db import utcnow
 from consult.extensions import db as _db
 from consult.groups.models import Membership
 from tests import factories
+from tests.conftest import ROLES
 
 
 def pact_user(**fields):
@@ -353,18 +354,6 @@ def test_chair_edits_settings_audited(client, login_as, group):
 
 # --- permission matrix -------------------------------------------------------------------------
 
-ROLES = (
-    "visitor",
-    "unverified",
-    "stakeholder",
-    "observer",
-    "member",
-    "moderator",
-    "vice_chair",
-    "chair",
-    "other_chair",
-    "admin",
-)
 MEMBERS = {"observer", "member", "moderator", "vice_chair", "chair"}
 MANAGERS = {"vice_chair", "chair", "admin"}
 SIGNED_IN_VERIFIED = set(ROLES) - {"visitor", "unverified"}
