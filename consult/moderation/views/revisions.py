@@ -51,6 +51,14 @@ def _load_section(revision: Revision, section_id: int) -> Section:
     return section
 
 
+def _moderated_section(slug: str, revision_id: int, section_id: int) -> tuple[Revision, Section]:
+    """The revision and one of its sections, for someone who may moderate it (404, 403)."""
+    revision = _load_revision(slug, revision_id)
+    section = _load_section(revision, section_id)
+    require(can_moderate(current_user, revision))
+    return revision, section
+
+
 def _workspace_url(revision: Revision, anchor: str | None = None) -> str:
     url = url_for(
         "moderation.show_revision", slug=revision.version.document.slug, revision_id=revision.id
@@ -186,9 +194,7 @@ def _edit_page(
     methods=["GET", "POST"],
 )
 def edit_provision(slug: str, revision_id: int, section_id: int) -> Any:
-    revision = _load_revision(slug, revision_id)
-    section = _load_section(revision, section_id)
-    require(can_moderate(current_user, revision))
+    revision, section = _moderated_section(slug, revision_id, section_id)
     form = SectionEditForm()
     if request.method == "GET":
         _fill_edit_form(form, section)
@@ -327,9 +333,7 @@ def add_provision(slug: str, revision_id: int) -> Any:
     methods=["GET", "POST"],
 )
 def move_provision(slug: str, revision_id: int, section_id: int) -> Any:
-    revision = _load_revision(slug, revision_id)
-    section = _load_section(revision, section_id)
-    require(can_moderate(current_user, revision))
+    revision, section = _moderated_section(slug, revision_id, section_id)
     form = MoveSectionForm()
     subtree = drafts.subtree_ids(drafts.sections_of(revision.version), section)
     _place_choices(form, revision, exclude=subtree)
@@ -365,9 +369,7 @@ def move_provision(slug: str, revision_id: int, section_id: int) -> Any:
 
 @bp.post("/docs/<slug>/revisions/<int:revision_id>/provisions/<int:section_id>/remove")
 def remove_provision(slug: str, revision_id: int, section_id: int) -> Any:
-    revision = _load_revision(slug, revision_id)
-    section = _load_section(revision, section_id)
-    require(can_moderate(current_user, revision))
+    revision, section = _moderated_section(slug, revision_id, section_id)
     form = RemoveSectionForm(prefix="remove")
     _motivating_comments(form, revision, section)
     title, provision_id = section.title, section.provision_id
