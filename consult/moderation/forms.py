@@ -22,7 +22,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from consult.comments.models import KINDS
 from consult.moderation.models import OUTCOMES
-from consult.moderation.services import SORTS
+from consult.moderation.queue import SORTS
 
 RATIONALE_MAX = 5000
 NOTE_MAX = 2000

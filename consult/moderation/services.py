@@ -1,19 +1,18 @@
-"""Dispositions of comments: record, revise, assign, in bulk; the triage queue's query."""
+"""Dispositions of comments: record, revise, assign, in bulk (the queue itself: queue.py)."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app, has_request_context, url_for
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import joinedload
 from werkzeug.routing import BuildError
 
 from consult.accounts.models import User
-from consult.comments.models import STATE_DELETED, Comment, CommentReport, Endorsement
+from consult.comments.models import STATE_DELETED, Comment
 from consult.core import audit, outbox
 from consult.core.permissions import MODERATING_ROLES, can_moderate
 from consult.db import utcnow
@@ -353,118 +352,6 @@ def bulk_set_disposition(
             known=known,
         )
     return len(comments)
-
-
-# --- triage queue --------------------------------------------------------------------------
-
-SORTS = {
-    "newest": "Newest first",
-    "oldest": "Oldest first",
-    "provision": "Provision order",
-    "endorsed": "Most endorsed",
-}
-
-
-@dataclass
-class TriageFilters:
-    provision_id: int | None = None
-    category_id: int | None = None
-    kind: str | None = None
-    proposal: str | None = None  # "yes" / "no"
-    status: str | None = None  # "undecided" / "decided" / an outcome
-    reported: bool = False
-    assignee: str | None = None  # "mine" / "unassigned"
-    sort: str = "newest"
-
-
-def triage_statement(version: Version, filters: TriageFilters, user: User) -> Select[Any]:
-    """Top-level comments of a version (confidential and hidden included) with counts."""
-    support = (
-        select(Endorsement.comment_id, func.count().label("n"))
-        .where(Endorsement.stance == "support")
-        .group_by(Endorsement.comment_id)
-        .subquery()
-    )
-    reports = (
-        select(CommentReport.comment_id, func.count().label("n"))
-        .where(CommentReport.status == "open")
-        .group_by(CommentReport.comment_id)
-        .subquery()
-    )
-    replies = (
-        select(Comment.root_id.label("root_id"), func.count().label("n"))
-        .where(Comment.version_id == version.id, Comment.parent_id.is_not(None))
-        .group_by(Comment.root_id)
-        .subquery()
-    )
-    endorsed = func.coalesce(support.c.n, 0).label("endorsements")
-    reported = func.coalesce(reports.c.n, 0).label("reports")
-    reply_count = func.coalesce(replies.c.n, 0).label("replies")
-    stmt: Select = (  # several entities: Select[*tuple[Any, ...]]
-        select(Comment, Disposition, endorsed, reported, reply_count)
-        .join(Section, Section.id == Comment.section_id)
-        .outerjoin(Disposition, Disposition.comment_id == Comment.id)
-        .outerjoin(support, support.c.comment_id == Comment.id)
-        .outerjoin(reports, reports.c.comment_id == Comment.id)
-        .outerjoin(replies, replies.c.root_id == Comment.id)
-        .options(
-            joinedload(Comment.author),
-            joinedload(Comment.category),
-            joinedload(Comment.section),
-            joinedload(Disposition.assignee),
-        )
-        .where(
-            Comment.version_id == version.id,
-            Comment.parent_id.is_(None),
-            Comment.state != STATE_DELETED,
-        )
-    )
-    if filters.provision_id:
-        stmt = stmt.where(Comment.provision_id == filters.provision_id)
-    if filters.category_id:
-        stmt = stmt.where(Comment.category_id == filters.category_id)
-    if filters.kind:
-        stmt = stmt.where(Comment.kind == filters.kind)
-    if filters.proposal == "yes":
-        stmt = stmt.where(Comment.proposed_text != "")
-    elif filters.proposal == "no":
-        stmt = stmt.where(Comment.proposed_text == "")
-    if filters.status == "undecided":
-        stmt = stmt.where(Disposition.outcome.is_(None))
-    elif filters.status == "decided":
-        stmt = stmt.where(Disposition.outcome.is_not(None))
-    elif filters.status in OUTCOMES:
-        stmt = stmt.where(Disposition.outcome == filters.status)
-    if filters.reported:
-        stmt = stmt.where(reports.c.n > 0)
-    if filters.assignee == "mine":
-        stmt = stmt.where(Disposition.assignee_id == user.id)
-    elif filters.assignee == "unassigned":
-        stmt = stmt.where(Disposition.assignee_id.is_(None))
-    order = {
-        "oldest": (Comment.created_at.asc(), Comment.id.asc()),
-        "provision": (Section.position.asc(), Comment.created_at.asc(), Comment.id.asc()),
-        "endorsed": (endorsed.desc(), Comment.created_at.desc(), Comment.id.desc()),
-    }.get(filters.sort, (Comment.created_at.desc(), Comment.id.desc()))
-    return stmt.order_by(*order)
-
-
-def triage_counts(version: Version) -> dict[str, int]:
-    """How many top-level comments the version has, and how many are still undecided."""
-    row = db.session.execute(
-        select(
-            func.count(Comment.id),
-            func.count(Comment.id).filter(Disposition.outcome.is_(None)),
-        )
-        .select_from(Comment)
-        .outerjoin(Disposition, Disposition.comment_id == Comment.id)
-        .where(
-            Comment.version_id == version.id,
-            Comment.parent_id.is_(None),
-            Comment.state != STATE_DELETED,
-        )
-    ).one()
-    return {"total": int(row[0] or 0), "undecided": int(row[1] or 0)}
 
 
 def undecided_comments(version: Version, limit: int = 200) -> list[Comment]:

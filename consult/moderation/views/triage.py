@@ -12,11 +12,11 @@ from sqlalchemy import select
 from consult.accounts.models import StakeholderCategory
 from consult.comments.models import STATE_DELETED, Comment
 from consult.core.forms import show_refusal
-from consult.core.pagination import paginate
+from consult.core.pagination import page_number
 from consult.core.permissions import can_moderate, require
 from consult.drafts.models import Section, Version
 from consult.extensions import db
-from consult.moderation import services
+from consult.moderation import queue, services
 from consult.moderation.forms import (
     BULK_ACTIONS,
     AssignForm,
@@ -25,7 +25,8 @@ from consult.moderation.forms import (
     TriageFilterForm,
 )
 from consult.moderation.models import OUTCOMES, Disposition
-from consult.moderation.services import ModerationError, TriageFilters
+from consult.moderation.queue import TriageFilters
+from consult.moderation.services import ModerationError
 from consult.moderation.views import bp
 from consult.moderation.views._load import (
     load_top_comment,
@@ -44,7 +45,7 @@ def _filters_from(form: TriageFilterForm) -> TriageFilters:
         status=form.status.data or None,
         reported=bool(form.reported.data),
         assignee=form.assignee.data or None,
-        sort=form.sort.data if form.sort.data in services.SORTS else "newest",
+        sort=form.sort.data if form.sort.data in queue.SORTS else "newest",
     )
 
 
@@ -88,9 +89,14 @@ def triage(slug: str, number: int) -> ResponseReturnValue:
         select(StakeholderCategory).order_by(StakeholderCategory.position)
     ).all()
     filters.category.choices = [("", "All categories")] + [(c.id, c.name) for c in categories]
-    page = paginate(
-        services.triage_statement(version, _filters_from(filters), current_user),
+    counts = queue.triage_counts(version)
+    page = queue.triage_page(
+        version,
+        _filters_from(filters),
+        current_user,
+        page=page_number(),
         per_page=current_app.config["PAGE_SIZE"],
+        unfiltered_total=counts["total"],
     )
     return render_template(
         "moderation/triage.html",
@@ -100,7 +106,7 @@ def triage(slug: str, number: int) -> ResponseReturnValue:
         bulk=bulk,
         bulk_actions=BULK_ACTIONS,
         page=page,
-        counts=services.triage_counts(version),
+        counts=counts,
         frozen=services.is_frozen(version),
         selected=set(bulk.comment_ids.data or []) if request.method == "POST" else set(),
         links=nav_links(version),
