@@ -16,6 +16,7 @@ from sqlalchemy import Table, func, insert, inspect, select, text
 
 from bench import words
 from consult.accounts.models import DEFAULT_CATEGORIES, Organisation, StakeholderCategory, User
+from consult.comments.counts import recount as recount_comments
 from consult.comments.models import Comment, CommentReport, CommentRevision, Endorsement
 from consult.drafts.models import Document, Provision, ProvisionKey, Section, Version
 from consult.extensions import db
@@ -405,6 +406,7 @@ class _Generator:
         self.step("endorsements", self.endorsements)
         self.step("dispositions", self.dispositions)
         self.step("revisions", self.revisions)
+        self.step("comment counters", self.comment_counters)
         self.step("sequences", self.fix_sequences)
         return self.summary
 
@@ -1204,6 +1206,11 @@ class _Generator:
         for lid, row in zip(self.ids(_table(ChangeComment), len(links)), links, strict=True):
             row["id"] = lid
         self.insert(_table(ChangeComment), links)
+
+    def comment_counters(self) -> None:
+        """The per-section counters the app keeps on every comment write (bulk inserts skip
+        the ORM): rebuilt from the comments in one INSERT ... SELECT."""
+        self.summary.counts["comment_counts"] = recount_comments()
 
     def fix_sequences(self) -> None:
         """Keys were assigned here: move PostgreSQL's sequences past them for later inserts."""

@@ -1,4 +1,4 @@
-"""`flask consult ...`: demo data, outbox sending, digests, admin creation."""
+"""`flask consult ...`: demo data, outbox sending, digests, admin creation, counters."""
 
 from __future__ import annotations
 
@@ -88,6 +88,16 @@ def create_admin(email: str, name: str, password: str) -> None:
     user = create_admin_user(email, name, password)
     db.session.commit()
     click.echo(f"{user.email} is an administrator.")
+
+
+@consult_cli.command("recount")
+def recount() -> None:
+    """Rebuild the comment counters (per section and category) from the comments."""
+    from consult.comments.counts import recount as recount_comments
+
+    rows = recount_comments()
+    db.session.commit()
+    click.echo(f"comment counters rebuilt: {rows} row(s)")
 
 
 @consult_cli.command("generate")

@@ -10,9 +10,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from consult.accounts.models import StakeholderCategory, User
+from consult.comments.counts import counted
 from consult.comments.models import (
-    STATE_VISIBLE,
     Comment,
+    CommentCount,
     CommentReport,
     CommentRevision,
 )
@@ -66,23 +67,23 @@ def categories() -> list[StakeholderCategory]:
 
 
 def section_counts(section: Section, *, public_only: bool = True) -> dict[int | None, int]:
+    """{category_id: n} of the section's visible comments, from the counters."""
+    n = counted(public_only)
     stmt = (
-        select(Comment.category_id, func.count(Comment.id))
-        .where(Comment.section_id == section.id, Comment.state == STATE_VISIBLE)
-        .group_by(Comment.category_id)
+        select(CommentCount.category_id, n)
+        .where(CommentCount.section_id == section.id)
+        .group_by(CommentCount.category_id)
+        .having(n > 0)
     )
-    if public_only:
-        stmt = stmt.where(Comment.is_confidential.is_(False))
-    return {category_id: n for category_id, n in db.session.execute(stmt)}
+    return {category_id: int(total) for category_id, total in db.session.execute(stmt)}
 
 
 def confidential_count(version: Version) -> int:
+    """Visible confidential comments of the version (all minus public, from the counters)."""
     return int(
         db.session.scalar(
-            select(func.count(Comment.id)).where(
-                Comment.version_id == version.id,
-                Comment.state == STATE_VISIBLE,
-                Comment.is_confidential.is_(True),
+            select(func.sum(CommentCount.all_count) - func.sum(CommentCount.public_count)).where(
+                CommentCount.version_id == version.id
             )
         )
         or 0
@@ -95,18 +96,13 @@ def group_balance(group: Any, user: Any) -> list[tuple[Any, int, float]]:
     if not (is_admin(user) or is_member(user, group)):
         visible_docs = visible_docs & (Document.visibility == "public")
     rows = db.session.execute(
-        select(Comment.category_id, func.count(Comment.id))
-        .join(Version, Comment.version_id == Version.id)
+        select(CommentCount.category_id, func.sum(CommentCount.public_count))
+        .join(Version, CommentCount.version_id == Version.id)
         .join(Document, Version.document_id == Document.id)
-        .where(
-            visible_docs,
-            Version.status != "editing",
-            Comment.state == STATE_VISIBLE,
-            Comment.is_confidential.is_(False),
-        )
-        .group_by(Comment.category_id)
+        .where(visible_docs, Version.status != "editing")
+        .group_by(CommentCount.category_id)
     ).all()
-    counts = dict(rows)
+    counts = {category_id: int(n) for category_id, n in rows if n}
     total = sum(counts.values())
     result: list[tuple[Any, int, float]] = []
     for category in categories():
