@@ -84,7 +84,14 @@ def e2e_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def live_server(e2e_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Migrate, load the demo, and serve with gunicorn (2 workers) as in production."""
+    """Migrate, load the demo, and serve with gunicorn (2 workers) as in production.
+
+    E2E_BASE_URL=http://127.0.0.1:5000 runs the journeys against a server already running with
+    the demo loaded (quicker while writing tests; the journeys change its data).
+    """
+    if os.environ.get("E2E_BASE_URL"):
+        yield os.environ["E2E_BASE_URL"].rstrip("/")
+        return
     env = {
         **os.environ,
         "DATABASE_URL": e2e_database,
@@ -194,10 +201,25 @@ def check_accessibility(page: Any, label: str) -> None:
     result = page.evaluate(
         "async () => { const r = await axe.run(document, {resultTypes: ['violations']});"
         " return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
-        " nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))})); }"
+        " nodes: v.nodes.map(n => {"
+        "  const found = n.any.concat(n.all, n.none)"
+        "    .flatMap(c => (c.data && c.data.values) || [c.message]);"
+        "  return {target: n.target.join(' '), expanded_only: found.length > 0"
+        "    && /govuk-(radios|checkboxes)__input/.test(n.html)"
+        "    && found.every(x => String(x).startsWith('aria-expanded='))}; })})); }"
     )
-    bad = [v for v in result if v["impact"] in ("serious", "critical")]
+    bad = [
+        v for v in result if v["impact"] in ("serious", "critical") and not _known_govuk_issue(v)
+    ]
     assert not bad, f"accessibility violations on {label}: {bad}"
+
+
+def _known_govuk_issue(violation: dict[str, Any]) -> bool:
+    """GOV.UK Frontend's conditional reveals put aria-expanded on radios and checkboxes on
+    purpose (screen readers announce it; alphagov/govuk-frontend#979). Only that is excused."""
+    return violation["id"] == "aria-allowed-attr" and all(
+        node["expanded_only"] for node in violation["nodes"]
+    )
 
 
 def screenshot(page: Any, name: str) -> None:
