@@ -111,7 +111,10 @@ class BulkActionForm(FlaskForm):
     duplicate_of = IntegerField(
         "Duplicate of comment number", validators=[Optional(), NumberRange(min=1)]
     )
-    assignee = SelectField("Moderator", coerce=_optional_int, validate_choice=False)
+    # Its own id: the triage filters on the same page have an "assignee" select too.
+    assignee = SelectField(
+        "Moderator", coerce=_optional_int, validate_choice=False, id="bulk-assignee"
+    )
     submit = SubmitField("Apply to selected comments")
 
     def validate(self, extra_validators: Any = None) -> bool:
