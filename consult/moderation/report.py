@@ -16,7 +16,7 @@ from consult.accounts.models import StakeholderCategory
 from consult.comments.models import KINDS, STATE_VISIBLE, Comment
 from consult.drafts.models import Provision, Section, Version
 from consult.extensions import db
-from consult.moderation.models import OUTCOMES, Disposition
+from consult.moderation.models import OUTCOMES, ChangeComment, Disposition
 from consult.moderation.services import provision_url
 from consult.moderation.traceability import landings_for, section_label
 
@@ -179,11 +179,10 @@ def _iso(value: Any) -> str:
     return value.isoformat() if value is not None else ""
 
 
-def _csv_row(row: Any, slug: str, number: int, landings: list[Any]) -> list[Any]:
-    url = provision_url(slug, number, row.key, external=True) + f"#comment-{row.comment_id}"
+def _csv_row(row: Any, provision_link: str, landings: list[Any]) -> list[Any]:
     cells = [
         row.comment_id,
-        url,
+        f"{provision_link}#comment-{row.comment_id}",
         _iso(row.created_at),
         row.key,
         section_label(row.section_kind, row.number, row.heading),
@@ -206,8 +205,9 @@ def _csv_row(row: Any, slug: str, number: int, landings: list[Any]) -> list[Any]
 def csv_lines(version: Version, user: Any) -> Iterator[str]:
     """The report as CSV text chunks: BOM + header, then one row per comment, in batches.
 
-    Rows come from a server-side cursor (yield_per) and landings are looked up per batch,
-    so memory stays constant however many comments the version has.
+    Rows come from a server-side cursor (yield_per), so memory does not grow with the number
+    of comments. Landings are fetched once, for the comments a revision links (none at all
+    while the version is the latest), and each provision's address is built once.
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -216,11 +216,23 @@ def csv_lines(version: Version, user: Any) -> Iterator[str]:
     buffer.seek(0)
     buffer.truncate(0)
     slug, number = version.document.slug, version.number
+    linked = list(
+        db.session.scalars(
+            select(ChangeComment.comment_id)
+            .join(Comment, Comment.id == ChangeComment.comment_id)
+            .where(_public_filter(version))
+            .distinct()
+        )
+    )
+    landings = landings_for(linked, user, external=True) if linked else {}
+    links: dict[str, str] = {}
     result = db.session.execute(report_statement(version).execution_options(yield_per=CSV_BATCH))
     for batch in result.partitions():
-        landings = landings_for((row.comment_id for row in batch), user, external=True)
         for row in batch:
-            writer.writerow(_csv_row(row, slug, number, landings.get(row.comment_id, [])))
+            link = links.get(row.key)
+            if link is None:
+                link = links[row.key] = provision_url(slug, number, row.key, external=True)
+            writer.writerow(_csv_row(row, link, landings.get(row.comment_id, [])))
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate(0)
