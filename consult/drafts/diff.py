@@ -53,7 +53,10 @@ def word_diff(old: str, new: str) -> Markup:
     """
     a, b = tokens(old), tokens(new)
     out: list[str] = []
-    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    # Whitespace tokens are junk: they never anchor a match (a lone space common to two
+    # different sentences would split a rewrite into word-by-word alternations), which also
+    # spares the matcher most of its work.
+    matcher = SequenceMatcher(str.isspace, a, b, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
             out.extend(str(escape(word)) for word in b[j1:j2])
@@ -169,7 +172,10 @@ def compare_sections(
                 row.flags.add("renumbered")
             if before.heading != section.heading or before.body != section.body:
                 row.flags.add("edited")
-            row.heading_diff = word_diff(before.heading, section.heading)
+            if before.heading != section.heading:
+                row.heading_diff = word_diff(before.heading, section.heading)
+            else:
+                row.heading_diff = escape(section.heading)
             if before.body != section.body:
                 row.body_diff = word_diff(before.body, section.body)
         rows.append(row)

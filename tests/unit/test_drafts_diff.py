@@ -39,6 +39,17 @@ def test_replaced_word():
     )
 
 
+def test_a_rewritten_phrase_is_one_change_not_word_by_word():
+    # The spaces between the words are common to both texts; they must not anchor matches.
+    assert word_diff(
+        "The provider shall publish a summary of the data.",
+        "The provider must release an overview of the data.",
+    ) == (
+        f"The provider {DEL}shall publish a summary</del>{ADD}must release an overview</ins>"
+        " of the data."
+    )
+
+
 def test_everything_new():
     assert word_diff("", "New text") == f"{ADD}New text</ins>"
     assert word_diff("Old text", "") == f"{DEL}Old text</del>"
