@@ -1245,7 +1245,12 @@ def generate(
 
 
 def analyze() -> None:
-    """Refresh the planner's statistics after a bulk load (autovacuum would, a minute later)."""
+    """Refresh the planner's statistics after a bulk load; on PostgreSQL also the visibility
+    map that index-only scans rely on (VACUUM). Autovacuum would do both a minute later."""
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM ANALYZE"))
+        return
     connection = db.session.connection()
     connection.execute(text("ANALYZE"))
 
