@@ -55,6 +55,9 @@ def configure(app: Flask) -> None:
 
     app.jinja_env.globals.update(permissions.TEMPLATE_GLOBALS)
     app.jinja_env.globals["site_name"] = app.config["SITE_NAME"]
+    from consult.drafts.models import SECTION_KINDS
+
+    app.jinja_env.globals["section_kinds"] = SECTION_KINDS
     app.jinja_env.filters["markdown"] = text.render
     app.jinja_env.filters["excerpt"] = text.excerpt
     app.jinja_env.filters["datetime"] = timefmt.format_datetime

@@ -22,7 +22,9 @@ from tests.factories import (
     CommentFactory,
     EndorsementFactory,
     ReportFactory,
+    SectionFactory,
     UserFactory,
+    VersionFactory,
     category,
 )
 from tests.web.test_comments_support import (
@@ -541,6 +543,17 @@ def test_my_comments_lists_status(client, login_as, db, section):
     assert section.provision.key in page
     login_as("visitor")
     assert client.get("/me/comments").status_code == 302
+
+
+def test_my_comments_names_the_kind_of_provision(client, login_as, db):
+    version = VersionFactory(status="editing")
+    question = SectionFactory(version=version, kind="open_question", number="3", heading="")
+    version.status = "published"
+    db.session.flush()
+    user = login_as("stakeholder")
+    CommentFactory(section=question, author=user, body="An answer to the question.")
+    page = client.get("/me/comments").get_data(as_text=True)
+    assert f"version {version.number}: Open question 3</a>" in page
 
 
 def test_overview_table_and_svg_chart(client, db):
