@@ -96,7 +96,7 @@ def test_new_stakeholder_signs_up_verifies_comments_replies_and_endorses(person)
     look(page, "my-comments")
     listed = page.get_by_role("article").filter(has_text=tag)
     assert listed.count() == 2
-    link = re.compile(rf"^Transparency, version {number}: 1\.2 Information for downstream")
+    link = re.compile(rf"^Transparency, version {number}: Measure 1\.2: Information for downstream")
     assert listed.first.get_by_role("link", name=link).count() == 1
     expect(page.get_by_text("No response from the moderators yet.").first).to_be_visible()
 
