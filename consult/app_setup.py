@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, has_request_context, request
+from flask import Flask, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -12,6 +12,7 @@ from consult.core.security import register_security_headers
 from consult.extensions import csrf, db, limiter, login_manager, migrate
 
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+COMMITTED_FLAG = "_consult_sqlite_committed"
 
 
 def _sqlite_fixes(engine: Engine) -> None:
@@ -33,10 +34,21 @@ def _sqlite_fixes(engine: Engine) -> None:
         # A request that may write takes the write lock at BEGIN, where busy_timeout waits for
         # it. A deferred transaction that reads first and writes later cannot wait: when another
         # writer committed in between, SQLite fails at once with "database is locked".
-        if has_request_context() and request.method not in READ_ONLY_METHODS:
+        # Once the request has committed its work, what follows (reloading what the redirect
+        # needs) only reads: it must not hold the lock while the response is built.
+        if (
+            has_request_context()
+            and request.method not in READ_ONLY_METHODS
+            and not g.get(COMMITTED_FLAG)
+        ):
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             conn.exec_driver_sql("BEGIN")
+
+    @event.listens_for(engine, "commit")
+    def on_commit(conn):
+        if has_request_context():
+            g.setdefault(COMMITTED_FLAG, True)
 
 
 def configure(app: Flask) -> None:

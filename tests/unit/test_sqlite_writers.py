@@ -146,3 +146,35 @@ def test_a_post_request_holds_the_write_lock_from_begin(file_app: Flask) -> None
     file_app.add_url_rule("/_writers-probe", view_func=probe, methods=["POST"])
     assert file_app.test_client().post("/_writers-probe").status_code == 200
     assert seen == ["database is locked"]
+
+
+def test_after_its_commit_a_post_request_reads_without_the_lock(file_app: Flask) -> None:
+    """What a view reloads after committing (for its redirect) does not block other writers."""
+    seen: list[str] = []
+
+    def other_writer_can_start() -> str:
+        other = _db.engine.raw_connection()
+        try:
+            cursor = other.cursor()
+            cursor.execute("PRAGMA busy_timeout=0")
+            cursor.execute("BEGIN IMMEDIATE")
+            cursor.execute("ROLLBACK")
+            return "free"
+        except Exception as error:  # sqlite3.OperationalError: database is locked
+            return str(error)
+        finally:
+            other.close()
+
+    @csrf.exempt
+    def write_then_reload() -> str:
+        _db.session.add(StakeholderCategory(slug="reloaded", name="Reloaded", position=91))
+        _db.session.flush()
+        seen.append(other_writer_can_start())  # the write transaction holds the lock
+        _db.session.commit()
+        _db.session.scalar(select(func.count(StakeholderCategory.id)))  # a new transaction
+        seen.append(other_writer_can_start())
+        return "ok"
+
+    file_app.add_url_rule("/_writers-reload", view_func=write_then_reload, methods=["POST"])
+    assert file_app.test_client().post("/_writers-reload").status_code == 200
+    assert seen == ["database is locked", "free"]
