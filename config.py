@@ -32,6 +32,8 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PREFERRED_URL_SCHEME = "http"
     SERVER_NAME = os.environ.get("SERVER_NAME")
+    # Where the site is reached; e-mails written outside a request (cron jobs) link there.
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
     # Mail: everything goes through the outbox; `flask consult send-mail` delivers.
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))

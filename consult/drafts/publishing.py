@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import current_app, url_for
 from sqlalchemy import func, select
 
 from consult.core import audit, outbox
+from consult.core.urls import email_url
 from consult.db import utcnow
 from consult.drafts.errors import DraftError, PublishedVersionError
 from consult.drafts.models import (
@@ -136,12 +136,7 @@ def _notify_members(version: Version) -> None:
 
 
 def _link(endpoint: str, **values: Any) -> str:
-    """An absolute URL for e-mails; a site path when no request or SERVER_NAME gives a host."""
-    try:
-        return url_for(endpoint, _external=True, **values)
-    except RuntimeError:
-        with current_app.test_request_context():
-            return url_for(endpoint, **values)
+    return email_url(endpoint, **values)
 
 
 def set_window(

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import current_app, url_for
 from sqlalchemy import Select, and_, exists, func, select
 from sqlalchemy.orm import joinedload, lazyload
 from werkzeug.routing import BuildError
@@ -16,6 +15,7 @@ from consult.accounts.models import Organisation, StakeholderCategory, User
 from consult.accounts.services import find_user_by_email
 from consult.core import audit, outbox
 from consult.core.pagination import Page, paginate
+from consult.core.urls import email_url
 from consult.db import utcnow
 from consult.extensions import db
 from consult.groups.models import (
@@ -240,13 +240,7 @@ def ineligible_reason(user: User, group: WorkingGroup) -> str:
 
 
 def _link(endpoint: str, **values: Any) -> str:
-    """An absolute URL for e-mails; a site path when neither a request nor SERVER_NAME
-    tells us the host (e.g. `flask consult demo` run without SERVER_NAME)."""
-    try:
-        return url_for(endpoint, _external=True, **values)
-    except RuntimeError:
-        with current_app.test_request_context():
-            return url_for(endpoint, **values)
+    return email_url(endpoint, **values)
 
 
 def _managers(group: WorkingGroup) -> list[User]:

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from flask import current_app, has_request_context, url_for
+from flask import url_for
 from sqlalchemy import exists, select
 from sqlalchemy.orm import joinedload
 from werkzeug.routing import BuildError
@@ -15,6 +15,7 @@ from consult.accounts.models import User
 from consult.comments.models import STATE_DELETED, Comment
 from consult.core import audit, outbox
 from consult.core.permissions import MODERATING_ROLES, can_moderate
+from consult.core.urls import email_url
 from consult.db import utcnow
 from consult.drafts.models import STATUS_EDITING, Section, Version
 from consult.extensions import db
@@ -42,9 +43,8 @@ class ModerationError(Exception):
 
 
 def absolute_url(endpoint: str, **values: Any) -> str:
-    """An absolute URL when one can be built (request or SERVER_NAME), else a site path."""
-    external = has_request_context() or bool(current_app.config.get("SERVER_NAME"))
-    return url_for(endpoint, _external=external, **values)
+    """An absolute URL (the request's host, or BASE_URL outside a request)."""
+    return email_url(endpoint, **values)
 
 
 def optional_url(endpoint: str, **values: Any) -> str | None:
