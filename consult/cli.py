@@ -70,7 +70,7 @@ def send_digests() -> None:
 def send_deadline_reminders() -> None:
     """E-mail members about their groups' consultations closing within 3 days (run hourly)."""
     from consult.db import utcnow
-    from consult.groups.services import queue_deadline_reminders
+    from consult.groups.notifications import queue_deadline_reminders
 
     count = queue_deadline_reminders(utcnow())
     db.session.commit()

@@ -21,6 +21,7 @@ from consult.drafts.models import (
 )
 from consult.drafts.queries import versions_of
 from consult.extensions import db
+from consult.groups.notifications import members_to_notify
 
 
 def require_editing(version: Version) -> None:
@@ -109,20 +110,7 @@ def _window(version: Version) -> dict[str, str | None]:
 
 
 def _notify_members(version: Version) -> None:
-    from consult.accounts.models import User
-    from consult.groups.models import Membership
-
-    users = db.session.scalars(
-        select(User)
-        .join(Membership, Membership.user_id == User.id)
-        .where(
-            Membership.group_id == version.document.group_id,
-            Membership.status == "approved",
-            Membership.notify_versions.is_(True),
-            User.is_disabled.is_(False),
-            User.email_verified_at.is_not(None),
-        )
-    ).all()
+    users = members_to_notify(version.document.group, "versions")
     link = _link("drafts.show_version", slug=version.document.slug, number=version.number)
     for member in users:
         outbox.notify(

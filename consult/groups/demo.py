@@ -8,7 +8,7 @@ from typing import Any
 from consult.accounts.models import PACT_PILLAR_II, User
 from consult.db import utcnow
 from consult.extensions import db
-from consult.groups import services
+from consult.groups import queries, services
 from consult.groups.models import (
     ADMISSION_OPEN,
     ADMISSION_PACT,
@@ -176,7 +176,7 @@ def load(context: dict[str, Any]) -> None:
         for index, user in enumerate(stakeholders):
             bucket = (index + group_index) % 5
             if bucket in (1, 2, 3):
-                role = ROLE_MEMBER if services.is_eligible(user, group) else ROLE_OBSERVER
+                role = ROLE_MEMBER if queries.is_eligible(user, group) else ROLE_OBSERVER
                 admit(group, user, role, 40 - index % 30, listed=index % 3 == 0)
             elif bucket == 4:
                 pending.append((group, user))
@@ -185,7 +185,7 @@ def load(context: dict[str, Any]) -> None:
     db.session.flush()
 
     for position, (group, user) in enumerate(pending):
-        role = ROLE_MEMBER if services.is_eligible(user, group) else ROLE_OBSERVER
+        role = ROLE_MEMBER if queries.is_eligible(user, group) else ROLE_OBSERVER
         request = services.request_membership(
             group, user, role=role, statement=_statement(user, position)
         )
@@ -202,7 +202,7 @@ def load(context: dict[str, Any]) -> None:
                 group, declined, role=ROLE_OBSERVER, statement=_statement(declined, declined.id)
             )
             services.decline_request(request, reason=DECLINE_REASON, actor=chair)
-            role = ROLE_MEMBER if services.is_eligible(leaver, group) else ROLE_OBSERVER
+            role = ROLE_MEMBER if queries.is_eligible(leaver, group) else ROLE_OBSERVER
             request = services.request_membership(
                 group, leaver, role=role, statement=_statement(leaver, leaver.id)
             )
@@ -219,7 +219,7 @@ def load(context: dict[str, Any]) -> None:
             and organisation.pact_status == PACT_PILLAR_II
             and not organisation.pact_verified
             and user.id not in in_transparency
-            and services.membership_of(user, transparency) is None
+            and queries.membership_of(user, transparency) is None
         ):
             services.request_membership(
                 transparency,

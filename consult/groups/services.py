@@ -1,25 +1,20 @@
-"""Working-group services: joining, deciding requests, roles, settings and notifications."""
+"""Working-group services: joining, deciding requests, roles and settings."""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, select
-from sqlalchemy.orm import joinedload, lazyload
-from werkzeug.routing import BuildError
+from sqlalchemy import func, select
+from sqlalchemy.orm import lazyload
 
-from consult.accounts.models import Organisation, StakeholderCategory, User
+from consult.accounts.models import User
 from consult.accounts.services import find_user_by_email
 from consult.core import audit, outbox
-from consult.core.pagination import Page, paginate
 from consult.core.urls import email_url
 from consult.db import utcnow
 from consult.extensions import db
 from consult.groups.models import (
-    ADMISSION_OPEN,
     ADMISSION_RULES,
     ROLE_CHAIR,
     ROLE_MEMBER,
@@ -30,17 +25,15 @@ from consult.groups.models import (
     STATUS_DECLINED,
     STATUS_LEFT,
     STATUS_REQUESTED,
-    DeadlineReminder,
     Membership,
     WorkingGroup,
 )
+from consult.groups.queries import ineligible_reason, is_eligible
 
 logger = logging.getLogger(__name__)
 
 REQUESTABLE_ROLES = (ROLE_MEMBER, ROLE_OBSERVER)
 LEADER_ROLES = (ROLE_CHAIR, ROLE_VICE_CHAIR)
-REMINDER_WINDOW = timedelta(days=3)
-NOTIFY_KINDS = {"versions": Membership.notify_versions, "deadlines": Membership.notify_deadlines}
 
 
 class MembershipError(Exception):
@@ -49,191 +42,6 @@ class MembershipError(Exception):
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field  # the form field the message belongs beside, if any
-
-
-# --- reading -----------------------------------------------------------------------------
-
-
-@dataclass
-class GroupSummary:
-    group: WorkingGroup
-    members: int = 0
-    observers: int = 0
-
-
-@dataclass
-class CategoryShare:
-    name: str
-    members: int
-    observers: int
-    share: float  # percentage of the group's members (observers excluded)
-
-
-@dataclass
-class Balance:
-    rows: list[CategoryShare] = field(default_factory=list)
-    members: int = 0
-    observers: int = 0
-
-
-def _category_id() -> Any:
-    """A user's category: their organisation's, or the one an independent expert chose."""
-    return func.coalesce(Organisation.category_id, User.independent_category_id)
-
-
-def list_groups() -> list[GroupSummary]:
-    """Every working group with its member and observer counts (two queries)."""
-    groups = db.session.scalars(
-        select(WorkingGroup).order_by(WorkingGroup.position, WorkingGroup.name)
-    )
-    summaries = {group.id: GroupSummary(group) for group in groups}
-    counts = db.session.execute(
-        select(Membership.group_id, Membership.role, func.count())
-        .where(Membership.status == STATUS_APPROVED)
-        .group_by(Membership.group_id, Membership.role)
-    )
-    for group_id, role, count in counts:
-        summary = summaries.get(group_id)
-        if summary is None:
-            continue
-        if role == ROLE_OBSERVER:
-            summary.observers += count
-        else:
-            summary.members += count
-    return list(summaries.values())
-
-
-def member_balance(group: WorkingGroup) -> Balance:
-    """Members and observers per stakeholder category, with each category's share of members.
-
-    Every current category is listed, even with no member, so a gap shows as 0 %.
-    """
-    categories = db.session.scalars(
-        select(StakeholderCategory)
-        .where(StakeholderCategory.retired_at.is_(None))
-        .order_by(StakeholderCategory.position, StakeholderCategory.name)
-    ).all()
-    category_id = _category_id()
-    counts = db.session.execute(
-        select(category_id, Membership.role, func.count())
-        .select_from(Membership)
-        .join(User, User.id == Membership.user_id)
-        .outerjoin(Organisation, Organisation.id == User.organisation_id)
-        .where(Membership.group_id == group.id, Membership.status == STATUS_APPROVED)
-        .group_by(category_id, Membership.role)
-    ).all()
-    by_category: dict[int | None, list[int]] = {}
-    for cat_id, role, count in counts:
-        slot = by_category.setdefault(cat_id, [0, 0])
-        slot[1 if role == ROLE_OBSERVER else 0] += count
-    balance = Balance(
-        members=sum(v[0] for v in by_category.values()),
-        observers=sum(v[1] for v in by_category.values()),
-    )
-
-    def share(members: int) -> float:
-        return round(100.0 * members / balance.members, 1) if balance.members else 0.0
-
-    names = {category.id: category.name for category in categories}
-    for category in categories:
-        members, observers = by_category.get(category.id, [0, 0])
-        balance.rows.append(CategoryShare(category.name, members, observers, share(members)))
-    # Retired categories (or none at all) still count: their people are still members.
-    for cat_id, (members, observers) in by_category.items():
-        if cat_id not in names:
-            label = "Other categories" if cat_id is not None else "No category"
-            balance.rows.append(CategoryShare(label, members, observers, share(members)))
-    return balance
-
-
-def group_leaders(group: WorkingGroup) -> list[Membership]:
-    """The approved chairs, then vice-chairs, of a group (always public)."""
-    leaders = db.session.scalars(
-        select(Membership)
-        .join(User, User.id == Membership.user_id)
-        .where(
-            Membership.group_id == group.id,
-            Membership.status == STATUS_APPROVED,
-            Membership.role.in_(LEADER_ROLES),
-        )
-        .options(joinedload(Membership.user).lazyload(User.memberships))
-        .order_by(User.display_name)
-    ).all()
-    return sorted(leaders, key=lambda m: LEADER_ROLES.index(m.role))
-
-
-def _members_stmt(group: WorkingGroup) -> Select[Any]:
-    category_id = _category_id()
-    return (
-        select(Membership)
-        .join(User, User.id == Membership.user_id)
-        .outerjoin(Organisation, Organisation.id == User.organisation_id)
-        .outerjoin(StakeholderCategory, StakeholderCategory.id == category_id)
-        .where(Membership.group_id == group.id)
-        .options(joinedload(Membership.user).lazyload(User.memberships))
-    )
-
-
-def member_directory(group: WorkingGroup, *, everyone: bool, per_page: int = 100) -> Page:
-    """One page of approved members by category then name; only those listed publicly
-    unless `everyone` (the viewer is a member of the group or an admin)."""
-    stmt = _members_stmt(group).where(Membership.status == STATUS_APPROVED)
-    if not everyone:
-        stmt = stmt.where(Membership.listed_publicly.is_(True))
-    stmt = stmt.order_by(StakeholderCategory.position, User.display_name, Membership.id)
-    return paginate(stmt, per_page=per_page)
-
-
-def pending_requests(group: WorkingGroup, per_page: int = 50) -> Page:
-    """Requests waiting for a decision, oldest first."""
-    stmt = (
-        _members_stmt(group)
-        .where(Membership.status == STATUS_REQUESTED)
-        .order_by(Membership.requested_at, Membership.id)
-    )
-    return paginate(stmt, per_page=per_page)
-
-
-def count_pending(group: WorkingGroup) -> int:
-    return int(
-        db.session.scalar(
-            select(func.count())
-            .select_from(Membership)
-            .where(Membership.group_id == group.id, Membership.status == STATUS_REQUESTED)
-        )
-        or 0
-    )
-
-
-def membership_of(user: Any, group: WorkingGroup) -> Membership | None:
-    """The user's membership row in a group, whatever its status (None for visitors)."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return None
-    for membership in user.memberships:  # already loaded with the user (selectin)
-        if membership.group_id == group.id:
-            return membership
-    return None
-
-
-def is_eligible(user: User, group: WorkingGroup) -> bool:
-    """May this person be a full member under the group's admission rule?"""
-    if group.admission_rule == ADMISSION_OPEN:
-        return True
-    organisation = user.organisation
-    return organisation is not None and organisation.pact_verified
-
-
-def ineligible_reason(user: User, group: WorkingGroup) -> str:
-    who = (
-        f"{user.organisation.name} is not a verified AI Pact signatory"
-        if user.organisation is not None
-        else "independent experts have no AI Pact status"
-    )
-    return (
-        f"Only people from organisations whose AI Pact status has been verified can be members "
-        f"of {group.name}, and {who}. You can ask to join as an observer instead: observers "
-        f"read the group's members-only drafts."
-    )
 
 
 # --- joining ------------------------------------------------------------------------------
@@ -569,100 +377,3 @@ def update_preferences(
     membership.listed_publicly = listed_publicly
     db.session.flush()
     return membership
-
-
-# --- notifications --------------------------------------------------------------------------
-
-
-def members_to_notify(group: WorkingGroup, kind: str) -> list[User]:
-    """Approved members (observers included) who want e-mails of `kind`: "versions" or
-    "deadlines" (one query). Called by drafts/moderation when a version is published."""
-    wants = NOTIFY_KINDS[kind]
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(
-                Membership.group_id == group.id,
-                Membership.status == STATUS_APPROVED,
-                wants.is_(True),
-                User.is_disabled.is_(False),
-                User.email_verified_at.is_not(None),
-            )
-            .options(lazyload(User.memberships))
-            .order_by(User.id)
-        )
-    )
-
-
-def _version_link(slug: str, number: int, group: WorkingGroup) -> str:
-    try:
-        return _link("drafts.show_version", slug=slug, number=number)
-    except BuildError:  # drafts not mounted (e.g. a trimmed test app): the group page lists it
-        return _link("groups.show_group", slug=group.slug)
-
-
-def queue_deadline_reminders(now: datetime) -> int:
-    """E-mail members about open consultations of their groups closing within three days,
-    once per member and version (DeadlineReminder rows); returns the number queued."""
-    # Versions belong to the drafts domain above this one: read its tables, not its classes.
-    versions = db.metadata.tables["versions"]
-    documents = db.metadata.tables["documents"]
-    closing = db.session.execute(
-        select(
-            versions.c.id,
-            versions.c.number,
-            versions.c.closes_at,
-            documents.c.slug,
-            documents.c.title,
-            documents.c.group_id,
-        )
-        .join(documents, documents.c.id == versions.c.document_id)
-        .where(
-            versions.c.status == "published",
-            versions.c.opens_at <= now,
-            versions.c.closes_at > now,
-            versions.c.closes_at <= now + REMINDER_WINDOW,
-        )
-        .order_by(versions.c.closes_at)
-    ).all()
-    queued = 0
-    for version_id, number, closes_at, slug, title, group_id in closing:
-        group = db.session.get(WorkingGroup, group_id)
-        if group is None:
-            continue
-        already = exists().where(
-            and_(DeadlineReminder.version_id == version_id, DeadlineReminder.user_id == User.id)
-        )
-        recipients = db.session.scalars(
-            select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(
-                Membership.group_id == group_id,
-                Membership.status == STATUS_APPROVED,
-                Membership.notify_deadlines.is_(True),
-                User.is_disabled.is_(False),
-                User.email_verified_at.is_not(None),
-                ~already,
-            )
-            .options(lazyload(User.memberships))
-        ).all()
-        if not recipients:
-            continue
-        link = _version_link(slug, number, group)
-        for user in recipients:
-            db.session.add(DeadlineReminder(version_id=version_id, user_id=user.id, sent_at=now))
-            outbox.notify(
-                user,
-                f"Consultation closing soon: {title}, version {number}",
-                "deadline_reminder",
-                group=group,
-                title=title,
-                number=number,
-                closes_at=closes_at,
-                link=link,
-            )
-            queued += 1
-        db.session.flush()
-    logger.info("queued %s deadline reminder(s)", queued)
-    return queued

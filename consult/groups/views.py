@@ -22,7 +22,7 @@ from consult.core import hooks, permissions
 from consult.core.forms import show_refusal
 from consult.core.permissions import require
 from consult.extensions import db
-from consult.groups import services
+from consult.groups import queries, services
 from consult.groups.forms import (
     AppointChairForm,
     ApproveForm,
@@ -54,20 +54,20 @@ def _own_membership(slug: str) -> tuple[WorkingGroup, Membership]:
     """The group and the current user's approved membership of it (403 if not a member)."""
     group = _group(slug)
     require(permissions.is_member(current_user, group))
-    membership = services.membership_of(current_user, group)
+    membership = queries.membership_of(current_user, group)
     assert membership is not None  # is_member found an approved one
     return group, membership
 
 
 @bp.get("/")
 def list_groups() -> str:
-    return render_template("groups/list.html", summaries=services.list_groups())
+    return render_template("groups/list.html", summaries=queries.list_groups())
 
 
 @bp.get("/<slug>/")
 def show_group(slug: str) -> str:
     group = _group(slug)
-    membership = services.membership_of(current_user, group)
+    membership = queries.membership_of(current_user, group)
     sees_everyone = permissions.is_member(current_user, group) or permissions.is_admin(current_user)
     preferences = None
     if membership is not None and membership.is_active:
@@ -76,14 +76,12 @@ def show_group(slug: str) -> str:
         "groups/show.html",
         group=group,
         membership=membership,
-        leaders=services.group_leaders(group),
-        balance=services.member_balance(group),
-        directory=services.member_directory(group, everyone=sees_everyone),
+        leaders=queries.group_leaders(group),
+        balance=queries.member_balance(group),
+        directory=queries.member_directory(group, everyone=sees_everyone),
         sees_everyone=sees_everyone,
         pending=(
-            services.count_pending(group)
-            if permissions.can_manage_group(current_user, group)
-            else 0
+            queries.count_pending(group) if permissions.can_manage_group(current_user, group) else 0
         ),
         preferences=preferences,
         panels=hooks.collect("group_page", group=group, user=current_user).get("panels", []),
@@ -94,7 +92,7 @@ def show_group(slug: str) -> str:
 def join_group(slug: str) -> str | Response:
     group = _group(slug)
     require(permissions.can_join_group(current_user, group))
-    eligible = services.is_eligible(current_user, group)
+    eligible = queries.is_eligible(current_user, group)
     form = JoinForm()
     if form.validate_on_submit():
         try:
@@ -118,8 +116,8 @@ def join_group(slug: str) -> str | Response:
         group=group,
         form=form,
         eligible=eligible,
-        membership=services.membership_of(current_user, group),
-        ineligible_reason=None if eligible else services.ineligible_reason(current_user, group),
+        membership=queries.membership_of(current_user, group),
+        ineligible_reason=None if eligible else queries.ineligible_reason(current_user, group),
     )
 
 
@@ -161,7 +159,7 @@ def list_requests(slug: str) -> str:
     group = _group(slug)
     require(permissions.can_manage_group(current_user, group))
     return render_template(
-        "groups/requests.html", group=group, requests=services.pending_requests(group)
+        "groups/requests.html", group=group, requests=queries.pending_requests(group)
     )
 
 
@@ -180,7 +178,7 @@ def _request_page(
         "groups/request.html",
         group=group,
         membership=membership,
-        eligible=services.is_eligible(membership.user, group),
+        eligible=queries.is_eligible(membership.user, group),
         approve=approve,
         decline=decline or DeclineForm(prefix="decline", formdata=None),
     )
@@ -242,7 +240,7 @@ def _roles_page(group: WorkingGroup, appoint: AppointChairForm | None = None) ->
     return render_template(
         "groups/roles.html",
         group=group,
-        directory=services.member_directory(group, everyone=True, per_page=50),
+        directory=queries.member_directory(group, everyone=True, per_page=50),
         appoint=appoint or AppointChairForm(formdata=None),
     )
 

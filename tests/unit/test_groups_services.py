@@ -11,7 +11,7 @@ from consult.core import permissions
 from consult.core.models import AuditEvent, Notification, OutboxMessage
 from consult.db import utcnow
 from consult.extensions import db as _db
-from consult.groups import services
+from consult.groups import notifications, queries, services
 from consult.groups.models import DeadlineReminder, Membership
 from tests import factories
 
@@ -78,10 +78,10 @@ def test_pact_rule_refuses_member_but_allows_observer(group):
 def test_pillar_declared_but_unverified_is_not_eligible(group):
     organisation = factories.OrganisationFactory(pact_status="pillar_ii", pact_verified_at=None)
     user = factories.UserFactory(organisation=organisation)
-    assert not services.is_eligible(user, group)
+    assert not queries.is_eligible(user, group)
     independent = factories.UserFactory(organisation=None)
-    assert not services.is_eligible(independent, group)
-    assert "independent" in services.ineligible_reason(independent, group).lower()
+    assert not queries.is_eligible(independent, group)
+    assert "independent" in queries.ineligible_reason(independent, group).lower()
 
 
 def test_open_rule_admits_anyone_verified_as_member(db):
@@ -173,7 +173,7 @@ def test_request_again_after_decline_and_after_leaving_reuses_the_row(group):
 
 
 def test_last_chair_cannot_leave_or_be_demoted(group):
-    membership = services.membership_of(group.chair, group)
+    membership = queries.membership_of(group.chair, group)
     with pytest.raises(services.MembershipError, match="only chair"):
         services.leave_group(membership, user=group.chair)
     admin = factories.UserFactory(is_admin=True)
@@ -239,7 +239,7 @@ def test_who_may_change_which_role(group, actor_role, from_role, to_role, allowe
 
 
 def test_nobody_but_admins_changes_their_own_role(group):
-    membership = services.membership_of(group.chair, group)
+    membership = queries.membership_of(group.chair, group)
     assert not permissions.can_change_role(group.chair, membership, "vice_chair")
 
 
@@ -271,7 +271,7 @@ def test_member_balance_counts_every_category(group):
         role="observer",
         user=factories.UserFactory(organisation=None, independent_category=academia),
     )
-    balance = services.member_balance(group)
+    balance = queries.member_balance(group)
     rows = {row.name: row for row in balance.rows}
     assert balance.members == 4 and balance.observers == 1  # the chair is a member too
     assert rows["Industry"].members == 4 and rows["Industry"].share == 100.0
@@ -291,7 +291,7 @@ def test_members_to_notify_one_query_and_filters(group, count_queries):
     _db.session.expire_all()
     assert group.id  # reloads the group before counting
     with count_queries() as queries:
-        users = services.members_to_notify(group, "versions")
+        users = notifications.members_to_notify(group, "versions")
     assert queries.count == 1
     assert {u.id for u in users} == {group.chair.id, wants.id, observer.id}
 
@@ -309,13 +309,13 @@ def test_deadline_reminders_sent_once_per_version(group):
         number=1,
         closes_at=now + timedelta(days=10),
     )  # not yet
-    assert services.queue_deadline_reminders(now) == 2  # the chair and the member
+    assert notifications.queue_deadline_reminders(now) == 2  # the chair and the member
     mails = outbox_to(member)
     assert len(mails) == 1
     assert "Transparency chapter" in mails[0].subject
     assert "closes on" in mails[0].body_text and "Europe/Brussels" in mails[0].body_text
     assert outbox_to(quiet) == []
-    assert services.queue_deadline_reminders(now + timedelta(hours=1)) == 0
+    assert notifications.queue_deadline_reminders(now + timedelta(hours=1)) == 0
     reminders = _db.session.scalars(select(DeadlineReminder)).all()
     assert {(r.version_id, r.user_id) for r in reminders} == {
         (closing.id, member.id),
@@ -331,7 +331,7 @@ def test_deadline_reminder_respects_daily_digest(group):
     factories.VersionFactory(
         document=factories.DocumentFactory(group=group), closes_at=now + timedelta(hours=5)
     )
-    services.queue_deadline_reminders(now)
+    notifications.queue_deadline_reminders(now)
     assert outbox_to(member) == []
     notes = _db.session.scalars(select(Notification).where(Notification.user_id == member.id))
     assert len(notes.all()) == 1
