@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, func, literal, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select
 
 from consult.accounts.models import StakeholderCategory, User
 from consult.comments.models import STATE_VISIBLE, Comment, CommentReport, Endorsement
@@ -19,6 +19,9 @@ from consult.extensions import db
 
 logger = logging.getLogger(__name__)
 THREADS_PER_PAGE = 30
+# Carry-over from earlier versions is a preview: the newest threads of each earlier version, the
+# rest one link away on that version's own (paginated) provision page.
+EARLIER_THREADS_SHOWN = 5
 
 
 @dataclass
@@ -90,11 +93,25 @@ def _category_order() -> Any:
 
 
 @dataclass
+class EarlierVersion:
+    """Carry-over from one earlier version: its newest threads and how many there are."""
+
+    number: int
+    threads: list[Node]  # at most EARLIER_THREADS_SHOWN, oldest first
+    thread_total: int  # threads the reader may see (category filter applied)
+    comment_total: int  # comments the reader may see, replies included, hidden ones not
+
+    @property
+    def truncated(self) -> bool:
+        return self.thread_total > len(self.threads)
+
+
+@dataclass
 class ThreadView:
     threads: list[Node]
     page: Page
     groups: list[tuple[Any, list[Node]]]  # (category|None, threads) when grouped
-    earlier: list[tuple[int, list[Node]]]  # carry-over: (version number, threads)
+    earlier: list[EarlierVersion]  # carry-over, newest version first
     nodes: list[Node]
 
 
@@ -110,8 +127,9 @@ def thread_view(
 ) -> ThreadView:
     """The section's threads for one page, plus carry-over from earlier versions.
 
-    Queries: one COUNT and one SELECT for this page's threads, one for the earlier versions'
-    comments, two for endorsements and one for the reader's reports, whatever the data size.
+    Queries: one COUNT and one SELECT for this page's threads, two for the earlier versions'
+    (see earlier_versions), two for endorsements and one for the reader's reports, whatever the
+    data size.
     """
     version = section.version
     document = version.document
@@ -148,22 +166,12 @@ def thread_view(
             )
         )
 
-    earlier: list[tuple[int, list[Node]]] = []
+    earlier: list[EarlierVersion] = []
     if thread_id is None and page == 1:
-        earlier_stmt = _comments_select(document, user).where(
-            Comment.provision_id == section.provision_id,
-            Version.document_id == document.id,
-            Version.number < version.number,
-        )
-        by_version: dict[int, list[Node]] = {}
-        for root in build_threads(_comment_rows(earlier_stmt)):
-            if category_ids and root.comment.category_id not in category_ids:
-                continue
-            by_version.setdefault(root.version_number, []).append(root)
-        earlier = sorted(by_version.items(), reverse=True)
+        earlier = earlier_versions(section, user, category_ids=category_ids)
 
     all_nodes = [n for t in threads for n in t.walk()]
-    all_nodes += [n for _, ts in earlier for t in ts for n in t.walk()]
+    all_nodes += [n for e in earlier for t in e.threads for n in t.walk()]
     decorate(all_nodes, user, cat_map)
     groups: list[tuple[Any, list[Node]]] = []
     if group:
@@ -179,6 +187,77 @@ def thread_view(
         earlier=earlier,
         nodes=all_nodes,
     )
+
+
+def earlier_versions(
+    section: Section,
+    user: Any,
+    *,
+    category_ids: list[int] | None = None,
+    limit: int = EARLIER_THREADS_SHOWN,
+) -> list[EarlierVersion]:
+    """The provision's comments on earlier versions of the document, bounded per version.
+
+    Two queries whatever the number of comments: one aggregate (threads and comments per
+    version) and one for the newest `limit` threads of each version with all their replies
+    (ROW_NUMBER() per version). Both use the list's visibility filter, so a count never
+    includes a comment the reader could not see; hidden and deleted ones are not counted.
+    """
+    version = section.version
+    document = version.document
+    earlier_of_provision = and_(
+        Comment.provision_id == section.provision_id,
+        Version.document_id == document.id,
+        Version.number < version.number,
+        visible_comments_filter(user, document),
+    )
+    is_thread: ColumnElement[bool] = Comment.parent_id.is_(None)
+    if category_ids:
+        is_thread = and_(is_thread, Comment.category_id.in_(category_ids))
+    totals = db.session.execute(
+        select(
+            Version.number,
+            func.sum(case((is_thread, 1), else_=0)),
+            func.sum(case((Comment.state == STATE_VISIBLE, 1), else_=0)),
+        )
+        .join(Version, Comment.version_id == Version.id)
+        .where(earlier_of_provision)
+        .group_by(Version.number)
+    ).all()
+    if not totals:
+        return []
+    ranked = (
+        select(
+            Comment.id,
+            func.row_number()
+            .over(
+                partition_by=Comment.version_id,
+                order_by=(Comment.created_at.desc(), Comment.id.desc()),
+            )
+            .label("rank"),
+        )
+        .join(Version, Comment.version_id == Version.id)
+        .where(earlier_of_provision, is_thread)
+        .subquery()
+    )
+    newest = select(ranked.c.id).where(ranked.c.rank <= limit)
+    # Roots by primary key, replies by the root_id index: only the shown threads are read.
+    stmt = _comments_select(document, user).where(
+        or_(Comment.id.in_(newest), Comment.root_id.in_(newest))
+    )
+    by_version: dict[int, list[Node]] = {}
+    for root in build_threads(_comment_rows(stmt)):
+        by_version.setdefault(root.version_number, []).append(root)
+    return [
+        EarlierVersion(
+            number=number,
+            threads=by_version.get(number, []),
+            thread_total=int(threads or 0),
+            comment_total=int(comments or 0),
+        )
+        for number, threads, comments in sorted(totals, reverse=True)
+        if threads
+    ]
 
 
 def _position(cat_map: dict[Any, Any], category_id: int | None) -> int:

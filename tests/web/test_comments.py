@@ -341,6 +341,74 @@ def test_carry_over_from_earlier_version(client, db, section):
     assert "Said about the second draft." not in old_page
 
 
+def test_carry_over_is_bounded_with_count_and_link(client, db, section):
+    base = utcnow() - timedelta(days=30)
+    for index in range(12):
+        CommentFactory(
+            section=section,
+            body=f"Old remark {index:02d}.",
+            created_at=base + timedelta(hours=index),
+        )
+    n = section.version.number
+    new_section = next_version_section(section)
+    page = client.get(url_of(new_section)).get_data(as_text=True)
+    # Only the five most recent threads of the earlier version, oldest of them first.
+    shown = [f"Old remark {index:02d}." for index in range(7, 12)]
+    assert all(body in page for body in shown)
+    assert not any(f"Old remark {index:02d}." in page for index in range(7))
+    assert [page.index(body) for body in shown] == sorted(page.index(body) for body in shown)
+    assert page.count("<article") == 5
+    assert f"12 comments on version {n}." in page
+    assert "The 5 most recent of 12 threads are shown here." in page
+    link = url_of(section)
+    assert f'<a class="govuk-link" href="{link}">All 12 comments on version {n}</a>' in page
+    # The link leads to the earlier version's own page, which lists every thread.
+    old_page = client.get(link)
+    assert old_page.status_code == 200
+    old_text = old_page.get_data(as_text=True)
+    assert all(f"Old remark {index:02d}." in old_text for index in range(12))
+
+
+def test_carry_over_count_hides_confidential_from_visitors(client, login_as, db, section):
+    CommentFactory(section=section, body="Public remark.")
+    CommentFactory(section=section, body="Confidential remark.", is_confidential=True)
+    CommentFactory(section=section, body="Hidden remark.", state="hidden")
+    n = section.version.number
+    new_section = next_version_section(section)
+    page = client.get(url_of(new_section)).get_data(as_text=True)
+    assert "Confidential remark." not in page
+    assert f"1 comment on version {n}." in page
+    assert f"All 1 comment on version {n}</a>" in page
+    login_as("moderator", group=section.version.document.group)
+    page = client.get(url_of(new_section)).get_data(as_text=True)
+    assert "Confidential remark." in page
+    # Hidden comments are never counted, as in the counters of the provision page.
+    assert f"2 comments on version {n}, confidential ones included." in page
+    assert f"All 2 comments on version {n}</a>" in page
+
+
+def test_carry_over_link_follows_renamed_key(client, db, section):
+    CommentFactory(section=section, body="Said before the renaming.")
+    n = section.version.number
+    new_section = next_version_section(section)
+    provision = section.provision
+    old_key = provision.key  # the factory recorded it in ProvisionKey
+    provision.key = "renamed-measure"
+    db.session.add(
+        ProvisionKey(
+            document_id=provision.document_id, key="renamed-measure", provision_id=provision.id
+        )
+    )
+    db.session.flush()
+    page = client.get(url_of(new_section)).get_data(as_text=True)
+    link = f"/docs/{section.version.document.slug}/v{n}/renamed-measure/"
+    assert f'href="{link}">All 1 comment on version {n}</a>' in page
+    assert "Said before the renaming." in client.get(link).get_data(as_text=True)
+    # A link to the earlier version under its former key still lands there.
+    former = client.get(link.replace("renamed-measure", old_key))
+    assert former.status_code == 301 and former.headers["Location"].endswith(link)
+
+
 def test_filter_and_group_by_category(client, db, section):
     sme = UserFactory(organisation__category=category("sme"))
     academic = UserFactory(organisation__category=category("academia"))
@@ -668,6 +736,25 @@ def test_provision_page_query_count_does_not_grow(client, login_as, db, count_qu
     with count_queries() as q_large:
         page = client.get(url_of(large)).get_data(as_text=True)
     assert page.count("<article") == 90
+    assert q_large.count == q_small.count, q_large.statements
+
+
+def test_carry_over_query_count_does_not_grow(client, login_as, db, count_queries):
+    small, large = published_section(), published_section()
+    _populate(small, 3)  # 3 threads of 3 comments on version 1
+    _populate(large, 30)  # 30 threads: only the newest 5 are carried over
+    new_small, new_large = next_version_section(small), next_version_section(large)
+    login_as("stakeholder")
+    # Warm both pages: the first request of each loads objects the session then keeps.
+    client.get(url_of(new_small))
+    client.get(url_of(new_large))
+    with count_queries() as q_small:
+        page = client.get(url_of(new_small)).get_data(as_text=True)
+    assert page.count("<article") == 9
+    with count_queries() as q_large:
+        page = client.get(url_of(new_large)).get_data(as_text=True)
+    assert page.count("<article") == 15
+    assert f"All 90 comments on version {large.version.number}</a>" in page
     assert q_large.count == q_small.count, q_large.statements
 
 
