@@ -52,7 +52,14 @@ class Comment(TimestampMixin, Base):
             "id",
             "state",
         ),
-        Index("ix_comments_provision", "provision_id"),
+        # Carry-over: newest threads per earlier version of one provision (see threads.py).
+        Index(
+            "ix_comments_provision_version",
+            "provision_id",
+            "version_id",
+            "parent_id",
+            "created_at",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
