@@ -127,7 +127,7 @@ def thread_view(
 ) -> ThreadView:
     """The section's threads for one page, plus carry-over from earlier versions.
 
-    Queries: one COUNT and one SELECT for this page's threads, two for the earlier versions'
+    Queries: one COUNT and one SELECT for this page's threads, three for the earlier versions'
     (see earlier_versions), two for endorsements and one for the reader's reports, whatever the
     data size.
     """
@@ -198,10 +198,11 @@ def earlier_versions(
 ) -> list[EarlierVersion]:
     """The provision's comments on earlier versions of the document, bounded per version.
 
-    Two queries whatever the number of comments: one aggregate (threads and comments per
-    version) and one for the newest `limit` threads of each version with all their replies
-    (ROW_NUMBER() per version). Both use the list's visibility filter, so a count never
-    includes a comment the reader could not see; hidden and deleted ones are not counted.
+    Three queries whatever the number of comments: one aggregate (threads and comments per
+    version), the ids of the newest `limit` threads of each version (ROW_NUMBER() per
+    version), and those threads with all their replies. All use the list's visibility
+    filter, so a count never includes a comment the reader could not see; hidden and deleted
+    ones are not counted.
     """
     version = section.version
     document = version.document
@@ -240,14 +241,17 @@ def earlier_versions(
         .where(earlier_of_provision, is_thread)
         .subquery()
     )
-    newest = select(ranked.c.id).where(ranked.c.rank <= limit)
-    # Roots by primary key, replies by the root_id index: only the shown threads are read.
-    stmt = _comments_select(document, user).where(
-        or_(Comment.id.in_(newest), Comment.root_id.in_(newest))
-    )
+    # The ids first, as a list: with `id IN (subquery) OR root_id IN (subquery)` PostgreSQL
+    # scans every comment; with literal ids it reads roots by primary key and replies by the
+    # root_id index, so only the shown threads are read.
+    newest = list(db.session.scalars(select(ranked.c.id).where(ranked.c.rank <= limit)))
     by_version: dict[int, list[Node]] = {}
-    for root in build_threads(_comment_rows(stmt)):
-        by_version.setdefault(root.version_number, []).append(root)
+    if newest:
+        stmt = _comments_select(document, user).where(
+            or_(Comment.id.in_(newest), Comment.root_id.in_(newest))
+        )
+        for root in build_threads(_comment_rows(stmt)):
+            by_version.setdefault(root.version_number, []).append(root)
     return [
         EarlierVersion(
             number=number,
