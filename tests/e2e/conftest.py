@@ -17,6 +17,8 @@ from typing import Any
 
 import pytest
 
+from tests.databases import fresh_database
+
 ROOT = Path(__file__).resolve().parents[2]
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 SHOTS = ROOT / "test-results" / "screenshots"
@@ -64,22 +66,8 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def e2e_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Its own database: a SQLite file, or a fresh PostgreSQL database on the PG run."""
-    test_url = os.environ.get("TEST_DATABASE_URL", "")
-    if not test_url.startswith("postgresql"):
-        yield f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'e2e.sqlite'}"
-        return
-    import sqlalchemy as sa
-
-    name = f"consult_e2e_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(test_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield sa.engine.make_url(test_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_database("consult_e2e", tmp_path_factory.mktemp("e2e")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

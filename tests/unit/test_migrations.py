@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+
+from tests.databases import fresh_database
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -18,20 +19,8 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def empty_database_url(tmp_path: Path) -> Iterator[str]:
     """A brand-new empty database of the kind the suite runs on."""
-    test_url = os.environ.get("TEST_DATABASE_URL", "")
-    if not test_url.startswith("postgresql"):
-        yield f"sqlite:///{tmp_path / 'migrations.sqlite'}"
-        return
-    name = f"consult_migrations_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(test_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield sa.engine.make_url(test_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_database("consult_migrations", tmp_path) as url:
+        yield url
 
 
 def flask_db(url: str, *args: str) -> subprocess.CompletedProcess[str]:
