@@ -38,6 +38,8 @@ def _editable_version(slug: str, number: int) -> tuple[Document, Version]:
     """The version, for someone who may edit it; published ones send the editor back."""
     document, version = load_version(slug, number)
     require(can_moderate(current_user, version))
+    if version.status != STATUS_EDITING:
+        abort(_published_redirect(document, version))
     return document, version
 
 
@@ -150,8 +152,6 @@ def _placement(form: AddSectionForm | MoveForm, version: Version) -> tuple[Any, 
 @bp.get("/docs/<slug>/v<int:number>/edit")
 def edit_version(slug: str, number: int) -> Page:
     document, version = _editable_version(slug, number)
-    if version.status != STATUS_EDITING:
-        return _published_redirect(document, version)
     sections = queries.sections_of(version)
     add_form = AddSectionForm()
     _placement_choices(add_form, sections)
@@ -168,8 +168,6 @@ def edit_version(slug: str, number: int) -> Page:
 @bp.route("/docs/<slug>/v<int:number>/sections/<int:section_id>/edit", methods=["GET", "POST"])
 def edit_section(slug: str, number: int, section_id: int) -> Page:
     document, version = _editable_version(slug, number)
-    if version.status != STATUS_EDITING:
-        return _published_redirect(document, version)
     section = _section(version, section_id)
     form = SectionForm(obj=section if request.method == "GET" else None)
     if request.method == "GET":
@@ -214,8 +212,6 @@ def edit_section(slug: str, number: int, section_id: int) -> Page:
 @bp.route("/docs/<slug>/v<int:number>/sections/new", methods=["GET", "POST"])
 def add_section(slug: str, number: int) -> Page:
     document, version = _editable_version(slug, number)
-    if version.status != STATUS_EDITING:
-        return _published_redirect(document, version)
     sections = queries.sections_of(version)
     form = AddSectionForm()
     _placement_choices(form, sections)
@@ -243,8 +239,6 @@ def add_section(slug: str, number: int) -> Page:
 @bp.route("/docs/<slug>/v<int:number>/sections/<int:section_id>/move", methods=["GET", "POST"])
 def move_section(slug: str, number: int, section_id: int) -> Page:
     document, version = _editable_version(slug, number)
-    if version.status != STATUS_EDITING:
-        return _published_redirect(document, version)
     section = _section(version, section_id)
     sections = queries.sections_of(version)
     form = MoveForm()
@@ -271,8 +265,6 @@ def move_section(slug: str, number: int, section_id: int) -> Page:
 @bp.route("/docs/<slug>/v<int:number>/sections/<int:section_id>/remove", methods=["GET", "POST"])
 def remove_section(slug: str, number: int, section_id: int) -> Page:
     document, version = _editable_version(slug, number)
-    if version.status != STATUS_EDITING:
-        return _published_redirect(document, version)
     section = _section(version, section_id)
     below = len(queries.subtree_ids(queries.sections_of(version), section)) - 1
     form = ConfirmForm()
