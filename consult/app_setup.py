@@ -86,10 +86,11 @@ def configure(app: Flask) -> None:
     from consult.drafts.views import bp as drafts_bp
     from consult.groups.views import bp as groups_bp
     from consult.moderation.views import bp as moderation_bp
+    from consult.opendata.views import bp as opendata_bp
 
     for blueprint in (
         core_bp, accounts_bp, admin_bp, groups_bp, drafts_bp, comments_bp, moderation_bp,
-        api_bp, api_docs_bp,
+        api_bp, api_docs_bp, opendata_bp,
     ):  # fmt: skip
         app.register_blueprint(blueprint)
     cli.register(app)
