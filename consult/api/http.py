@@ -303,7 +303,15 @@ def setup(app: Flask) -> None:
     app.extensions.setdefault("consult_error_renderers", []).append(render_api_error)
 
 
+def _forget(_error: BaseException | None = None) -> None:
+    # In production each request has its own context; a test's requests share one, and the
+    # token's owner must not stay signed in for the pages that follow.
+    for name in ("_login_user", "api_token", "api_cache"):
+        g.pop(name, None)
+
+
 bp.before_request(_authenticate)
 bp.after_request(_finish)
+bp.teardown_request(_forget)
 bp.record_once(lambda state: setup(state.app))
 limiter.limit(_rate_limit, key_func=_rate_key)(bp)
