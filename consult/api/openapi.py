@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic.json_schema import models_json_schema
@@ -25,22 +26,33 @@ def _error(description: str) -> dict[str, Any]:
     }
 
 
+def _examples(path: str, example: str) -> dict[str, str]:
+    """Path parameters' values in the operation's example (they name the demo's data)."""
+    pattern = re.sub(r"\\{(\w+)\\}", r"(?P<\1>[^/]+)", re.escape(PREFIX + path))
+    match = re.fullmatch(pattern, example)
+    return match.groupdict() if match else {}
+
+
 def document(site_name: str) -> dict[str, Any]:
     _, schemas = models_json_schema(
         [(model, "serialization") for model in COMPONENTS], ref_template=REF
     )
     paths: dict[str, Any] = {}
     for op in OPERATIONS:
-        parameters = [
-            {
+        examples = _examples(op.path, op.example)
+        parameters = []
+        for p in op.params:
+            parameter = {
                 "name": p.name,
                 "in": p.location,
                 "required": p.required,
                 "description": p.description,
                 "schema": p.schema,
             }
-            for p in op.params
-        ]
+            if p.name in examples:
+                value = examples[p.name]
+                parameter["example"] = int(value) if p.schema["type"] == "integer" else value
+            parameters.append(parameter)
         responses: dict[str, Any] = {
             "200": {
                 "description": op.summary,
