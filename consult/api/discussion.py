@@ -291,5 +291,3 @@ def get_report(slug: str, number: int) -> s.Report:
         next_cursor=cursor,
         next_url=next_url(cursor),
     )
-
-

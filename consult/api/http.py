@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, g, request
+from flask import Blueprint, Response, current_app, g, request
 from flask_login import AnonymousUserMixin
 from pydantic import BaseModel
 from werkzeug.exceptions import HTTPException
@@ -156,7 +156,8 @@ def json_response(model: BaseModel) -> Response:
     policy = g.get("api_cache", CACHE_SHORT)
     response.headers["Cache-Control"] = CACHE_PRIVATE if g.get("api_token") else policy
     response.add_etag()
-    return response.make_conditional(request)
+    response.make_conditional(request)  # 304 without a body when If-None-Match matches
+    return response
 
 
 # --- cursors ------------------------------------------------------------------------------
@@ -299,7 +300,7 @@ def operation(
     return decorator
 
 
-def setup(app: Flask) -> None:
+def setup(app: Any) -> None:
     app.extensions.setdefault("consult_error_renderers", []).append(render_api_error)
 
 

@@ -16,7 +16,6 @@ from consult.api import schemas as s
 from consult.api.http import (
     CACHE_PRIVATE,
     CACHE_SHORT,
-    ApiError,
     cache,
     decode_cursor,
     encode_cursor,
@@ -185,9 +184,7 @@ def list_documents() -> s.DocumentPage:
     if shown:
         for version in db.session.scalars(
             select(Version)
-            .where(
-                Version.document_id.in_([d.id for d in shown]), Version.status != "editing"
-            )
+            .where(Version.document_id.in_([d.id for d in shown]), Version.status != "editing")
             .order_by(Version.number)
         ):
             current[version.document_id] = version

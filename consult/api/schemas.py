@@ -144,7 +144,9 @@ class Comment(Model):
 
 
 class Page(Model):
-    next_cursor: str | None = Field(description="Pass as ?cursor= for the next page; null at the end.")
+    next_cursor: str | None = Field(
+        description="Pass as ?cursor= for the next page; null at the end."
+    )
     next_url: str | None
 
 

@@ -16,7 +16,7 @@ from consult.db import utcnow
 from consult.extensions import db
 
 logger = logging.getLogger(__name__)
-TOKEN_PREFIX = "cst_"
+TOKEN_PREFIX = "cst_"  # noqa: S105 - a public marker, not a secret
 MAX_ACTIVE_TOKENS = 10
 # Recording every use would write on every GET; once an hour tells the owner enough.
 LAST_USED_RESOLUTION = timedelta(hours=1)

@@ -140,9 +140,11 @@ def public_comment(version: Version, comment: Any = Comment) -> ColumnElement[bo
 
 
 def _category() -> Any:
-    return select(StakeholderCategory.slug).where(
-        StakeholderCategory.id == Comment.category_id
-    ).scalar_subquery()
+    return (
+        select(StakeholderCategory.slug)
+        .where(StakeholderCategory.id == Comment.category_id)
+        .scalar_subquery()
+    )
 
 
 def _statements(version: Version) -> dict[str, Select[Any]]:

@@ -58,9 +58,7 @@ def export_akn(slug: str, number: int) -> Response:
     version = version_or_404(slug, number, current_user)
     body = akn.to_bytes(version, current_app.config["SITE_NAME"])
     headers = {
-        k: v
-        for k, v in _headers(version, f"{writers.base_name(version)}-akn.xml").items()
-        if v
+        k: v for k, v in _headers(version, f"{writers.base_name(version)}-akn.xml").items() if v
     }
     return Response(body, mimetype="application/akn+xml", headers=headers)
 

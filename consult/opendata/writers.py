@@ -37,10 +37,8 @@ def csv_chunks(version: Version, table: str) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(spec.columns)
-    count = 0
-    for row in rows(version, table):
+    for count, row in enumerate(rows(version, table), start=1):
         writer.writerow([_cell(v) for v in row])
-        count += 1
         if count % CHUNK_ROWS == 0:
             yield buffer.getvalue()
             buffer.seek(0)

@@ -201,7 +201,10 @@ def test_unknown_or_revoked_token_is_401(client, db):
     user = factories.UserFactory()
     token, secret = create_token(user, "notebook")
     db.session.commit()
-    assert client.get(f"{API}/groups", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
+    assert (
+        client.get(f"{API}/groups", headers={"Authorization": f"Bearer {secret}"}).status_code
+        == 200
+    )
     for header in ("Bearer cst_wrong", "Basic abc", "Bearer "):
         response = client.get(f"{API}/groups", headers={"Authorization": header})
         assert response.status_code == 401
@@ -209,11 +212,16 @@ def test_unknown_or_revoked_token_is_401(client, db):
         assert response.get_json()["error"]["code"] == "unauthorized"
     revoke_token(user, token)
     db.session.commit()
-    assert client.get(f"{API}/groups", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
+    assert (
+        client.get(f"{API}/groups", headers={"Authorization": f"Bearer {secret}"}).status_code
+        == 401
+    )
     user.is_disabled = True
     _, other = create_token(user, "second")
     db.session.commit()
-    assert client.get(f"{API}/groups", headers={"Authorization": f"Bearer {other}"}).status_code == 401
+    assert (
+        client.get(f"{API}/groups", headers={"Authorization": f"Bearer {other}"}).status_code == 401
+    )
 
 
 def test_etag_answers_304_and_published_text_is_cacheable(client, db):
@@ -312,7 +320,10 @@ def test_token_is_shown_once_and_stored_hashed(client, db):
     page = response.get_data(as_text=True)
     secret = page.split('id="new-token">')[1].split("<")[0]
     assert token.token_hash == hash_token(secret) and secret not in token.token_hash
-    assert client.get(f"{API}/groups", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
+    assert (
+        client.get(f"{API}/groups", headers={"Authorization": f"Bearer {secret}"}).status_code
+        == 200
+    )
     g.pop("_login_user", None)
     profile = client.get("/me/profile").get_data(as_text=True)
     assert "Research notebook" in profile and secret not in profile
@@ -336,7 +347,10 @@ def test_revoking_a_token_and_not_someone_elses(client, db):
     assert response.status_code == 302
     db.session.refresh(token)
     assert token.revoked_at is not None
-    assert client.get(f"{API}/groups", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
+    assert (
+        client.get(f"{API}/groups", headers={"Authorization": f"Bearer {secret}"}).status_code
+        == 401
+    )
 
 
 def test_token_forms_need_csrf(csrf_app, client, db):

@@ -1,4 +1,4 @@
-"""Open-data exports: only public content, ids that join, a valid Data Package, valid Akoma Ntoso."""
+"""Open-data exports: public content only, ids that join, valid Data Package and Akoma Ntoso."""
 
 from __future__ import annotations
 
@@ -49,7 +49,9 @@ def test_csv_tables_hold_public_content_only_and_join(client, db):
     comments = _csv(client, c, "comments")
     ids = {int(row["comment_id"]) for row in comments}
     assert ids == {c.comments[0].id, c.comments[1].id, c.reply.id}
-    assert all(row["body"] not in {"Confidential text", "Hidden text", "Gone text"} for row in comments)
+    assert all(
+        row["body"] not in {"Confidential text", "Hidden text", "Gone text"} for row in comments
+    )
     provisions = {int(row["provision_id"]) for row in _csv(client, c, "provisions")}
     assert {int(row["provision_id"]) for row in comments} <= provisions
     endorsements = _csv(client, c, "endorsements")
@@ -93,7 +95,9 @@ def test_zip_is_a_valid_frictionless_data_package(client, db, tmp_path):
 def test_data_package_validation_catches_a_broken_join(client, db, tmp_path):
     """The validation above is not a formality: a comment on an unknown provision fails it."""
     c = _record()
-    with zipfile.ZipFile(io.BytesIO(client.get(f"/docs/{c.slug}/v1/open-data.zip").get_data())) as z:
+    with zipfile.ZipFile(
+        io.BytesIO(client.get(f"/docs/{c.slug}/v1/open-data.zip").get_data())
+    ) as z:
         z.extractall(tmp_path)
     comments = (tmp_path / "comments.csv").read_text().splitlines()
     row = comments[1].split(",")
@@ -124,7 +128,9 @@ def test_akoma_ntoso_is_valid_and_keeps_stable_ids(client, db):
 
 
 def test_akoma_ntoso_validation_catches_an_invalid_document():
-    broken = b'<akomaNtoso xmlns="http://docs.oasis-open.org/legaldocml/ns/akn/3.0"><bill/></akomaNtoso>'
+    broken = (
+        b'<akomaNtoso xmlns="http://docs.oasis-open.org/legaldocml/ns/akn/3.0"><bill/></akomaNtoso>'
+    )
     assert akn.validate(broken)
 
 
