@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import abort
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from consult.accounts.models import User
 from consult.api import schemas as s
@@ -36,6 +37,39 @@ from consult.moderation.traceability import (
     public_dispositions,
     section_label,
 )
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _micros(moment: datetime) -> int:
+    """A timestamp as whole microseconds since the epoch (exact, for keyset cursors)."""
+    delta = moment - EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def _moment(micros: int) -> datetime:
+    try:
+        return EPOCH + timedelta(microseconds=micros)
+    except OverflowError:
+        raise ApiError(400, "The cursor is not one this API gave out.") from None
+
+
+def _since(stmt: Any, after: list[int] | None) -> Any:
+    """Keyset paging in (created_at, id) order: the comments index gives pages without a sort."""
+    stmt = stmt.order_by(Comment.created_at, Comment.id)
+    if not after:
+        return stmt
+    moment = _moment(after[0])
+    return stmt.where(
+        or_(
+            Comment.created_at > moment,
+            and_(Comment.created_at == moment, Comment.id > after[1]),
+        )
+    )
+
+
+def _cursor_after(created_at: datetime, comment_id: int) -> str:
+    return encode_cursor([_micros(created_at), comment_id])
 
 
 def _counts(items: list[tuple[Any, int]]) -> list[s.CategoryCount]:
@@ -144,7 +178,7 @@ def list_dispositions(slug: str, number: int) -> s.DispositionPage:
     """Decided answers to the top-level comments of this version that the reader may see."""
     user = viewer()
     version = _version(slug, number)
-    after = decode_cursor(_cursor())
+    after = decode_cursor(_cursor(), arity=2)
     limit = page_limit()
     shown_states = (
         Comment.state != STATE_DELETED
@@ -152,7 +186,7 @@ def list_dispositions(slug: str, number: int) -> s.DispositionPage:
         else Comment.state == STATE_VISIBLE
     )
     stmt = (
-        select(Disposition, Provision.key, Comment.provision_id)
+        select(Disposition, Provision.key, Comment.provision_id, Comment.created_at)
         .join(Comment, Comment.id == Disposition.comment_id)
         .join(Provision, Provision.id == Comment.provision_id)
         .where(
@@ -162,12 +196,8 @@ def list_dispositions(slug: str, number: int) -> s.DispositionPage:
             shown_states,
             visible_comments_filter(user, version.document),
         )
-        .order_by(Comment.id)
-        .limit(limit + 1)
     )
-    if after:
-        stmt = stmt.where(Comment.id > after[0])
-    rows = db.session.execute(stmt).all()
+    rows = db.session.execute(_since(stmt, after).limit(limit + 1)).all()
     items = [
         s.Disposition(
             comment_id=d.comment_id,
@@ -179,9 +209,11 @@ def list_dispositions(slug: str, number: int) -> s.DispositionPage:
             duplicate_of=d.duplicate_of_id,
             decided_at=d.decided_at,
         )
-        for d, key, provision_id in rows[:limit]
+        for d, key, provision_id, _created in rows[:limit]
     ]
-    cursor = encode_cursor([items[-1].comment_id]) if len(rows) > limit else None
+    cursor = None
+    if len(rows) > limit:
+        cursor = _cursor_after(rows[limit - 1][3], rows[limit - 1][0].comment_id)
     if not _shared(version):
         cache(CACHE_PRIVATE)
     return s.DispositionPage(items=items, next_cursor=cursor, next_url=next_url(cursor))
@@ -248,12 +280,9 @@ def get_report(slug: str, number: int) -> s.Report:
     version = _version(slug, number)
     if not can_view(viewer(), version):
         abort(404)
-    after = decode_cursor(_cursor())
+    after = decode_cursor(_cursor(), arity=2)
     limit = page_limit()
-    categories, total = report_queries.summary_by_category(version)
-    stmt = report_queries.report_statement(version).order_by(None).order_by(Comment.id)
-    if after:
-        stmt = stmt.where(Comment.id > after[0])
+    stmt = _since(report_queries.report_statement(version).order_by(None), after)
     rows = db.session.execute(stmt.limit(limit + 1)).all()
     items = [
         s.ReportRow(
@@ -274,18 +303,23 @@ def get_report(slug: str, number: int) -> s.Report:
         )
         for row in rows[:limit]
     ]
-    cursor = encode_cursor([items[-1].comment_id]) if len(rows) > limit else None
+    cursor = None
+    if len(rows) > limit:
+        last = rows[limit - 1]
+        cursor = _cursor_after(last.created_at, last.comment_id)
     if not _shared(version):
         cache(CACHE_PRIVATE)
 
     def summary(row: Any) -> s.ReportCategory:
         return s.ReportCategory(category=row.name, counts=dict(row.counts), total=row.total)
 
+    # The counts read every comment of the version: given once, on the first page.
+    categories, total = report_queries.summary_by_category(version) if not after else ([], None)
     return s.Report(
         document=slug,
         version=number,
-        summary=[summary(row) for row in categories],
-        total=summary(total),
+        summary=[summary(row) for row in categories] if total else None,
+        total=summary(total) if total else None,
         csv_url=_url("moderation.report_csv", slug=slug, number=number),
         items=items,
         next_cursor=cursor,

@@ -229,8 +229,10 @@ class ReportRow(Model):
 class Report(Page):
     document: str
     version: int
-    summary: list[ReportCategory]
-    total: ReportCategory
+    summary: list[ReportCategory] | None = Field(
+        description="Dispositions per stakeholder category; on the first page only."
+    )
+    total: ReportCategory | None = Field(description="All categories; on the first page only.")
     csv_url: str
     items: list[ReportRow]
 
