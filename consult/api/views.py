@@ -43,7 +43,7 @@ def _profile_panel(user: Any, **_: Any) -> dict[str, Any]:
     """Hook "profile_page": the user's API tokens, with forms to create and revoke them."""
     context = {
         "tokens": tokens_of(user),
-        "form": CreateTokenForm(formdata=None),
+        "form": CreateTokenForm(formdata=None, prefix="token"),
         "revoke_form": RevokeTokenForm(formdata=None),
     }
     return {"panels": [("api/_tokens.html", context)]}
@@ -53,7 +53,7 @@ def _profile_panel(user: Any, **_: Any) -> dict[str, Any]:
 @login_required
 @limiter.limit("20 per hour")
 def create_api_token() -> str | BaseResponse | tuple[str, int]:
-    form = CreateTokenForm()
+    form = CreateTokenForm(prefix="token")
     if form.validate_on_submit():
         try:
             token, secret = create_token(current_user, form.name.data or "")

@@ -313,7 +313,7 @@ def test_api_comments_page_has_a_bounded_number_of_queries(client, db, count_que
 def test_token_is_shown_once_and_stored_hashed(client, db):
     user = factories.UserFactory()
     login(client, user)
-    response = client.post("/me/tokens", data={"name": "Research notebook"})
+    response = client.post("/me/tokens", data={"token-name": "Research notebook"})
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
     token = db.session.query(ApiToken).filter_by(user_id=user.id).one()
@@ -331,9 +331,9 @@ def test_token_is_shown_once_and_stored_hashed(client, db):
 
 def test_token_name_is_required_and_bounded(client, db):
     login(client, factories.UserFactory())
-    empty = client.post("/me/tokens", data={"name": ""})
+    empty = client.post("/me/tokens", data={"token-name": ""})
     assert empty.status_code == 400 and "Enter a name for the token" in empty.get_data(as_text=True)
-    long = client.post("/me/tokens", data={"name": "x" * 81})
+    long = client.post("/me/tokens", data={"token-name": "x" * 81})
     assert long.status_code == 400 and "at most 80" in long.get_data(as_text=True)
 
 
@@ -355,7 +355,7 @@ def test_revoking_a_token_and_not_someone_elses(client, db):
 
 def test_token_forms_need_csrf(csrf_app, client, db):
     login(client, factories.UserFactory())
-    assert client.post("/me/tokens", data={"name": "x"}).status_code == 400
+    assert client.post("/me/tokens", data={"token-name": "x"}).status_code == 400
 
 
 def test_token_use_is_recorded_at_most_hourly(client, db):
