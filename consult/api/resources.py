@@ -7,6 +7,7 @@ token's owner (or nobody) as the viewer, so the API shows exactly what the HTML 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from flask import abort, request, url_for
 from sqlalchemy import select
@@ -34,6 +35,7 @@ from consult.groups.models import WorkingGroup
 # Published text does not change; a provision's key follows renumbering in later versions, so
 # shared caches keep it a day and revalidate with the ETag.
 CACHE_PUBLISHED_TEXT = "public, max-age=86400"
+KEY_SLOT = "KEY-SLOT"
 
 
 def _url(endpoint: str, **values: Any) -> str:
@@ -261,10 +263,13 @@ def list_provisions(slug: str, number: int) -> s.ProvisionList:
     cache(CACHE_PUBLISHED_TEXT if _shared(version) else CACHE_PRIVATE)
     sections = draft_queries.sections_of(version)
     provision_of = {section.id: section.provision_id for section in sections}
+    # url_for once per kind of link, not twice per provision (~300 of them).
+    values = {"slug": slug, "number": number, "key": KEY_SLOT}
+    comments_url = _url("api.list_comments", **values)
+    html_url = _url("comments.show_provision", **values)
     items = []
     for section in sections:
         key = section.provision.key
-        values = {"slug": slug, "number": number, "key": key}
         items.append(
             s.Provision(
                 id=section.provision_id,
@@ -277,8 +282,8 @@ def list_provisions(slug: str, number: int) -> s.ProvisionList:
                 number=section.number,
                 heading=section.heading,
                 body=section.body,
-                comments_url=_url("api.list_comments", **values),
-                html_url=_url("comments.show_provision", **values),
+                comments_url=comments_url.replace(KEY_SLOT, quote(key, safe="")),
+                html_url=html_url.replace(KEY_SLOT, quote(key, safe="")),
             )
         )
     return s.ProvisionList(document=slug, version=number, items=items)
