@@ -25,7 +25,7 @@ def test_api_page_and_token_lifecycle(person):
     assert page.request.get("/api/v1/documents", headers=headers).status == 200
 
     page.goto("/me/profile")
-    assert page.get_by_role("cell", name="Research notebook").is_visible()
+    assert page.get_by_role("cell", name="Research notebook", exact=True).is_visible()
     check_accessibility(page, "profile with tokens")
     page.get_by_role("button", name="Revoke the token Research notebook").click()
     assert page.get_by_text("is revoked").first.is_visible()
