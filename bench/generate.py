@@ -238,6 +238,14 @@ class Summary:
             "report": f"/docs/{doc}/v{n}/report",
             "report_csv": f"/docs/{doc}/v{n}/report.csv",
             "post": f"/docs/{doc}/v{n}/{self.post_key}/",
+            "api_provisions": f"/api/v1/documents/{doc}/versions/{n}/provisions",
+            "api_comments": (
+                f"/api/v1/documents/{doc}/versions/{n}/provisions/{self.thread_key}/comments"
+            ),
+            "api_compare": f"/api/v1/documents/{doc}/versions/{n - 1}/compare/{n}",
+            "api_report": f"/api/v1/documents/{doc}/versions/{n}/report",
+            "export_zip": f"/docs/{doc}/v{n}/open-data.zip",
+            "export_json": f"/docs/{doc}/v{n}/open-data/record.json",
         }
 
     def as_dict(self) -> dict[str, Any]:

@@ -398,15 +398,20 @@ def _reset_peak(pid: int) -> bool:
         return False
 
 
-def measure_csv(server: Server, path: str, downloads: int) -> dict[str, Any]:
-    """Time to last byte of the report CSV, and the serving worker's peak memory growth."""
+def measure_csv(
+    server: Server, path: str, downloads: int, count_rows: bool = True
+) -> dict[str, Any]:
+    """Time to last byte of a download (the report CSV, an export), and the serving worker's
+    peak memory growth."""
     client = server.client()
     status, _headers, body = client.get(path)
     if status == 404:
         return {"available": False, "status": status}
     times: list[float] = []
     growth: list[float] = []
-    rows = sum(1 for _ in csv.reader(io.StringIO(body.decode("utf-8-sig")))) - 1
+    rows = (
+        sum(1 for _ in csv.reader(io.StringIO(body.decode("utf-8-sig")))) - 1 if count_rows else 0
+    )
     for _ in range(downloads):
         pids = server.workers()
         before = {pid: _memory_kb(pid) for pid in pids}
@@ -455,6 +460,13 @@ def endpoints(summary: dict[str, Any], seconds: float) -> list[Endpoint]:
                  seconds=seconds),
         Endpoint("post", "posting a comment", urls["post"], method="POST",
                  accounts=stakeholders, form_path=urls["post"], seconds=seconds),
+        Endpoint("api_provisions", "API: provisions of a version", urls["api_provisions"],
+                 seconds=seconds),
+        Endpoint("api_comments", "API: comments on a provision (50 a page)",
+                 urls["api_comments"], seconds=seconds),
+        Endpoint("api_compare", "API: comparison", urls["api_compare"], seconds=seconds),
+        Endpoint("api_report", "API: report (50 rows a page)", urls["api_report"],
+                 seconds=seconds),
     ]  # fmt: skip
 
 
@@ -552,6 +564,13 @@ def run_database(kind: str, quick: bool, workdir: Path) -> dict[str, Any]:
                 result["report_csv"] = measure_csv(
                     server, summary["urls"]["report_csv"], 2 if quick else 3
                 )
+            result["exports"] = {}
+            for name in ("export_zip", "export_json"):
+                if wanted("exports") and name in summary["urls"]:
+                    log(f"open data: {name}")
+                    result["exports"][name] = measure_csv(
+                        server, summary["urls"][name], 2 if quick else 3, count_rows=False
+                    )
             writing = [p for p in points if p.method == "POST"]
             result["endpoints"].update(measure_endpoints(server, writing, users, password, workdir))
             if not quick and wanted("growth"):
@@ -707,6 +726,21 @@ def markdown(result: dict[str, Any]) -> str:
         ]
     else:
         lines.append(f"Not available ({report.get('status')}).")
+    exports = {k: v for k, v in result.get("exports", {}).items() if v.get("available")}
+    if exports:
+        lines += [
+            "",
+            "## Open-data exports (streamed)",
+            "",
+            "| export | size | time to last byte (s) | worker peak memory growth (MB) |",
+            "| --- | --- | --- | --- |",
+        ]
+        for name, entry in exports.items():
+            lines.append(
+                f"| {name} | {entry['bytes'] / 1e6:.1f} MB | "
+                f"{', '.join(str(t) for t in entry['seconds'])} | "
+                f"{', '.join(str(m) for m in entry['memory_growth_mb'])} |"
+            )
     if "growth" in result:
         points = sorted(result["growth"], key=int)
         lines += [

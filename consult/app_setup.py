@@ -79,14 +79,18 @@ def configure(app: Flask) -> None:
     from consult import cli
     from consult.accounts.views import admin_bp
     from consult.accounts.views import bp as accounts_bp
+    from consult.api.views import bp as api_bp
+    from consult.api.views import docs_bp as api_docs_bp
     from consult.comments.views import bp as comments_bp
     from consult.core.views import bp as core_bp
     from consult.drafts.views import bp as drafts_bp
     from consult.groups.views import bp as groups_bp
     from consult.moderation.views import bp as moderation_bp
+    from consult.opendata.views import bp as opendata_bp
 
     for blueprint in (
         core_bp, accounts_bp, admin_bp, groups_bp, drafts_bp, comments_bp, moderation_bp,
+        api_bp, api_docs_bp, opendata_bp,
     ):  # fmt: skip
         app.register_blueprint(blueprint)
     cli.register(app)

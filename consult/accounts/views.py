@@ -32,6 +32,7 @@ from consult.accounts.models import (
     PACT_PILLAR_II,
     Organisation,
 )
+from consult.core import hooks
 from consult.core.permissions import can_declare_pact, require
 from consult.extensions import db, limiter, login_manager
 
@@ -213,6 +214,7 @@ def _render_profile(
         profile_form=profile_form or ProfileForm(obj=user),
         password_form=password_form or ChangePasswordForm(user=user, formdata=None),
         resend_form=ResendVerificationForm(formdata=None),
+        panels=hooks.collect("profile_page", user=user).get("panels", []),
     )
 
 

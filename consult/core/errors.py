@@ -46,16 +46,31 @@ def register_error_handlers(app: Flask) -> None:
             "Go back, reload the page and send it again.",
         )
 
+    def _other_renderer(error: Exception) -> Any:
+        # An area with its own error format (the JSON API under /api/) registers a renderer in
+        # app.extensions["consult_error_renderers"]: first answer that is not None wins.
+        for renderer in app.extensions.get("consult_error_renderers", []):
+            response = renderer(error)
+            if response is not None:
+                return response
+        return None
+
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> tuple[str, int] | HTTPException:
+    def http_error(error: HTTPException) -> Any:
+        other = _other_renderer(error)
+        if other is not None:
+            return other
         if error.code is None or error.code < 400 or error.code in {401}:
             return error
         return _render(error.code, error.description if error.code == 400 else None)
 
     @app.errorhandler(Exception)
-    def server_error(error: Exception) -> tuple[str, int]:
+    def server_error(error: Exception) -> Any:
         from consult.extensions import db
 
         db.session.rollback()
         logger.exception("unhandled error")
+        other = _other_renderer(error)
+        if other is not None:
+            return other
         return _render(500)

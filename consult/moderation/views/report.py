@@ -1,10 +1,14 @@
-"""The public disposition-of-comments report of a version, as a page and as streamed CSV."""
+"""The public disposition-of-comments report of a version, as a page and as streamed CSV.
+
+Hook point "report_page" (version, user): `panels` [(template, ctx)] shown under the downloads.
+"""
 
 from __future__ import annotations
 
 from flask import Response, current_app, render_template, stream_with_context
 from flask_login import current_user
 
+from consult.core import hooks
 from consult.core.pagination import paginate
 from consult.core.permissions import can_view, require
 from consult.drafts.models import SECTION_KINDS
@@ -34,6 +38,7 @@ def report_page(slug: str, number: int) -> str:
         next_version=report.next_version(version),
         section_kinds=SECTION_KINDS,
         links=nav_links(version),
+        extra=hooks.collect("report_page", version=version, user=current_user),
     )
 
 

@@ -1,0 +1,1 @@
+"""The read-only JSON API (/api/v1/), its OpenAPI document and personal access tokens."""
