@@ -84,9 +84,12 @@ def configure(app: Flask) -> None:
     from consult.drafts.views import bp as drafts_bp
     from consult.groups.views import bp as groups_bp
     from consult.moderation.views import bp as moderation_bp
+    from consult.search import indexing  # noqa: F401 - listeners keep the index in step
+    from consult.search.views import bp as search_bp
 
     for blueprint in (
         core_bp, accounts_bp, admin_bp, groups_bp, drafts_bp, comments_bp, moderation_bp,
+        search_bp,
     ):  # fmt: skip
         app.register_blueprint(blueprint)
     cli.register(app)
