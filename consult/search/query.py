@@ -147,7 +147,7 @@ def _match(terms: list[str]) -> tuple[ColumnElement[bool], Any, Any]:
         tsquery = func.websearch_to_tsquery(cast("english", REGCONFIG), source).op("||")(
             func.websearch_to_tsquery(cast("simple", REGCONFIG), source)
         )
-        rank = func.ts_rank_cd(SearchEntry.tsv, tsquery)
+        rank = func.ts_rank(SearchEntry.tsv, tsquery)
         return SearchEntry.tsv.op("@@")(tsquery), rank.desc(), tsquery
     expression = " ".join(f'"{term}"' for term in terms)
     condition = and_(_FTS_TABLE.c.rowid == SearchEntry.id, _FTS.op("MATCH")(expression))

@@ -41,6 +41,8 @@ PG_DDL = (
     "RETURN NEW; END $$",
     "CREATE TRIGGER search_entries_tsv BEFORE INSERT OR UPDATE OF config, title, body "
     "ON search_entries FOR EACH ROW EXECUTE FUNCTION search_entries_tsv()",
+    "DO $$ BEGIN ALTER TABLE search_entries ALTER COLUMN tsv SET COMPRESSION lz4, "
+    "ALTER COLUMN body SET COMPRESSION lz4; EXCEPTION WHEN others THEN NULL; END $$",
 )
 
 
@@ -69,6 +71,7 @@ def upgrade():
     )
     with op.batch_alter_table('search_entries', schema=None) as batch_op:
         batch_op.create_index('ix_search_entries_comment', ['comment_id'], unique=False)
+        batch_op.create_index('ix_search_entries_facets', ['id', 'kind', 'document_id', 'version_id', 'category_id', 'comment_kind', 'outcome', 'is_confidential', 'author_id', 'created_at'], unique=False)
         batch_op.create_index('ix_search_entries_tsv', ['tsv'], unique=False, postgresql_using='gin')
         batch_op.create_index('ix_search_entries_version_created', ['version_id', 'created_at'], unique=False)
 
@@ -84,6 +87,7 @@ def downgrade():
     with op.batch_alter_table('search_entries', schema=None) as batch_op:
         batch_op.drop_index('ix_search_entries_version_created')
         batch_op.drop_index('ix_search_entries_tsv', postgresql_using='gin')
+        batch_op.drop_index('ix_search_entries_facets')
         batch_op.drop_index('ix_search_entries_comment')
 
     op.drop_table('search_entries')
