@@ -28,7 +28,7 @@ def test_visitor_searches_refines_pages_and_opens_a_result(person):
 
     # Refine by kind of result: the count beside the value is the number of results.
     kinds = page.get_by_role("region", name="Kind of result")
-    link = kinds.get_by_role("link", name="Comments")
+    link = kinds.get_by_role("link", name="Comments", exact=True)
     count = int(re.search(r"\((\d+)\)", link.locator("xpath=..").inner_text()).group(1))
     link.click()
     assert _total(page) == count
