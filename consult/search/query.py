@@ -9,17 +9,22 @@ from typing import Any
 from markupsafe import Markup, escape
 from sqlalchemy import (
     ColumnElement,
+    Integer,
     and_,
+    case,
     cast,
     column,
     false,
     func,
+    literal,
     literal_column,
+    null,
     or_,
     select,
     table,
 )  # fmt: skip
 from sqlalchemy.dialects.postgresql import REGCONFIG
+from sqlalchemy.orm import defer
 
 from consult.accounts.models import StakeholderCategory
 from consult.comments.models import KINDS, Comment
@@ -141,14 +146,17 @@ def _scope(user: Any) -> tuple[list[Version], ColumnElement[bool]]:
 
 
 def _match(terms: list[str]) -> tuple[ColumnElement[bool], Any, Any]:
-    """(condition, rank expression ordered best first, tsquery or MATCH string)."""
+    """(condition, rank value (lower is better), tsquery or MATCH string)."""
     if db.engine.dialect.name == "postgresql":
         source = " ".join(f'"{term}"' for term in terms)
-        tsquery = func.websearch_to_tsquery(cast("english", REGCONFIG), source).op("||")(
-            func.websearch_to_tsquery(cast("simple", REGCONFIG), source)
+        english = func.websearch_to_tsquery(cast("english", REGCONFIG), source)
+        simple = func.websearch_to_tsquery(cast("simple", REGCONFIG), source)
+        tsquery = english.op("||")(simple)  # one GIN lookup for entries of either config
+        # Each entry is ranked against the query of its own config only (half the work).
+        rank = func.ts_rank(
+            SearchEntry.tsv, case((SearchEntry.config == "english", english), else_=simple)
         )
-        rank = func.ts_rank(SearchEntry.tsv, tsquery)
-        return SearchEntry.tsv.op("@@")(tsquery), rank.desc(), tsquery
+        return SearchEntry.tsv.op("@@")(tsquery), -rank, tsquery
     expression = " ".join(f'"{term}"' for term in terms)
     condition = and_(_FTS_TABLE.c.rowid == SearchEntry.id, _FTS.op("MATCH")(expression))
     return condition, func.bm25(_FTS, 4.0, 1.0), expression
@@ -226,16 +234,61 @@ def _hits(ids: list[int], match: Any) -> list[dict[str, Any]]:
         .outerjoin(Comment, Comment.id == SearchEntry.comment_id)
         .outerjoin(StakeholderCategory, StakeholderCategory.id == SearchEntry.category_id)
         .where(SearchEntry.id.in_(ids))
+        .options(defer(SearchEntry.tsv), defer(SearchEntry.body))  # the snippets stand for them
     ).all()
     by_id = {}
     for entry, slug, number, key, section, organisation, category in rows:
-        title, body = snippets.get(entry.id, (entry.title, entry.body[:200]))
+        title, body = snippets.get(entry.id, (entry.title, ""))
         by_id[entry.id] = {
             "entry": entry, "slug": slug, "number": number, "key": key,
             "section_title": section.title, "organisation": organisation, "category": category,
             "title": mark(title), "snippet": mark(body),
         }  # fmt: skip
     return [by_id[i] for i in ids if i in by_id]
+
+
+def _matches(
+    search: Search, condition: Any, readable: Any, rank: Any
+) -> tuple[list[Any], list[int]]:
+    """Facet groups with their counts, and the ids of the page, from one statement.
+
+    The matches (with their rank) are computed once in a materialised CTE; grouping them and
+    picking one page then read that instead of matching and visiting each entry twice.
+    """
+    columns = [column.label(name) for name, column in FACETS.items()]
+    matched = (
+        _from(
+            select(SearchEntry.id.label("id"), rank.label("rank"), SearchEntry.created_at, *columns)
+        )
+        .where(condition, readable)
+        .cte("matched")
+        .prefix_with("MATERIALIZED")
+    )
+    order = (
+        [matched.c.created_at.desc(), matched.c.id.desc()]
+        if search.sort == "newest"
+        else [matched.c.rank, matched.c.id.desc()]
+    )
+    page = (
+        select(matched.c.id, func.row_number().over(order_by=order).label("position"))
+        .where(*[matched.c[name] == value for name, value in search.filters.items()])
+        .order_by(*order)
+        .limit(PER_PAGE)
+        .offset((search.page - 1) * PER_PAGE)
+        .subquery("page")
+    )
+    facets = [matched.c[name] for name in FACETS]
+    grouped = select(*facets, func.count(), cast(null(), Integer), cast(null(), Integer))
+    picked = select(
+        *[cast(null(), column.type) for column in facets],
+        literal(0, Integer),
+        page.c.id,
+        page.c.position,
+    )
+    rows = db.session.execute(grouped.group_by(*facets).union_all(picked)).all()
+    groups = [row[: len(FACETS) + 1] for row in rows if row[-2] is None]
+    ids = [row[-2] for row in sorted((r for r in rows if r[-2] is not None), key=lambda r: r[-1])]
+    return groups, ids
 
 
 def run(search: Search, user: Any) -> Result:
@@ -245,18 +298,8 @@ def run(search: Search, user: Any) -> Result:
         return Result(0, [], [], 1)
     versions, readable = _scope(user)
     condition, rank, match = _match(terms)
-    grouped = _from(select(*FACETS.values(), func.count()).where(condition, readable))
-    rows = db.session.execute(grouped.group_by(*FACETS.values())).all()
-    total, counts = _facet_counts(list(rows), search.filters)
-    filters = [FACETS[name] == value for name, value in search.filters.items()]
-    order = (
-        [SearchEntry.created_at.desc(), SearchEntry.id.desc()]
-        if search.sort == "newest"
-        else [rank, SearchEntry.id.desc()]
-    )
-    page = _from(select(SearchEntry.id).where(condition, readable, *filters))
-    offset = (search.page - 1) * PER_PAGE
-    ids = list(db.session.scalars(page.order_by(*order).limit(PER_PAGE).offset(offset)))
+    rows, ids = _matches(search, condition, readable, rank)
+    total, counts = _facet_counts(rows, search.filters)
     labels = _labels(versions)
     facets = []
     for name in FACETS:
