@@ -73,9 +73,7 @@ def run_migrations_offline():
 
 def include_object(obj, name, type_, reflected, compare_to):
     """Leave out SQLite's FTS5 search table and its shadow tables (made by a migration's SQL)."""
-    if type_ == "table" and name and name.startswith("search_fts"):
-        return False
-    return True
+    return not (type_ == "table" and str(name or "").startswith("search_fts"))
 
 
 def run_migrations_online():
