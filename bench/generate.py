@@ -23,6 +23,7 @@ from consult.extensions import db
 from consult.groups.models import Membership, WorkingGroup
 from consult.moderation.models import Change, ChangeComment, Disposition, DispositionRecord
 from consult.moderation.models import Revision as RevisionModel
+from consult.search.indexing import reindex as reindex_search
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +44,7 @@ DOCUMENTS = (
     ("gpai-safety-security", "Safety and security chapter of the code of practice", 1),
 )
 THREAD_KEY = "c1-m1"  # the provision of the first document whose latest version has the big thread
+SEARCH_QUERY = "training data"  # two common words of the vocabulary: thousands of matches
 CATEGORY_WEIGHTS = {
     "industry": 30,
     "sme": 22,
@@ -246,6 +248,7 @@ class Summary:
             "api_report": f"/api/v1/documents/{doc}/versions/{n}/report",
             "export_zip": f"/docs/{doc}/v{n}/open-data.zip",
             "export_json": f"/docs/{doc}/v{n}/open-data/record.json",
+            "search": f"/search?q={SEARCH_QUERY.replace(' ', '+')}",
         }
 
     def as_dict(self) -> dict[str, Any]:
@@ -415,6 +418,7 @@ class _Generator:
         self.step("dispositions", self.dispositions)
         self.step("revisions", self.revisions)
         self.step("comment counters", self.comment_counters)
+        self.step("search index", self.search_index)
         self.step("sequences", self.fix_sequences)
         return self.summary
 
@@ -1219,6 +1223,11 @@ class _Generator:
         """The per-section counters the app keeps on every comment write (bulk inserts skip
         the ORM): rebuilt from the comments in one INSERT ... SELECT."""
         self.summary.counts["comment_counts"] = recount_comments()
+
+    def search_index(self) -> None:
+        """The search index the app keeps on every write, rebuilt as `flask consult reindex`."""
+        counts = reindex_search()
+        self.summary.counts["search_entries"] = sum(counts.values())
 
     def fix_sequences(self) -> None:
         """Keys were assigned here: move PostgreSQL's sequences past them for later inserts."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import logging
 import time
+from typing import Any
 
 import click
 from flask import Flask
@@ -98,6 +99,33 @@ def recount() -> None:
     rows = recount_comments()
     db.session.commit()
     click.echo(f"comment counters rebuilt: {rows} row(s)")
+
+
+@consult_cli.command("reindex")
+def reindex() -> None:
+    """Rebuild the search index from provisions, comments and dispositions."""
+    from consult.search.indexing import reindex as rebuild
+
+    started = time.perf_counter()
+    with click.progressbar(length=1, label="Indexing") as bar:
+
+        def progress(steps: list) -> list:
+            bar.length = len(steps)
+            return list(_advancing(steps, bar))
+
+        counts = rebuild(progress)
+    db.session.commit()
+    click.echo(
+        f"Search index rebuilt in {time.perf_counter() - started:.1f}s: "
+        f"{counts['provision']} provisions, {counts['comment']} comments, "
+        f"{counts['disposition']} responses."
+    )
+
+
+def _advancing(steps: list, bar: Any) -> Any:
+    for step in steps:
+        yield step
+        bar.update(1)
 
 
 @consult_cli.command("generate")

@@ -7,3 +7,4 @@ from consult.core.models import *  # noqa: F403
 from consult.drafts.models import *  # noqa: F403
 from consult.groups.models import *  # noqa: F403
 from consult.moderation.models import *  # noqa: F403
+from consult.search.models import *  # noqa: F403

@@ -71,6 +71,11 @@ def run_migrations_offline():
         context.run_migrations()
 
 
+def include_object(obj, name, type_, reflected, compare_to):
+    """Leave out SQLite's FTS5 search table and its shadow tables (made by a migration's SQL)."""
+    return not (type_ == "table" and str(name or "").startswith("search_fts"))
+
+
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -90,6 +95,7 @@ def run_migrations_online():
                 logger.info('No changes in schema detected.')
 
     conf_args = current_app.extensions['migrate'].configure_args
+    conf_args.setdefault("include_object", include_object)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

@@ -1,0 +1,1 @@
+"""Atom feeds of public content: new versions of a document or a group, new dispositions."""

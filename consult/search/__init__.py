@@ -1,0 +1,1 @@
+"""Full-text search over provisions, public comments and disposition rationales."""
