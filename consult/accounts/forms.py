@@ -138,6 +138,13 @@ class SignupForm(FlaskForm):
         validators=[DataRequired("Choose your organisation or say you are independent.")],
     )
     organisation_id = SelectField("Organisation", choices={}, validate_choice=False)
+    own_category = SelectField(
+        "Your own stakeholder category",
+        choices={},
+        validate_choice=False,
+        description="Shown with your comments until the organisation confirms you belong to "
+        "it (at once if your address is on one of its verified e-mail domains).",
+    )
     org_name = StringField("Name of the organisation", validators=[Optional(), Length(max=200)])
     org_category = SelectField("Stakeholder category", choices={}, validate_choice=False)
     org_country = SelectField("Country of the head office", choices={}, validate_choice=False)
@@ -165,12 +172,13 @@ class SignupForm(FlaskForm):
         }
         self.org_category.choices = category_choices(categories or [])
         self.expert_category.choices = category_choices(categories or [])
+        self.own_category.choices = category_choices(categories or [])
         self.org_country.choices = _country_choices()
         # Required when their option is chosen (checked in validate); labelled as such, and the
         # form is `novalidate`, so the browser does not insist on the hidden ones.
         for field in (
-            self.organisation_id, self.org_name, self.org_category, self.org_country,
-            self.expert_category,
+            self.organisation_id, self.own_category, self.org_name, self.org_category,
+            self.org_country, self.expert_category,
         ):  # fmt: skip
             field.flags.required = True
 
@@ -187,6 +195,8 @@ class SignupForm(FlaskForm):
             picked = self.organisation_id.data
             if not picked or not picked.isdigit() or int(picked) not in self._organisation_ids:
                 self.organisation_id.errors.append("Choose your organisation from the list.")
+                valid = False
+            if not self._category_valid(self.own_category):
                 valid = False
         elif mode == "new":
             valid &= self._require(self.org_name, "Enter the name of the organisation.")
@@ -250,6 +260,16 @@ class ProfileForm(FlaskForm):
         validators=[Optional(), Length(max=2000)],
         description="Optional. A sentence or two about your expertise. Markdown is allowed.",
     )
+    own_category = SelectField(
+        "Your own stakeholder category",
+        choices={},
+        validate_choice=False,
+        description="Used when you speak as an individual: as an independent expert, or while "
+        "your organisation has not confirmed you.",
+    )
+    listed_publicly = BooleanField(
+        "List me publicly"
+    )
     notify_mode = RadioField(
         "E-mail notifications",
         choices=NOTIFY_MODES,
@@ -257,6 +277,17 @@ class ProfileForm(FlaskForm):
         description="Replies to your comments, decisions on them, new versions and deadlines.",
     )
     submit = SubmitField("Save profile")
+
+    def __init__(
+        self, *args: Any, categories: list[StakeholderCategory] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self._category_ids = {c.id for c in categories or []}
+        self.own_category.choices = category_choices(categories or [], blank="Not chosen")
+
+    def validate_own_category(self, field: Field) -> None:
+        if field.data and (not str(field.data).isdigit() or int(field.data) not in self._category_ids):
+            raise ValidationError("Choose a stakeholder category from the list.")
 
 
 class PactForm(FlaskForm):
@@ -302,7 +333,13 @@ class OrganisationFilterForm(SearchForm):
     )
     verified = SelectField(
         "Verification",
-        choices={"": "Any", "yes": "Verified", "no": "Declared, not yet verified"},
+        choices={
+            "": "Any",
+            "yes": "Verified",
+            "no": "Declared, not yet verified",
+            "change": "Change of a verified status requested",
+            "organisation": "Organisation not yet verified",
+        },
         validate_choice=False,
     )
 
@@ -354,6 +391,15 @@ class CategoryForm(FlaskForm):
 
 class RenameCategoryForm(CategoryForm):
     submit = SubmitField("Rename")
+
+
+class DomainForm(FlaskForm):
+    domain = StringField(
+        "E-mail domain",
+        validators=[DataRequired("Enter a domain such as example.org."), Length(max=253)],
+        description="People who confirm an address there are confirmed members at once.",
+    )
+    submit = SubmitField("Add domain")
 
 
 class ActionForm(FlaskForm):
