@@ -8,7 +8,8 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from consult.accounts import admin_services, organisations, pact, services
+from consult.accounts import admin_services, pact, services
+from consult.accounts import organisations as org_services
 from consult.accounts.forms import (
     ActionForm,
     AuditFilterForm,
@@ -190,7 +191,7 @@ def verify_organisation(organisation_id: int) -> Response:
         flash("The form had expired. Try again.", "error")
         return redirect(url_for("admin.show_organisation", **back))
     try:
-        organisations.verify_organisation(organisation, actor=_actor())
+        org_services.verify_organisation(organisation, actor=_actor())
     except services.AccountError as error:
         return _refused(error, "admin.show_organisation", **back)
     return _done(f"{organisation.name} is verified.", "admin.show_organisation", **back)
