@@ -45,9 +45,7 @@ def dashboard_counts() -> dict[str, int]:
         )
     ).one()
     pact_changes = db.session.scalar(
-        select(func.count(PactChangeRequest.id)).where(
-            PactChangeRequest.status == REQUEST_PENDING
-        )
+        select(func.count(PactChangeRequest.id)).where(PactChangeRequest.status == REQUEST_PENDING)
     )
     unverified_orgs = db.session.scalar(
         select(func.count(Organisation.id)).where(Organisation.verified_at.is_(None))

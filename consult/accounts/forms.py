@@ -267,9 +267,7 @@ class ProfileForm(FlaskForm):
         description="Used when you speak as an individual: as an independent expert, or while "
         "your organisation has not confirmed you.",
     )
-    listed_publicly = BooleanField(
-        "List me publicly"
-    )
+    listed_publicly = BooleanField("List me publicly")
     notify_mode = RadioField(
         "E-mail notifications",
         choices=NOTIFY_MODES,
@@ -286,7 +284,9 @@ class ProfileForm(FlaskForm):
         self.own_category.choices = category_choices(categories or [], blank="Not chosen")
 
     def validate_own_category(self, field: Field) -> None:
-        if field.data and (not str(field.data).isdigit() or int(field.data) not in self._category_ids):
+        if field.data and (
+            not str(field.data).isdigit() or int(field.data) not in self._category_ids
+        ):
             raise ValidationError("Choose a stakeholder category from the list.")
 
 

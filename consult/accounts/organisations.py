@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from consult.accounts.errors import AccountError
 from consult.accounts.models import (
     CONFIRMED_AS_FOUNDER,
     CONFIRMED_BY_ADMIN,
@@ -22,7 +23,6 @@ from consult.accounts.models import (
     StakeholderCategory,
     User,
 )
-from consult.accounts.errors import AccountError
 from consult.core import audit, outbox
 from consult.core.permissions import is_admin
 from consult.core.urls import email_url

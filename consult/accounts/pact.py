@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from consult.accounts.errors import AccountError
 from consult.accounts.models import (
     PACT_CORE_PLEDGES,
     PACT_NONE,
@@ -20,7 +21,6 @@ from consult.accounts.models import (
     PactChangeRequest,
     User,
 )
-from consult.accounts.errors import AccountError
 from consult.accounts.organisations import representatives
 from consult.core import audit, outbox
 from consult.core.urls import email_url

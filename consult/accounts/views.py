@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 
 from consult.accounts import services
 from consult.accounts.admin_views import admin_bp
+from consult.accounts.affiliation import speaking_for
 from consult.accounts.countries import country_name
 from consult.accounts.forms import (
     ChangePasswordForm,
@@ -25,7 +26,6 @@ from consult.accounts.forms import (
     ResetRequestForm,
     SignupForm,
 )
-from consult.accounts.affiliation import speaking_for
 from consult.accounts.models import PACT_BADGES, Organisation, StakeholderCategory
 from consult.extensions import db, limiter, login_manager
 

@@ -148,9 +148,7 @@ def group_leaders(group: WorkingGroup) -> list[Membership]:
 def _members_stmt(group: WorkingGroup) -> Select[Any]:
     category_id = _category_id()
     return (
-        join_speaking_organisation(
-            select(Membership).join(User, User.id == Membership.user_id)
-        )
+        join_speaking_organisation(select(Membership).join(User, User.id == Membership.user_id))
         .outerjoin(StakeholderCategory, StakeholderCategory.id == category_id)
         .where(Membership.group_id == group.id)
         .options(joinedload(Membership.user).lazyload(User.memberships))
