@@ -1,4 +1,4 @@
-"""Account forms: sign-in, sign-up, password reset, profile, AI Pact declaration."""
+"""Account forms: sign-in, sign-up, password reset, profile, administration."""
 
 from __future__ import annotations
 
@@ -8,25 +8,20 @@ from typing import Any
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     Field,
     PasswordField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from consult.accounts.countries import COUNTRIES, country_choices
 from consult.accounts.models import (
     NOTIFY_MODES,
-    PACT_CORE_PLEDGES,
-    PACT_OPTIONAL_PLEDGES,
     PACT_STATUSES,
     StakeholderCategory,
 )
@@ -38,11 +33,6 @@ AFFILIATIONS = {
     "new": "Register a new organisation",
     "independent": "I am an independent expert (no organisation)",
 }
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 # Choices are WTForms' shorthand dicts ({value: label}, or {optgroup: {value: label}}).
@@ -290,28 +280,6 @@ class ProfileForm(FlaskForm):
             raise ValidationError("Choose a stakeholder category from the list.")
 
 
-class PactForm(FlaskForm):
-    status = RadioField(
-        "AI Pact status",
-        choices=PACT_STATUSES,
-        validators=[DataRequired("Choose the organisation's AI Pact status.")],
-    )
-    pledge_date = DateField(
-        "Date of the pledge",
-        validators=[Optional()],
-        description="Pillar II only: the date the organisation signed its pledges.",
-    )
-    core_pledges = MultiCheckboxField(
-        "Core pledges",
-        choices=PACT_CORE_PLEDGES,
-        description="Pillar II signatories commit to all three.",
-    )
-    optional_pledges = MultiCheckboxField(
-        "Further pledges (optional)", choices=PACT_OPTIONAL_PLEDGES
-    )
-    submit = SubmitField("Declare status")
-
-
 # -- administration ----------------------------------------------------------------------
 
 
@@ -391,15 +359,6 @@ class CategoryForm(FlaskForm):
 
 class RenameCategoryForm(CategoryForm):
     submit = SubmitField("Rename")
-
-
-class DomainForm(FlaskForm):
-    domain = StringField(
-        "E-mail domain",
-        validators=[DataRequired("Enter a domain such as example.org."), Length(max=253)],
-        description="People who confirm an address there are confirmed members at once.",
-    )
-    submit = SubmitField("Add domain")
 
 
 class ActionForm(FlaskForm):

@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from consult.accounts import organisations, pact, services
 from consult.accounts.affiliation import speaking_for
-from consult.accounts.forms import ActionForm, DomainForm, OrganisationForm, PactForm
+from consult.accounts.forms import ActionForm, OrganisationForm
 from consult.accounts.models import (
     PACT_CORE_PLEDGES,
     PACT_OPTIONAL_PLEDGES,
@@ -21,6 +21,7 @@ from consult.accounts.models import (
     StakeholderCategory,
     User,
 )
+from consult.accounts.org_forms import DomainForm, PactForm
 from consult.accounts.views import _field_error, bp
 from consult.core.permissions import can_declare_pact, can_represent, can_view_person, require
 from consult.extensions import db
