@@ -8,7 +8,12 @@ import factory
 from factory.alchemy import SQLAlchemyModelFactory
 from sqlalchemy import select
 
-from consult.accounts.models import Organisation, StakeholderCategory, User
+from consult.accounts.models import (
+    Organisation,
+    OrganisationMembership,
+    StakeholderCategory,
+    User,
+)
 from consult.accounts.services import hash_password
 from consult.comments.models import Comment, CommentReport, Endorsement
 from consult.db import utcnow
@@ -52,6 +57,24 @@ class UserFactory(Base):
     password_hash = _PASSWORD_HASH
     organisation = factory.SubFactory(OrganisationFactory)
     email_verified_at = factory.LazyFunction(utcnow)
+
+    @factory.post_generation
+    def tie(obj: User, create: bool, extracted: str | None, **kwargs: object) -> None:
+        """A confirmed tie to the organisation, unless `tie="pending"`; `tie__representative`."""
+        if obj.organisation is None or not create:
+            return
+        status = extracted or "confirmed"
+        db.session.add(
+            OrganisationMembership(
+                organisation=obj.organisation,
+                user=obj,
+                status=status,
+                is_representative=bool(kwargs.get("representative")),
+                confirmed_via="admin" if status == "confirmed" else None,
+            )
+        )
+        db.session.flush()
+        db.session.expire(obj, ["organisation_tie"])
 
 
 class GroupFactory(Base):

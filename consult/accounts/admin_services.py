@@ -11,7 +11,9 @@ from sqlalchemy.orm import aliased
 from consult.accounts.models import (
     PACT_NONE,
     PACT_STATUSES,
+    REQUEST_PENDING,
     Organisation,
+    PactChangeRequest,
     StakeholderCategory,
     User,
 )
@@ -42,6 +44,12 @@ def dashboard_counts() -> dict[str, int]:
             ),
         )
     ).one()
+    pact_changes = db.session.scalar(
+        select(func.count(PactChangeRequest.id)).where(PactChangeRequest.status == REQUEST_PENDING)
+    )
+    unverified_orgs = db.session.scalar(
+        select(func.count(Organisation.id)).where(Organisation.verified_at.is_(None))
+    )
     pending_mail = db.session.scalar(
         select(func.count(OutboxMessage.id)).where(OutboxMessage.status == "pending")
     )
@@ -53,6 +61,8 @@ def dashboard_counts() -> dict[str, int]:
         "organisations": organisations[0],
         "pact_to_verify": organisations[1],
         "pending_mail": pending_mail or 0,
+        "pact_changes": pact_changes or 0,
+        "unverified_organisations": unverified_orgs or 0,
     }
 
 
@@ -113,6 +123,16 @@ def organisations_query(
         stmt = stmt.where(
             Organisation.pact_status != PACT_NONE, Organisation.pact_verified_at.is_(None)
         )
+    elif verified == "change":
+        stmt = stmt.where(
+            Organisation.id.in_(
+                select(PactChangeRequest.organisation_id).where(
+                    PactChangeRequest.status == REQUEST_PENDING
+                )
+            )
+        )
+    elif verified == "organisation":
+        stmt = stmt.where(Organisation.verified_at.is_(None))
     return stmt
 
 

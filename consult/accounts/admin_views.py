@@ -9,6 +9,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from consult.accounts import admin_services, pact, services
+from consult.accounts import organisations as org_services
 from consult.accounts.forms import (
     ActionForm,
     AuditFilterForm,
@@ -19,7 +20,12 @@ from consult.accounts.forms import (
     SearchForm,
     category_choices,
 )
-from consult.accounts.models import Organisation, StakeholderCategory, User
+from consult.accounts.models import (
+    Organisation,
+    PactChangeRequest,
+    StakeholderCategory,
+    User,
+)
 from consult.core.pagination import paginate
 from consult.core.permissions import can_administer, require
 from consult.extensions import db
@@ -173,7 +179,46 @@ def show_organisation(organisation_id: int) -> str | Response:
         form=form,
         members=admin_services.members_of(organisation),
         events=admin_services.recent_events_for(organisation),
+        change=pact.pending_change(organisation),
     )
+
+
+@admin_bp.post("/organisations/<int:organisation_id>/verify")
+def verify_organisation(organisation_id: int) -> Response:
+    organisation = db.get_or_404(Organisation, organisation_id)
+    back: dict[str, Any] = {"organisation_id": organisation.id}
+    if not ActionForm().validate_on_submit():
+        flash("The form had expired. Try again.", "error")
+        return redirect(url_for("admin.show_organisation", **back))
+    try:
+        org_services.verify_organisation(organisation, actor=_actor())
+    except services.AccountError as error:
+        return _refused(error, "admin.show_organisation", **back)
+    return _done(f"{organisation.name} is verified.", "admin.show_organisation", **back)
+
+
+def _decide_change(request_id: int, approve: bool) -> Response:
+    change = db.get_or_404(PactChangeRequest, request_id)
+    back: dict[str, Any] = {"organisation_id": change.organisation_id}
+    if not ActionForm().validate_on_submit():
+        flash("The form had expired. Try again.", "error")
+        return redirect(url_for("admin.show_organisation", **back))
+    try:
+        pact.decide_change(change, approve=approve, actor=_actor())
+    except services.AccountError as error:
+        return _refused(error, "admin.show_organisation", **back)
+    verb = "approved and verified" if approve else "declined"
+    return _done(f"The AI Pact change was {verb}.", "admin.show_organisation", **back)
+
+
+@admin_bp.post("/pact-changes/<int:request_id>/approve")
+def approve_pact_change(request_id: int) -> Response:
+    return _decide_change(request_id, approve=True)
+
+
+@admin_bp.post("/pact-changes/<int:request_id>/decline")
+def decline_pact_change(request_id: int) -> Response:
+    return _decide_change(request_id, approve=False)
 
 
 def _pact_action(organisation_id: int, verify: bool) -> Response:

@@ -10,6 +10,13 @@ fixed so the README can list them:
 - stakeholders <firstname>.<category>@consult.example, e.g. ana.industry, ines.sme,
   quentin.academia, yara.civilsociety, gustav.opensource
 - rui.unverified@consult.example: an account whose e-mail address is not confirmed yet
+- paul.pending@consult.example: says he works for Northwind (a verified AI Pact pillar II
+  company); its representatives have not confirmed him, so he speaks as an individual
+
+The first person listed for each organisation below is its representative (ana.industry for
+Northwind, clara.industry for Lumen, ...); Tallinn Text Labs is not yet verified by an
+administrator, so niko.sme is only its provisional representative. Northwind has the verified
+e-mail domain northwind-models.example.
 """
 
 from __future__ import annotations
@@ -24,7 +31,11 @@ from consult.accounts.models import (
     PACT_NONE,
     PACT_PILLAR_I,
     PACT_PILLAR_II,
+    TIE_CONFIRMED,
+    TIE_PENDING,
     Organisation,
+    OrganisationDomain,
+    OrganisationMembership,
     StakeholderCategory,
     User,
 )
@@ -35,6 +46,9 @@ from consult.extensions import db
 
 ADMIN_EMAIL = "admin@consult.example"
 DEMO_PASSWORD = "demo-password-123"  # noqa: S105 - documented demo password
+UNVERIFIED_ORGANISATION = 9  # Tallinn Text Labs OÜ: its representative is provisional
+PENDING_EMAIL = "paul.pending@consult.example"
+DEMO_DOMAIN = ("northwind-models.example", 0)
 GROUP_SLUGS = ("transparency-copyright", "risk-assessment", "technical-mitigation", "governance")
 V, D = "verified", "declared"
 
@@ -212,6 +226,7 @@ def load(context: dict[str, Any]) -> None:
                     independent_category=categories[slug] if org_index is None else None,
                     email_verified_at=now,
                     bio=bio,
+                    listed_publicly=bool(bio),
                     notify_mode="daily" if len(stakeholders) % 5 == 4 else "immediate",
                 )
             )
@@ -231,9 +246,58 @@ def load(context: dict[str, Any]) -> None:
         display_name="Rui Almeida",
         password_hash=password_hash,
         organisation=organisations[10],
+        independent_category=categories["sme"],
         email_verified_at=None,
     )
-    db.session.add_all([*stakeholders, *staff.values(), unverified])
+    pending = User(
+        email=PENDING_EMAIL,
+        display_name="Paul Novak",
+        password_hash=password_hash,
+        organisation=organisations[0],
+        independent_category=categories["industry"],
+        email_verified_at=now,
+        bio="Says he works on Northwind's model evaluations.",
+    )
+    db.session.add_all([*stakeholders, *staff.values(), unverified, pending])
     db.session.flush()
+    _memberships(admin, organisations, [*stakeholders, unverified, pending], now)
     context["stakeholders"] = stakeholders
     context["staff"] = staff
+
+
+def _memberships(
+    admin: User, organisations: list[Organisation], people: list[User], now: Any
+) -> None:
+    """Verified organisations, confirmed ties (the first person listed represents the
+    organisation), two pending people, and one verified e-mail domain."""
+    for index, organisation in enumerate(organisations):
+        if index != UNVERIFIED_ORGANISATION:
+            organisation.verified_at = now - timedelta(days=60 - index)
+    represented: set[int] = set()
+    for person in people:
+        if person.organisation is None:
+            continue
+        org_id = person.organisation.id
+        pending = not person.is_verified or person.email == PENDING_EMAIL
+        db.session.add(
+            OrganisationMembership(
+                organisation_id=org_id,
+                user_id=person.id,
+                status=TIE_PENDING if pending else TIE_CONFIRMED,
+                is_representative=not pending and org_id not in represented,
+                confirmed_via=None if pending else "admin",
+                decided_by_id=None if pending else admin.id,
+                decided_at=None if pending else now - timedelta(days=30),
+            )
+        )
+        if not pending:
+            represented.add(org_id)
+    domain, org_index = DEMO_DOMAIN
+    db.session.add(
+        OrganisationDomain(
+            organisation_id=organisations[org_index].id, domain=domain, added_by_id=admin.id
+        )
+    )
+    db.session.flush()
+    for person in people:  # their ties were read (as none) before the rows existed
+        db.session.expire(person, ["organisation_tie"])

@@ -1,4 +1,4 @@
-"""Account forms: sign-in, sign-up, password reset, profile, AI Pact declaration."""
+"""Account forms: sign-in, sign-up, password reset, profile, administration."""
 
 from __future__ import annotations
 
@@ -8,25 +8,20 @@ from typing import Any
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     Field,
     PasswordField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from consult.accounts.countries import COUNTRIES, country_choices
 from consult.accounts.models import (
     NOTIFY_MODES,
-    PACT_CORE_PLEDGES,
-    PACT_OPTIONAL_PLEDGES,
     PACT_STATUSES,
     StakeholderCategory,
 )
@@ -38,11 +33,6 @@ AFFILIATIONS = {
     "new": "Register a new organisation",
     "independent": "I am an independent expert (no organisation)",
 }
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 # Choices are WTForms' shorthand dicts ({value: label}, or {optgroup: {value: label}}).
@@ -138,6 +128,13 @@ class SignupForm(FlaskForm):
         validators=[DataRequired("Choose your organisation or say you are independent.")],
     )
     organisation_id = SelectField("Organisation", choices={}, validate_choice=False)
+    own_category = SelectField(
+        "Your own stakeholder category",
+        choices={},
+        validate_choice=False,
+        description="Shown with your comments until the organisation confirms you belong to "
+        "it (at once if your address is on one of its verified e-mail domains).",
+    )
     org_name = StringField("Name of the organisation", validators=[Optional(), Length(max=200)])
     org_category = SelectField("Stakeholder category", choices={}, validate_choice=False)
     org_country = SelectField("Country of the head office", choices={}, validate_choice=False)
@@ -165,12 +162,13 @@ class SignupForm(FlaskForm):
         }
         self.org_category.choices = category_choices(categories or [])
         self.expert_category.choices = category_choices(categories or [])
+        self.own_category.choices = category_choices(categories or [])
         self.org_country.choices = _country_choices()
         # Required when their option is chosen (checked in validate); labelled as such, and the
         # form is `novalidate`, so the browser does not insist on the hidden ones.
         for field in (
-            self.organisation_id, self.org_name, self.org_category, self.org_country,
-            self.expert_category,
+            self.organisation_id, self.own_category, self.org_name, self.org_category,
+            self.org_country, self.expert_category,
         ):  # fmt: skip
             field.flags.required = True
 
@@ -187,6 +185,8 @@ class SignupForm(FlaskForm):
             picked = self.organisation_id.data
             if not picked or not picked.isdigit() or int(picked) not in self._organisation_ids:
                 self.organisation_id.errors.append("Choose your organisation from the list.")
+                valid = False
+            if not self._category_valid(self.own_category):
                 valid = False
         elif mode == "new":
             valid &= self._require(self.org_name, "Enter the name of the organisation.")
@@ -250,6 +250,14 @@ class ProfileForm(FlaskForm):
         validators=[Optional(), Length(max=2000)],
         description="Optional. A sentence or two about your expertise. Markdown is allowed.",
     )
+    own_category = SelectField(
+        "Your own stakeholder category",
+        choices={},
+        validate_choice=False,
+        description="Used when you speak as an individual: as an independent expert, or while "
+        "your organisation has not confirmed you.",
+    )
+    listed_publicly = BooleanField("List me publicly")
     notify_mode = RadioField(
         "E-mail notifications",
         choices=NOTIFY_MODES,
@@ -258,27 +266,18 @@ class ProfileForm(FlaskForm):
     )
     submit = SubmitField("Save profile")
 
+    def __init__(
+        self, *args: Any, categories: list[StakeholderCategory] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self._category_ids = {c.id for c in categories or []}
+        self.own_category.choices = category_choices(categories or [], blank="Not chosen")
 
-class PactForm(FlaskForm):
-    status = RadioField(
-        "AI Pact status",
-        choices=PACT_STATUSES,
-        validators=[DataRequired("Choose the organisation's AI Pact status.")],
-    )
-    pledge_date = DateField(
-        "Date of the pledge",
-        validators=[Optional()],
-        description="Pillar II only: the date the organisation signed its pledges.",
-    )
-    core_pledges = MultiCheckboxField(
-        "Core pledges",
-        choices=PACT_CORE_PLEDGES,
-        description="Pillar II signatories commit to all three.",
-    )
-    optional_pledges = MultiCheckboxField(
-        "Further pledges (optional)", choices=PACT_OPTIONAL_PLEDGES
-    )
-    submit = SubmitField("Declare status")
+    def validate_own_category(self, field: Field) -> None:
+        if field.data and (
+            not str(field.data).isdigit() or int(field.data) not in self._category_ids
+        ):
+            raise ValidationError("Choose a stakeholder category from the list.")
 
 
 # -- administration ----------------------------------------------------------------------
@@ -302,7 +301,13 @@ class OrganisationFilterForm(SearchForm):
     )
     verified = SelectField(
         "Verification",
-        choices={"": "Any", "yes": "Verified", "no": "Declared, not yet verified"},
+        choices={
+            "": "Any",
+            "yes": "Verified",
+            "no": "Declared, not yet verified",
+            "change": "Change of a verified status requested",
+            "organisation": "Organisation not yet verified",
+        },
         validate_choice=False,
     )
 

@@ -1,19 +1,16 @@
-"""Stakeholder categories, organisations (with AI Pact status) and users."""
+"""Stakeholder categories, organisations (AI Pact status, memberships, domains) and users."""
 
 from __future__ import annotations
 
 import secrets
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from consult.db import Base, TimestampMixin
-
-if TYPE_CHECKING:
-    from consult.groups.models import Membership
+from consult.db import Base, TimestampMixin, utcnow
 
 PACT_NONE = "none"
 PACT_PILLAR_I = "pillar_i"
@@ -44,6 +41,20 @@ DEFAULT_CATEGORIES = [
     ("civil-society", "Civil society", 4),
     ("open-source", "Open source", 5),
 ]
+# A person's tie to an organisation: only a confirmed one lets them speak for it.
+TIE_PENDING = "pending"
+TIE_CONFIRMED = "confirmed"
+TIE_REMOVED = "removed"
+TIE_STATUSES = {TIE_PENDING: "Pending", TIE_CONFIRMED: "Confirmed", TIE_REMOVED: "Removed"}
+# How a tie was confirmed (kept for the record).
+CONFIRMED_BY_REPRESENTATIVE = "representative"
+CONFIRMED_BY_ADMIN = "admin"
+CONFIRMED_BY_DOMAIN = "domain"
+CONFIRMED_AS_FOUNDER = "founder"  # registered the organisation: provisional representative
+CONFIRMED_BY_MIGRATION = "migration"  # existing before memberships were verified
+REQUEST_PENDING = "pending"
+REQUEST_APPROVED = "approved"
+REQUEST_DECLINED = "declined"
 NOTIFY_MODES = {"immediate": "Immediately", "daily": "Daily digest", "none": "Never"}
 
 
@@ -76,8 +87,14 @@ class Organisation(TimestampMixin, Base):
     pact_pledges: Mapped[list[str]] = mapped_column(JSON, default=list)
     pact_verified_at: Mapped[datetime | None]
     pact_verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", use_alter=True))
+    # Checked by an administrator: until then its first representative is provisional.
+    verified_at: Mapped[datetime | None]
 
     category: Mapped[StakeholderCategory] = relationship(lazy="joined")
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
 
     @property
     def pact_verified(self) -> bool:
@@ -104,8 +121,11 @@ class User(UserMixin, TimestampMixin, Base):
     email: Mapped[str] = mapped_column(String(320), unique=True)
     display_name: Mapped[str] = mapped_column(String(120))
     password_hash: Mapped[str] = mapped_column(String(255))
-    # Independent experts have no organisation and pick their category themselves.
+    # The organisation the person named (pending or confirmed tie, see OrganisationMembership);
+    # whether they speak for it is `consult.accounts.affiliation.speaking_for(user)`.
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    # The person's own category: used when they speak as an individual (independent experts,
+    # and anyone whose tie to an organisation is not confirmed).
     independent_category_id: Mapped[int | None] = mapped_column(
         ForeignKey("stakeholder_categories.id")
     )
@@ -115,6 +135,7 @@ class User(UserMixin, TimestampMixin, Base):
     last_login_at: Mapped[datetime | None]
     notify_mode: Mapped[str] = mapped_column(String(10), default="immediate")
     bio: Mapped[str] = mapped_column(Text, default="")
+    listed_publicly: Mapped[bool] = mapped_column(default=False)
     # Part of the login cookie id: changing it (password reset) signs out every session.
     session_nonce: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(8))
 
@@ -122,9 +143,18 @@ class User(UserMixin, TimestampMixin, Base):
         lazy="joined", foreign_keys=[organisation_id]
     )
     independent_category: Mapped[StakeholderCategory | None] = relationship(lazy="joined")
-    memberships: Mapped[list[Membership]] = relationship(
-        back_populates="user", lazy="selectin", foreign_keys="Membership.user_id"
+    # The tie to the organisation named above (None for independents).
+    organisation_tie: Mapped[OrganisationMembership | None] = relationship(
+        primaryjoin="and_(User.id == OrganisationMembership.user_id, "
+        "User.organisation_id == OrganisationMembership.organisation_id)",
+        viewonly=True,
+        lazy="joined",
+        uselist=False,
     )
+    if TYPE_CHECKING:
+        # Working-group memberships: the relationship is declared by consult.groups.models
+        # (a backref), because the groups domain may know accounts but never the reverse.
+        memberships: Mapped[list[Any]]
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_nonce}"
@@ -139,13 +169,82 @@ class User(UserMixin, TimestampMixin, Base):
 
     @property
     def category(self) -> StakeholderCategory | None:
-        if self.organisation is not None:
-            return self.organisation.category
-        return self.independent_category
+        """The category the person speaks in: see affiliation.speaking_for."""
+        from consult.accounts.affiliation import speaking_for
+
+        return speaking_for(self).category
 
     @property
     def organisation_label(self) -> str:
-        return self.organisation.name if self.organisation else "Independent expert"
+        from consult.accounts.affiliation import speaking_for
+
+        return speaking_for(self).label
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
+
+
+class OrganisationMembership(TimestampMixin, Base):
+    """A person's tie to an organisation: pending, confirmed or removed; maybe representative."""
+
+    __tablename__ = "organisation_memberships"
+    __table_args__ = (UniqueConstraint("organisation_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    status: Mapped[str] = mapped_column(String(10), default=TIE_PENDING)
+    is_representative: Mapped[bool] = mapped_column(default=False)
+    confirmed_via: Mapped[str | None] = mapped_column(String(16))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None]
+
+    organisation: Mapped[Organisation] = relationship(lazy="joined")
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == TIE_CONFIRMED
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == TIE_PENDING
+
+    @property
+    def status_label(self) -> str:
+        return TIE_STATUSES.get(self.status, self.status)
+
+
+class OrganisationDomain(Base):
+    """An e-mail domain verified as the organisation's: its addresses are confirmed members."""
+
+    __tablename__ = "organisation_domains"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    domain: Mapped[str] = mapped_column(String(253), unique=True)
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PactChangeRequest(TimestampMixin, Base):
+    """A change to a verified AI Pact declaration, waiting for an administrator."""
+
+    __tablename__ = "pact_change_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    pact_status: Mapped[str] = mapped_column(String(12))
+    pact_pledge_date: Mapped[date | None]
+    pact_pledges: Mapped[list[str]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(10), default=REQUEST_PENDING)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None]
+
+    organisation: Mapped[Organisation] = relationship(lazy="joined")
+    requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])
+
+    @property
+    def pact_label(self) -> str:
+        return PACT_STATUSES.get(self.pact_status, self.pact_status)

@@ -1,21 +1,29 @@
-"""AI Pact status of organisations: declared by their members, verified by administrators."""
+"""AI Pact status of organisations: declared by representatives, verified by administrators."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
+from sqlalchemy import select
+
+from consult.accounts.errors import AccountError
 from consult.accounts.models import (
     PACT_CORE_PLEDGES,
     PACT_NONE,
     PACT_OPTIONAL_PLEDGES,
     PACT_PILLAR_II,
     PACT_STATUSES,
+    REQUEST_APPROVED,
+    REQUEST_DECLINED,
+    REQUEST_PENDING,
     Organisation,
+    PactChangeRequest,
     User,
 )
-from consult.accounts.services import AccountError
-from consult.core import audit
+from consult.accounts.organisations import representatives
+from consult.core import audit, outbox
+from consult.core.urls import email_url
 from consult.db import utcnow
 from consult.extensions import db
 
@@ -41,8 +49,12 @@ def declare_pact(
     status: str,
     pledge_date: date | None = None,
     pledges: list[str] | None = None,
-) -> Organisation:
-    """Record an organisation's own AI Pact declaration; an admin must verify it again."""
+) -> PactChangeRequest | None:
+    """Record an organisation's own AI Pact declaration (an admin then verifies it).
+
+    A change to a *verified* declaration is only a request (returned): an administrator
+    approves it, and the verified status stands meanwhile.
+    """
     if status not in PACT_STATUSES:
         raise AccountError("Choose the organisation's AI Pact status.", field="status")
     pledges = list(pledges or [])
@@ -61,6 +73,8 @@ def declare_pact(
             raise AccountError("Choose pledges from the list.", field="optional_pledges")
     else:
         pledge_date, pledges = None, []
+    if organisation.pact_verified:
+        return _request_change(organisation, user, status, pledge_date, pledges)
     before = pact_snapshot(organisation)
     organisation.pact_status = status
     organisation.pact_pledge_date = pledge_date
@@ -76,7 +90,95 @@ def declare_pact(
         before=before,
         after=pact_snapshot(organisation),
     )
-    return organisation
+    return None
+
+
+def pending_change(organisation: Organisation) -> PactChangeRequest | None:
+    return db.session.scalars(
+        select(PactChangeRequest).where(
+            PactChangeRequest.organisation_id == organisation.id,
+            PactChangeRequest.status == REQUEST_PENDING,
+        )
+    ).first()
+
+
+def pending_changes(limit: int = 100) -> list[PactChangeRequest]:
+    return list(
+        db.session.scalars(
+            select(PactChangeRequest)
+            .where(PactChangeRequest.status == REQUEST_PENDING)
+            .order_by(PactChangeRequest.created_at, PactChangeRequest.id)
+            .limit(limit)
+        )
+    )
+
+
+def _request_change(
+    organisation: Organisation,
+    user: User,
+    status: str,
+    pledge_date: date | None,
+    pledges: list[str],
+) -> PactChangeRequest:
+    """One pending request per organisation: a new declaration replaces the waiting one."""
+    request = pending_change(organisation)
+    if request is None:
+        request = PactChangeRequest(organisation_id=organisation.id)
+        db.session.add(request)
+    request.requested_by_id = user.id
+    request.pact_status = status
+    request.pact_pledge_date = pledge_date
+    request.pact_pledges = pledges
+    db.session.flush()
+    audit.record(
+        user,
+        "organisation.pact_change_request",
+        organisation,
+        f"{organisation.name} asks to change its verified AI Pact status to "
+        f"{PACT_STATUSES[status]}",
+        before=pact_snapshot(organisation),
+        after={"status": status, "pledges": pledges, "request_id": request.id},
+    )
+    return request
+
+
+def decide_change(request: PactChangeRequest, *, approve: bool, actor: User) -> None:
+    """An administrator applies (and thereby verifies) a requested change, or declines it."""
+    if request.status != REQUEST_PENDING:
+        raise AccountError("This request has already been decided.")
+    organisation = request.organisation
+    before = pact_snapshot(organisation)
+    request.status = REQUEST_APPROVED if approve else REQUEST_DECLINED
+    request.decided_by_id = actor.id
+    request.decided_at = utcnow()
+    if approve:
+        organisation.pact_status = request.pact_status
+        organisation.pact_pledge_date = request.pact_pledge_date
+        organisation.pact_pledges = list(request.pact_pledges or [])
+        verified = organisation.pact_status != PACT_NONE
+        organisation.pact_verified_at = utcnow() if verified else None
+        organisation.pact_verified_by_id = actor.id if verified else None
+    db.session.flush()
+    audit.record(
+        actor,
+        "organisation.pact_change_" + ("approve" if approve else "decline"),
+        organisation,
+        f"{organisation.name}: change to {request.pact_label} "
+        + ("approved" if approve else "declined"),
+        before=before,
+        after=pact_snapshot(organisation),
+    )
+    link = email_url("accounts.show_organisation", organisation_id=organisation.id)
+    for rep in representatives(organisation):
+        outbox.queue_template(
+            rep,
+            f"AI Pact change for {organisation.name} " + ("approved" if approve else "declined"),
+            "pact_change_decision",
+            organisation=organisation,
+            request=request,
+            approved=approve,
+            link=link,
+        )
 
 
 def verify_pact(organisation: Organisation, *, actor: User) -> None:

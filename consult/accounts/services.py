@@ -15,6 +15,8 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from consult.accounts import organisations
+from consult.accounts.errors import AccountError
 from consult.accounts.models import NOTIFY_MODES, Organisation, StakeholderCategory, User
 from consult.core import outbox
 from consult.db import utcnow
@@ -26,15 +28,6 @@ _hasher = PasswordHasher()  # argon2id with the library's recommended parameters
 _DUMMY_HASH = _hasher.hash("not-a-real-password-just-timing")
 VERIFY_SALT = "consult.verify-email"
 RESET_SALT = "consult.reset-password"
-
-
-class AccountError(Exception):
-    """A refused account change; `field` names the form field the message belongs to."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 class TokenError(Exception):
@@ -159,17 +152,6 @@ def find_organisation_by_name(name: str) -> Organisation | None:
     ).first()
 
 
-def count_members(organisation: Organisation) -> int:
-    return int(
-        db.session.scalar(
-            select(func.count(User.id)).where(
-                User.organisation_id == organisation.id, User.is_disabled.is_(False)
-            )
-        )
-        or 0
-    )
-
-
 # -- sign-up and e-mail verification ------------------------------------------------------
 
 
@@ -183,6 +165,11 @@ def sign_up(
     independent_category: StakeholderCategory | None = None,
 ) -> User:
     """Create an unverified account (and its organisation if new) and queue the check e-mail.
+
+    Naming an existing organisation makes a *pending* tie: until it is confirmed the person
+    speaks as an individual in `independent_category` (their own category, asked for at
+    sign-up in every case). Registering a new organisation makes them its provisional
+    representative until an administrator verifies the organisation.
 
     Everything is checked before anything is added, and the inserts run in a savepoint, so a
     refusal leaves nothing behind.
@@ -200,8 +187,8 @@ def sign_up(
             "of organisations instead.",
             field="org_name",
         )
-    if organisation is None and new_organisation is None and independent_category is None:
-        raise AccountError("Choose an organisation or say you are an independent expert.")
+    if new_organisation is None and independent_category is None:
+        raise AccountError("Choose your own stakeholder category.")
     try:
         with db.session.begin_nested():
             if new_organisation is not None:
@@ -216,11 +203,14 @@ def sign_up(
                 email=email,
                 display_name=display_name.strip(),
                 password_hash=hash_password(password),
-                organisation=organisation,
-                independent_category=None if organisation else independent_category,
+                independent_category=independent_category,
             )
             db.session.add(user)
             db.session.flush()
+            if organisation is not None:
+                organisations.join_organisation(
+                    user, organisation, founder=new_organisation is not None
+                )
     except IntegrityError as exc:  # a simultaneous sign-up with the same e-mail or name
         raise AccountError(
             "An account or organisation with these details was just registered. Try again.",
@@ -271,6 +261,7 @@ def verify_email(token: str) -> User:
     if user.email_verified_at is None:
         user.email_verified_at = utcnow()
         db.session.flush()
+        organisations.address_verified(user)
     return user
 
 
@@ -333,6 +324,8 @@ def reset_password(token: str, password: str) -> User:
     _set_password(user, password)
     if user.email_verified_at is None:
         user.email_verified_at = utcnow()
+        db.session.flush()
+        organisations.address_verified(user)
     db.session.flush()
     return user
 
@@ -344,10 +337,22 @@ def change_password(user: User, *, current: str, new: str) -> None:
     db.session.flush()
 
 
-def update_profile(user: User, *, display_name: str, bio: str, notify_mode: str) -> None:
+def update_profile(
+    user: User,
+    *,
+    display_name: str,
+    bio: str,
+    notify_mode: str,
+    listed_publicly: bool | None = None,
+    own_category: StakeholderCategory | None = None,
+) -> None:
     if notify_mode not in NOTIFY_MODES:
         raise AccountError("Choose how you want to be notified.", field="notify_mode")
     user.display_name = display_name.strip()
     user.bio = bio.strip()
     user.notify_mode = notify_mode
+    if listed_publicly is not None:
+        user.listed_publicly = listed_publicly
+    if own_category is not None:
+        user.independent_category = own_category
     db.session.flush()

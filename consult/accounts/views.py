@@ -6,41 +6,39 @@ The admin area lives in admin_views.py; its blueprint is re-exported here for th
 from __future__ import annotations
 
 import logging
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from consult.accounts import pact, services
+from consult.accounts import services
 from consult.accounts.admin_views import admin_bp
+from consult.accounts.affiliation import speaking_for
 from consult.accounts.countries import country_name
 from consult.accounts.forms import (
     ChangePasswordForm,
     LoginForm,
-    PactForm,
     ProfileForm,
     ResendVerificationForm,
     ResetPasswordForm,
     ResetRequestForm,
     SignupForm,
 )
-from consult.accounts.models import (
-    PACT_BADGES,
-    PACT_CORE_PLEDGES,
-    PACT_OPTIONAL_PLEDGES,
-    PACT_PILLAR_II,
-    Organisation,
-)
+from consult.accounts.models import PACT_BADGES, Organisation, StakeholderCategory
 from consult.core import hooks
-from consult.core.permissions import can_declare_pact, require
 from consult.extensions import db, limiter, login_manager
 
 __all__ = ["admin_bp", "bp"]
 logger = logging.getLogger(__name__)
 bp = Blueprint("accounts", __name__)
 bp.add_app_template_filter(country_name, "country_name")
-bp.record_once(lambda state: state.app.jinja_env.globals.update(PACT_BADGES=PACT_BADGES))
+bp.record_once(
+    lambda state: state.app.jinja_env.globals.update(
+        PACT_BADGES=PACT_BADGES, speaking_for=speaking_for
+    )
+)
 
 login_manager.login_view = "accounts.login"
 login_manager.login_message = "Sign in to continue."
@@ -105,6 +103,7 @@ def signup() -> str | Response:
         organisation = new_organisation = independent_category = None
         if form.affiliation.data == "existing":
             organisation = db.session.get(Organisation, int(form.organisation_id.data or 0))
+            independent_category = by_id[int(form.own_category.data or 0)]
         elif form.affiliation.data == "new":
             new_organisation = services.NewOrganisation(
                 name=form.org_name.data or "",
@@ -204,6 +203,15 @@ def reset_password(token: str) -> str | Response | tuple[str, int]:
     return render_template("accounts/reset_password.html", form=form, user=user)
 
 
+def _profile_form(user: Any, **kwargs: Any) -> ProfileForm:
+    return ProfileForm(
+        obj=user,
+        categories=services.all_categories(),
+        own_category=str(user.independent_category_id or ""),
+        **kwargs,
+    )
+
+
 def _render_profile(
     profile_form: ProfileForm | None = None, password_form: ChangePasswordForm | None = None
 ) -> str:
@@ -211,7 +219,7 @@ def _render_profile(
     return render_template(
         "accounts/profile.html",
         user=user,
-        profile_form=profile_form or ProfileForm(obj=user),
+        profile_form=profile_form or _profile_form(user, formdata=None),
         password_form=password_form or ChangePasswordForm(user=user, formdata=None),
         resend_form=ResendVerificationForm(formdata=None),
         panels=hooks.collect("profile_page", user=user).get("panels", []),
@@ -222,14 +230,17 @@ def _render_profile(
 @login_required
 def profile() -> str | Response:
     user = current_user._get_current_object()
-    form = ProfileForm(obj=user)
+    form = _profile_form(user)
     if form.validate_on_submit():
+        own = form.own_category.data
         try:
             services.update_profile(
                 user,
                 display_name=form.display_name.data or "",
                 bio=form.bio.data or "",
                 notify_mode=form.notify_mode.data or "",
+                listed_publicly=bool(form.listed_publicly.data),
+                own_category=db.session.get(StakeholderCategory, int(own)) if own else None,
             )
         except services.AccountError as error:
             _field_error(form, error)
@@ -261,47 +272,5 @@ def change_password() -> str | Response:
     return _render_profile(password_form=form)
 
 
-@bp.get("/organisations/<int:organisation_id>")
-def show_organisation(organisation_id: int) -> str:
-    organisation = db.get_or_404(Organisation, organisation_id)
-    return render_template(
-        "accounts/organisation.html",
-        organisation=organisation,
-        members=services.count_members(organisation),
-    )
-
-
-@bp.route("/organisations/<int:organisation_id>/pact", methods=["GET", "POST"])
-@login_required
-def declare_pact(organisation_id: int) -> str | Response:
-    organisation = db.get_or_404(Organisation, organisation_id)
-    require(can_declare_pact(current_user, organisation))
-    pledges = list(organisation.pact_pledges or [])
-    form = PactForm(
-        status=organisation.pact_status,
-        pledge_date=organisation.pact_pledge_date,
-        core_pledges=[p for p in pledges if p in PACT_CORE_PLEDGES],
-        optional_pledges=[p for p in pledges if p in PACT_OPTIONAL_PLEDGES],
-    )
-    if form.validate_on_submit():
-        try:
-            pact.declare_pact(
-                organisation,
-                user=current_user._get_current_object(),
-                status=form.status.data or "",
-                pledge_date=form.pledge_date.data,
-                pledges=[*(form.core_pledges.data or []), *(form.optional_pledges.data or [])],
-            )
-        except services.AccountError as error:
-            _field_error(form, error)
-        else:
-            db.session.commit()
-            flash(
-                "The AI Pact status has been declared. An administrator will verify it "
-                "against the AI Pact's public list.",
-                "success",
-            )
-            return redirect(url_for("accounts.show_organisation", organisation_id=organisation.id))
-    return render_template(
-        "accounts/pact.html", organisation=organisation, form=form, pillar_ii=PACT_PILLAR_II
-    )
+# The organisation and person pages register on this blueprint too.
+from consult.accounts import org_views  # noqa: E402, F401

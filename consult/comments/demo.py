@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import insert
 
+from consult.accounts.affiliation import speaking_for
 from consult.comments.models import Comment, CommentReport, Endorsement
 from consult.comments.text import plain_text
 from consult.db import utcnow
@@ -112,15 +113,14 @@ REPLACEMENTS = [
 
 
 def _snapshot(user: Any) -> dict[str, Any]:
-    organisation = user.organisation
-    category = user.category
-    verified = organisation is not None and organisation.pact_verified
+    speaks_for = speaking_for(user)
+    organisation, category = speaks_for.organisation, speaks_for.category
     return {
         "author_id": user.id,
         "organisation_id": organisation.id if organisation else None,
-        "organisation_name": user.organisation_label,
+        "organisation_name": speaks_for.label,
         "category_id": category.id if category else None,
-        "pact_status": organisation.pact_status if verified else "none",
+        "pact_status": speaks_for.pact_status,
     }
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, or_, select, true
 from sqlalchemy.orm import aliased
 
+from consult.accounts.affiliation import speaking_for
 from consult.comments.counts import counted
 from consult.comments.models import (
     KINDS,
@@ -101,16 +102,12 @@ def counts_by_category(
 
 def _snapshot_author(comment: Comment, user: Any, group_id: int) -> None:
     """Copy who the author is now, so later changes to user or organisation don't rewrite it."""
-    organisation = user.organisation
+    speaks_for = speaking_for(user)  # only a confirmed tie: else an individual
     comment.author_id = user.id
-    comment.organisation_id = organisation.id if organisation else None
-    comment.organisation_name = user.organisation_label
-    comment.category_id = user.category.id if user.category else None
-    comment.pact_status = (
-        organisation.pact_status
-        if organisation is not None and organisation.pact_verified
-        else "none"
-    )
+    comment.organisation_id = speaks_for.organisation.id if speaks_for.organisation else None
+    comment.organisation_name = speaks_for.label
+    comment.category_id = speaks_for.category.id if speaks_for.category else None
+    comment.pact_status = speaks_for.pact_status
     role = group_role(user, group_id)
     comment.author_role = role if role in MODERATING_ROLES else None
 
@@ -294,7 +291,8 @@ def set_endorsement(comment: Comment, *, user: Any, stance: str) -> Endorsement 
         existing = Endorsement(comment_id=comment.id, user_id=user.id)
         db.session.add(existing)
     existing.stance = stance
-    existing.category_id = user.category.id if user.category else None
+    category = speaking_for(user).category
+    existing.category_id = category.id if category else None
     db.session.flush()
     return existing
 

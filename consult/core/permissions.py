@@ -207,17 +207,40 @@ def can_administer(user: Any) -> bool:
     return is_admin(user)
 
 
+def _confirmed_tie(user: Any, organisation: Any) -> Any:
+    """The user's confirmed tie to `organisation` (verified e-mail, active account), or None."""
+    if not (_authenticated(user) and user.is_active and user.is_verified):
+        return None
+    if organisation is None or user.organisation_id != organisation.id:
+        return None
+    tie = getattr(user, "organisation_tie", None)
+    return tie if tie is not None and tie.status == "confirmed" else None
+
+
+def is_representative(user: Any, organisation: Any) -> bool:
+    """A confirmed representative of this organisation (provisional ones included)."""
+    tie = _confirmed_tie(user, organisation)
+    return bool(tie is not None and tie.is_representative)
+
+
+def can_represent(user: Any, organisation: Any) -> bool:
+    """Change an organisation's details and AI Pact declaration, decide who belongs to it,
+    name representatives, manage its e-mail domains: its representatives, and admins."""
+    return is_admin(user) or is_representative(user, organisation)
+
+
 def can_declare_pact(user: Any, organisation: Any) -> bool:
-    """Declare an organisation's AI Pact status: its verified members, and admins."""
-    if is_admin(user):
+    """Declare an organisation's AI Pact status (or ask to change a verified one)."""
+    return can_represent(user, organisation)
+
+
+def can_view_person(user: Any, person: Any) -> bool:
+    """A person's public page: when they chose to be listed; always for themselves and admins."""
+    if person is None or not person.is_active:
+        return is_admin(user)
+    if person.listed_publicly:
         return True
-    return (
-        _authenticated(user)
-        and user.is_active
-        and user.is_verified
-        and user.organisation_id is not None
-        and user.organisation_id == organisation.id
-    )
+    return is_admin(user) or (_authenticated(user) and user.id == person.id)
 
 
 def require(allowed: bool) -> None:
@@ -249,6 +272,8 @@ TEMPLATE_GLOBALS = {
     "can_edit_comment": can_edit_comment,
     "can_administer": can_administer,
     "can_declare_pact": can_declare_pact,
+    "can_represent": can_represent,
+    "can_view_person": can_view_person,
     "is_member": is_member,
     "group_role": group_role,
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from consult.accounts.affiliation import speaking_for
 from consult.accounts.models import PACT_PILLAR_II, User
 from consult.db import utcnow
 from consult.extensions import db
@@ -213,7 +214,7 @@ def load(context: dict[str, Any]) -> None:
     transparency = groups["transparency-copyright"]
     in_transparency = {user.id for g, user in pending if g is transparency}
     for user in stakeholders:
-        organisation = user.organisation
+        organisation = speaking_for(user).organisation
         if (
             organisation is not None
             and organisation.pact_status == PACT_PILLAR_II

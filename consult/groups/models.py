@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from consult.accounts.models import User
 from consult.db import Base, TimestampMixin, utcnow
@@ -79,7 +79,11 @@ class Membership(TimestampMixin, Base):
     notify_deadlines: Mapped[bool] = mapped_column(default=True)
 
     group: Mapped[WorkingGroup] = relationship(back_populates="memberships", lazy="joined")
-    user: Mapped[User] = relationship(back_populates="memberships", foreign_keys=[user_id])
+    # Declared here, with User.memberships as its backref, so accounts never imports groups.
+    user: Mapped[User] = relationship(
+        foreign_keys=[user_id],
+        backref=backref("memberships", lazy="selectin", foreign_keys=[user_id]),
+    )
 
     @property
     def is_active(self) -> bool:

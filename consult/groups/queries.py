@@ -9,7 +9,12 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
-from consult.accounts.models import Organisation, StakeholderCategory, User
+from consult.accounts.affiliation import (
+    join_speaking_organisation,
+    speaking_category_id,
+    speaking_for,
+)
+from consult.accounts.models import StakeholderCategory, User
 from consult.core.pagination import Page, paginate
 from consult.extensions import db
 from consult.groups.models import (
@@ -54,8 +59,8 @@ class Balance:
 
 
 def _category_id() -> Any:
-    """A user's category: their organisation's, or the one an independent expert chose."""
-    return func.coalesce(Organisation.category_id, User.independent_category_id)
+    """A user's category: their confirmed organisation's, or their own (speaking_for)."""
+    return speaking_category_id()
 
 
 def list_groups() -> list[GroupSummary]:
@@ -92,10 +97,11 @@ def member_balance(group: WorkingGroup) -> Balance:
     ).all()
     category_id = _category_id()
     counts = db.session.execute(
-        select(category_id, Membership.role, func.count())
-        .select_from(Membership)
-        .join(User, User.id == Membership.user_id)
-        .outerjoin(Organisation, Organisation.id == User.organisation_id)
+        join_speaking_organisation(
+            select(category_id, Membership.role, func.count())
+            .select_from(Membership)
+            .join(User, User.id == Membership.user_id)
+        )
         .where(Membership.group_id == group.id, Membership.status == STATUS_APPROVED)
         .group_by(category_id, Membership.role)
     ).all()
@@ -142,9 +148,7 @@ def group_leaders(group: WorkingGroup) -> list[Membership]:
 def _members_stmt(group: WorkingGroup) -> Select[Any]:
     category_id = _category_id()
     return (
-        select(Membership)
-        .join(User, User.id == Membership.user_id)
-        .outerjoin(Organisation, Organisation.id == User.organisation_id)
+        join_speaking_organisation(select(Membership).join(User, User.id == Membership.user_id))
         .outerjoin(StakeholderCategory, StakeholderCategory.id == category_id)
         .where(Membership.group_id == group.id)
         .options(joinedload(Membership.user).lazyload(User.memberships))
@@ -196,14 +200,16 @@ def is_eligible(user: User, group: WorkingGroup) -> bool:
     """May this person be a full member under the group's admission rule?"""
     if group.admission_rule == ADMISSION_OPEN:
         return True
-    organisation = user.organisation
-    return organisation is not None and organisation.pact_verified
+    return speaking_for(user).pact_verified
 
 
 def ineligible_reason(user: User, group: WorkingGroup) -> str:
+    affiliation = speaking_for(user)
     who = (
-        f"{user.organisation.name} is not a verified AI Pact signatory"
-        if user.organisation is not None
+        f"{affiliation.organisation.name} is not a verified AI Pact signatory"
+        if affiliation.organisation is not None
+        else f"your membership of {affiliation.pending_organisation.name} is not yet confirmed"
+        if affiliation.pending_organisation is not None
         else "independent experts have no AI Pact status"
     )
     return (

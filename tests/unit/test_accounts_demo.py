@@ -61,7 +61,7 @@ def test_demo_accounts(db):
     unverified = db.session.scalars(select(User).where(User.email_verified_at.is_(None))).all()
     assert [u.email for u in unverified] == ["rui.unverified@consult.example"]
     emails = db.session.scalars(select(User.email)).all()
-    assert len(emails) == len(set(emails)) == 1 + 40 + 10 + 1
+    assert len(emails) == len(set(emails)) == 1 + 40 + 10 + 1 + 1  # + a pending member
     assert db.session.scalar(select(func.count(Organisation.id))) == 25
     assert db.session.scalar(
         select(func.count(AuditEvent.id)).where(AuditEvent.action == "organisation.pact_verify")

@@ -45,3 +45,48 @@ def test_upgrade_check_downgrade_upgrade(empty_database_url: str) -> None:
         slugs = conn.execute(sa.text("SELECT slug FROM stakeholder_categories")).scalars().all()
     engine.dispose()
     assert set(slugs) == {"industry", "sme", "academia", "civil-society", "open-source"}
+
+
+def test_existing_organisation_ties_become_confirmed_memberships(empty_database_url: str) -> None:
+    """Accounts that named an organisation before memberships were verified keep speaking for
+    it (confirmed); the first of each organisation represents it; downgrade keeps them."""
+    result = flask_db(empty_database_url, "upgrade", "6983a3911492")
+    assert result.returncode == 0, result.stderr[-3000:]
+    engine = sa.create_engine(empty_database_url)
+    now = "2026-11-01 10:00:00"
+    with engine.begin() as conn:
+        cat = conn.execute(sa.text("SELECT id FROM stakeholder_categories LIMIT 1")).scalar()
+        conn.execute(
+            sa.text(
+                "INSERT INTO organisations (id, name, category_id, country, pact_status, "
+                "pact_pledges, created_at, updated_at) VALUES (7, 'Acme', :cat, 'BE', 'none', "
+                "'[]', :now, :now)"
+            ),
+            {"cat": cat, "now": now},
+        )
+        for user_id in (3, 5):
+            conn.execute(
+                sa.text(
+                    "INSERT INTO users (id, email, display_name, password_hash, organisation_id,"
+                    " is_admin, is_disabled, notify_mode, bio, session_nonce, created_at,"
+                    " updated_at) VALUES (:id, :email, 'X', 'h', 7, false, false, 'immediate',"
+                    " '', 'n', :now, :now)"
+                ),
+                {"id": user_id, "email": f"u{user_id}@example.org", "now": now},
+            )
+    result = flask_db(empty_database_url, "upgrade")
+    assert result.returncode == 0, result.stderr[-3000:]
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.text(
+                "SELECT user_id, status, is_representative FROM organisation_memberships "
+                "ORDER BY user_id"
+            )
+        ).all()
+    assert [tuple(r) for r in rows] == [(3, "confirmed", True), (5, "confirmed", False)]
+    result = flask_db(empty_database_url, "downgrade", "6983a3911492")
+    assert result.returncode == 0, result.stderr[-3000:]
+    with engine.connect() as conn:
+        kept = conn.execute(sa.text("SELECT count(*) FROM users WHERE organisation_id = 7"))
+        assert kept.scalar() == 2
+    engine.dispose()

@@ -90,7 +90,10 @@ def test_signup_with_existing_organisation(client, db):
     response = client.post(
         "/signup",
         data=signup_data(
-            email="Omar@Example.org", affiliation="existing", organisation_id=str(organisation.id)
+            email="Omar@Example.org",
+            affiliation="existing",
+            organisation_id=str(organisation.id),
+            own_category=str(category("academia").id),
         ),
     )
     assert response.status_code == 302
