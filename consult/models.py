@@ -1,8 +1,11 @@
 """Imports every domain's models so metadata is complete (Alembic, create_all)."""
 
 from consult.accounts.models import *  # noqa: F403
+from consult.comments.fingerprint import *  # noqa: F403
 from consult.comments.models import *  # noqa: F403
+from consult.comments.review_models import *  # noqa: F403
 from consult.core.models import *  # noqa: F403
 from consult.drafts.models import *  # noqa: F403
 from consult.groups.models import *  # noqa: F403
+from consult.moderation.grouping_models import *  # noqa: F403
 from consult.moderation.models import *  # noqa: F403
