@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, or_, select, true
 from sqlalchemy.orm import aliased
 
 from consult.comments.counts import counted
+from consult.comments.fingerprint import store_fingerprint
 from consult.comments.models import (
     KINDS,
     PROPOSAL_PASSAGE,
@@ -157,6 +158,7 @@ def create_comment(
     _snapshot_author(comment, user, version.document.group_id)
     db.session.add(comment)
     db.session.flush()
+    store_fingerprint(comment)
     return comment
 
 
@@ -253,6 +255,7 @@ def edit_comment(
     comment.body, comment.quote, comment.proposed_text = new_body, new_quote, new_proposal
     comment.proposal_scope, comment.kind = new_scope, new_kind
     comment.edited_at = utcnow()
+    store_fingerprint(comment)
     db.session.flush()
     return comment
 
