@@ -203,6 +203,15 @@ def can_edit_comment(user: Any, comment: Any, now: datetime | None = None) -> bo
     return comment.section.version.window_state(now or utcnow()) == "open"
 
 
+def can_use_desk(user: Any) -> bool:
+    """The staff desk: admins and anyone who moderates or chairs a working group."""
+    if is_admin(user):
+        return True
+    if not _authenticated(user) or not user.is_active:
+        return False
+    return any(m.status == "approved" and m.role in MODERATING_ROLES for m in user.memberships)
+
+
 def can_administer(user: Any) -> bool:
     return is_admin(user)
 
@@ -248,6 +257,7 @@ TEMPLATE_GLOBALS = {
     "can_appoint_chair": can_appoint_chair,
     "can_edit_comment": can_edit_comment,
     "can_administer": can_administer,
+    "can_use_desk": can_use_desk,
     "can_declare_pact": can_declare_pact,
     "is_member": is_member,
     "group_role": group_role,

@@ -54,7 +54,8 @@ def _items(version: Version) -> list[Item]:
         .where(_public_tops(version))
         .order_by(Comment.id)
     ).all()
-    items, missing = [], []
+    items: list[Item] = []
+    missing: list[dict[str, Any]] = []
     for comment_id, provision_id, body, proposed, minhash in rows:
         if minhash is None:
             digest, minhash = fingerprint_values(body, proposed)
