@@ -322,4 +322,7 @@ def report_comment(comment: Comment, *, user: Any, reason: str, note: str = "") 
     )
     db.session.add(report)
     db.session.flush()
+    from consult.comments.report_notices import notify_new_report
+
+    notify_new_report(report)
     return report

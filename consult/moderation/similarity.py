@@ -256,26 +256,35 @@ def suggestions_for(comment: Comment) -> dict[str, Any]:
     return {"identical_ids": identical, "groups": by_level}
 
 
-def campaign_counts(version: Version) -> dict[int | None, tuple[int, int]]:
-    """{category id: (comments in campaigns, campaigns)} over the version's public comments."""
+def campaign_counts(version: Version) -> dict[str, tuple[int, int]]:
+    """{category name: (comments in campaigns, campaigns)} over the version's public comments;
+    "All categories" holds the totals."""
     rows = db.session.execute(
         select(
-            Comment.category_id,
+            StakeholderCategory.name,
             func.count(func.distinct(Comment.id)),
             func.count(func.distinct(SimilarityGroup.id)),
         )
         .select_from(SimilarityMember)
         .join(SimilarityGroup, SimilarityGroup.id == SimilarityMember.group_id)
         .join(Comment, Comment.id == SimilarityMember.comment_id)
+        .outerjoin(StakeholderCategory, StakeholderCategory.id == Comment.category_id)
         .where(
             SimilarityGroup.version_id == version.id,
             SimilarityGroup.is_campaign.is_(True),
             SimilarityMember.split_at.is_(None),
             _public_tops(version),
         )
-        .group_by(Comment.category_id)
+        .group_by(StakeholderCategory.name)
     ).all()
-    return {category_id: (int(n), int(g)) for category_id, n, g in rows}
+    found = {name or "No category": (int(n), int(g)) for name, n, g in rows}
+    campaigns = db.session.scalar(
+        select(func.count(SimilarityGroup.id)).where(
+            SimilarityGroup.version_id == version.id, SimilarityGroup.is_campaign.is_(True)
+        )
+    )
+    found["All categories"] = (sum(n for n, _g in found.values()), int(campaigns or 0))
+    return found
 
 
 def campaign_by_comment(version: Version) -> dict[int, str]:
