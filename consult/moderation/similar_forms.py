@@ -17,7 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from consult.moderation.forms import RATIONALE_MAX
 from consult.moderation.models import OUTCOMES
 
-GROUP_OUTCOMES = [(k, v) for k, v in OUTCOMES.items() if k != "duplicate"]
+GROUP_OUTCOMES = {k: v for k, v in OUTCOMES.items() if k != "duplicate"}
 
 
 class RebuildForm(FlaskForm):
@@ -67,7 +67,7 @@ class ReviewRequestForm(FlaskForm):
 class ReviewDecisionForm(FlaskForm):
     decision = SelectField(
         "Decision",
-        choices=[("restored", "Show the comment again"), ("upheld", "Keep it hidden")],
+        choices={"restored": "Show the comment again", "upheld": "Keep it hidden"},
         validators=[InputRequired()],
     )
     note = TextAreaField("Note to the author", validators=[DataRequired(), Length(max=2000)])

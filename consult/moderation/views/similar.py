@@ -69,11 +69,11 @@ def _load_group(version: Version, group_id: int) -> SimilarityGroup:
 def _group_page(version: Version, group: SimilarityGroup, **forms: object) -> str:
     members = similarity.members_of(group)
     duplicates = forms.get("duplicates") or DuplicatesForm(prefix="dup", formdata=None)
-    duplicates.original.choices = [  # type: ignore[attr-defined]
-        (m.comment.id, f"#{m.comment.id} ({m.comment.organisation_name or 'independent'})")
+    duplicates.original.choices = {  # type: ignore[attr-defined]
+        m.comment.id: f"#{m.comment.id} ({m.comment.organisation_name or 'independent'})"
         for m in members
         if m.member.split_at is None
-    ]
+    }
     campaign = forms.get("campaign") or CampaignForm(
         prefix="camp",
         formdata=None,
@@ -127,9 +127,7 @@ def act_on_group(slug: str, number: int, group_id: int, action: str) -> Response
                 return redirect(here)
         elif action == "duplicates":
             duplicates = DuplicatesForm(prefix="dup")
-            duplicates.original.choices = [
-                (c.id, str(c.id)) for c in grouping.active_members(group)
-            ]
+            duplicates.original.choices = {c.id: str(c.id) for c in grouping.active_members(group)}
             forms["duplicates"] = duplicates
             if duplicates.validate_on_submit():
                 count = grouping.mark_duplicates(
