@@ -30,7 +30,7 @@ ENDINGS = (".", " for each new model.", ".", " at least once a year.", ".", ".")
 def load(context: dict[str, Any]) -> None:
     comments = context.get("comments", {})
     versions = context.get("versions", {}).get("transparency")
-    if not versions or len(versions) < 2 or not comments:
+    if not versions or len(versions) < 2 or not comments or not context.get("stakeholders"):
         return
     v2 = versions[1]
     top = comments[("transparency", v2.number)]
