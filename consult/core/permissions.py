@@ -12,6 +12,7 @@ from typing import Any, NoReturn
 
 from flask import abort
 from flask_login import current_user
+from sqlalchemy.orm.exc import ObjectDeletedError
 
 from consult.db import utcnow
 
@@ -209,7 +210,10 @@ def can_use_desk(user: Any) -> bool:
         return True
     if not _authenticated(user) or not user.is_active:
         return False
-    return any(m.status == "approved" and m.role in MODERATING_ROLES for m in user.memberships)
+    try:
+        return any(m.status == "approved" and m.role in MODERATING_ROLES for m in user.memberships)
+    except ObjectDeletedError:  # an error page after a rollback: the header link is optional
+        return False
 
 
 def can_administer(user: Any) -> bool:
