@@ -5,11 +5,13 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+import zlib
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
 import numpy as np
-from datasketch import MinHash
+from datasketch import LeanMinHash, MinHash
 from sqlalchemy import ForeignKey, Index, LargeBinary, String, delete, select
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -55,17 +57,25 @@ def shingles(words: list[str]) -> set[str]:
     return {" ".join(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
 
 
-def signature(words: list[str]) -> bytes:
-    """MinHash of the word shingles, as NUM_PERM little-endian uint64s."""
-    minhash = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME)
-    minhash.update_batch([s.encode() for s in shingles(words)])
+@cache
+def _permutations() -> Any:
+    # Drawing the permutations costs more than hashing a comment: do it once per process.
+    return MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME).permutations
+
+
+def signature(words: list[str], shingled: set[str] | None = None) -> bytes:
+    """MinHash of the word shingles (CRC-32 of each, stable across processes and fast), as
+    NUM_PERM little-endian uint64s."""
+    shingled = shingles(words) if shingled is None else shingled
+    minhash = MinHash(
+        num_perm=NUM_PERM, seed=1, scheme=SCHEME, hashfunc=zlib.crc32, permutations=_permutations()
+    )
+    minhash.update_batch([s.encode() for s in shingled])
     return np.asarray(minhash.hashvalues, dtype="<u8").tobytes()
 
 
-def minhash_of(raw: bytes) -> MinHash:
-    return MinHash(
-        num_perm=NUM_PERM, seed=1, scheme=SCHEME, hashvalues=np.frombuffer(raw, dtype="<u8")
-    )
+def minhash_of(raw: bytes) -> LeanMinHash:
+    return LeanMinHash(seed=1, scheme=SCHEME, hashvalues=np.frombuffer(raw, dtype="<u8"))
 
 
 def fingerprint_values(body: str, proposed_text: str = "") -> tuple[str, bytes]:

@@ -14,7 +14,7 @@ from consult.extensions import db
 from consult.groups.models import Membership
 
 
-def _moderators(comment: Comment) -> list[User]:
+def moderators_of_comment(comment: Comment) -> list[User]:
     group_id = comment.section.version.document.group_id
     return list(
         db.session.scalars(
@@ -35,7 +35,7 @@ def notify_new_report(report: CommentReport) -> int:
     """Each moderator of the comment's group, immediately or in their digest (their choice)."""
     comment = report.comment
     told = 0
-    for moderator in _moderators(comment):
+    for moderator in moderators_of_comment(comment):
         if moderator.id == report.reporter_id:
             continue
         outbox.notify(

@@ -12,7 +12,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+import numpy as np
 from datasketch import MinHashLSH
 from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -73,6 +75,26 @@ def _jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b)
 
 
+def _leaders(
+    items: Sequence[Item], indexes: list[int], matrix: Any, threshold: float, union: _Union
+) -> None:
+    """Leader clustering on one provision: each comment joins the most similar earlier leader
+    (cosine >= threshold) or leads a group of its own. Unlike single linkage, a chain of
+    slightly similar comments cannot pull a whole provision into one group."""
+    part = matrix[indexes]
+    scores = (part @ part.T).tocsr()
+    is_leader = np.zeros(len(indexes), dtype=bool)
+    for a in range(len(indexes)):
+        start, end = scores.indptr[a], scores.indptr[a + 1]
+        cols, values = scores.indices[start:end], scores.data[start:end]
+        mask = is_leader[cols] & (cols < a) & (values >= threshold)
+        if mask.any():
+            best = cols[mask][int(np.argmax(values[mask]))]
+            union.join(items[indexes[best]].id, items[indexes[a]].id)
+        else:
+            is_leader[a] = True
+
+
 def cluster(
     items: Sequence[Item],
     *,
@@ -95,13 +117,14 @@ def cluster(
     identical = union.groups()
     advance(len(items) // 3)
     # 2. near-identical: LSH candidates among distinct texts, verified by exact Jaccard
-    lsh = MinHashLSH(threshold=near_jaccard, num_perm=NUM_PERM)
+    # A lower LSH threshold than the verified one: fewer true pairs missed by the banding.
+    lsh = MinHashLSH(threshold=max(near_jaccard - 0.2, 0.1), num_perm=NUM_PERM)
     distinct = [item for item in items if by_text.get(tuple(words[item.id])) == item.id]
     sets = {item.id: shingles(words[item.id]) for item in distinct}
     hashes = {}
     with lsh.insertion_session() as session:
         for item in distinct:
-            raw = item.minhash or signature(words[item.id])
+            raw = item.minhash or signature(words[item.id], sets[item.id])
             hashes[item.id] = minhash_of(raw)
             session.insert(item.id, hashes[item.id], check_duplication=False)
     for item in distinct:
@@ -118,13 +141,8 @@ def cluster(
         for index, item in enumerate(items):
             rows[item.provision].append(index)
         for indexes in rows.values():
-            if len(indexes) < 2:
-                continue
-            part = matrix[indexes]
-            scores = (part @ part.T).tocoo()
-            for a, b, score in zip(scores.row, scores.col, scores.data, strict=True):
-                if a < b and score >= similar_cosine:
-                    union.join(items[indexes[a]].id, items[indexes[b]].id)
+            if len(indexes) > 1:
+                _leaders(items, indexes, matrix, similar_cosine, union)
     similar = union.groups()
     advance(len(items) - 2 * (len(items) // 3))
     return {IDENTICAL: identical, NEAR: near, SIMILAR: similar}

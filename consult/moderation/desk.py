@@ -38,7 +38,7 @@ class GroupDesk:
     group: WorkingGroup
     versions: list[VersionLine] = field(default_factory=list)
     open_reports: int = 0
-    review_requests: int = 0
+    review_requests: list[int] = field(default_factory=list)  # comment ids, oldest first
     join_requests: int = 0
     revisions: list[tuple[Revision, Document, Version]] = field(default_factory=list)
 
@@ -113,15 +113,16 @@ def desk_for(user: Any) -> list[GroupDesk]:
         .group_by(Document.group_id)
     ):
         desks[group_id].open_reports = int(n)
-    for group_id, n in db.session.execute(
-        select(Document.group_id, func.count(ReviewRequest.id))
+    for group_id, comment_id in db.session.execute(
+        select(Document.group_id, ReviewRequest.comment_id)
         .join(Comment, Comment.id == ReviewRequest.comment_id)
         .join(Version, Version.id == Comment.version_id)
         .join(Document, Document.id == Version.document_id)
         .where(ReviewRequest.status == REVIEW_OPEN, Document.group_id.in_(group_ids))
-        .group_by(Document.group_id)
+        .order_by(ReviewRequest.created_at)
+        .limit(100)
     ):
-        desks[group_id].review_requests = int(n)
+        desks[group_id].review_requests.append(comment_id)
     for group_id, n in db.session.execute(
         select(Membership.group_id, func.count(Membership.id))
         .where(Membership.status == "requested", Membership.group_id.in_(group_ids))

@@ -54,21 +54,3 @@ class CampaignForm(FlaskForm):
 class DistributeForm(FlaskForm):
     version_id = HiddenField(validators=[InputRequired()])
     submit = SubmitField("Distribute unassigned comments")
-
-
-class ReviewRequestForm(FlaskForm):
-    reason = TextAreaField(
-        "Why should this decision be reviewed?",
-        validators=[DataRequired("Give a reason."), Length(max=2000)],
-    )
-    submit = SubmitField("Ask for a review")
-
-
-class ReviewDecisionForm(FlaskForm):
-    decision = SelectField(
-        "Decision",
-        choices={"restored": "Show the comment again", "upheld": "Keep it hidden"},
-        validators=[InputRequired()],
-    )
-    note = TextAreaField("Note to the author", validators=[DataRequired(), Length(max=2000)])
-    submit = SubmitField("Decide")

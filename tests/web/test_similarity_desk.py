@@ -221,3 +221,31 @@ def test_moderators_told_of_new_reports_and_reporter_of_outcome(app, db):
         assert c.moderator.email in to
         dismiss_report(report, moderator=c.moderator)
     assert reader.email in set(db.session.scalars(select(OutboxMessage.to_addr)))
+
+
+def test_hidden_comment_review_asked_once_and_decided_by_another_moderator(app, client, db):
+    from consult.comments.moderating import hide_comment
+
+    c = build_consultation(comments=1)
+    comment = c.comments[0]
+    other = factories.UserFactory()
+    factories.MembershipFactory(group=c.group, user=other, role="moderator", status="approved")
+    with app.test_request_context():
+        hide_comment(comment, moderator=c.moderator, reason="Off-topic.")
+    login(client, comment.author)
+    url = f"/comments/{comment.id}/review"
+    assert client.post(url, data={"reason": "It is on topic."}).status_code == 302
+    again = client.post(url, data={"reason": "Again."})
+    assert "already asked" in again.get_data(as_text=True)
+    login(client, c.moderator)
+    desk = client.get("/desk").get_data(as_text=True)
+    assert f"/comments/{comment.id}/review/decide" in desk
+    refused = client.post(url + "/decide", data={"decision": "restored", "note": "ok"})
+    assert "Another moderator" in refused.get_data(as_text=True)
+    login(client, other)
+    done = client.post(url + "/decide", data={"decision": "restored", "note": "Fair point."})
+    assert done.status_code == 302
+    db.session.refresh(comment)
+    assert comment.state == "visible"
+    actions = set(db.session.scalars(select(AuditEvent.action)))
+    assert {"review.request", "review.decide", "comment.unhide"} <= actions
