@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import subprocess
 import sys
 import tempfile
 import time
@@ -73,6 +74,7 @@ def measure(database_url: str, summary: dict[str, Any]) -> dict[str, Any]:
     from consult.moderation.similarity import rebuild_groups
 
     app = create_app()
+    app.config["SESSION_COOKIE_SECURE"] = False  # the in-process client speaks plain HTTP
     result: dict[str, Any] = {}
     with app.app_context():
         version = db.session.scalars(
@@ -135,6 +137,8 @@ def measure(database_url: str, summary: dict[str, Any]) -> dict[str, Any]:
 def markdown(section: dict[str, Any]) -> str:
     if not section:
         return ""
+    if "error" in section:
+        return f"\n## Similar comments and the desk\n\nFailed: {section['error'][-500:]}\n"
     q = section["quality"]
     rows = "\n".join(
         f"| {level} | {q[level]['precision']} | {q[level]['recall']} | {q[level]['positives']} |"
@@ -158,8 +162,40 @@ def markdown(section: dict[str, Any]) -> str:
     )
 
 
+def run_subprocess(
+    database_url: str, summary: dict[str, Any], workdir: Path, env: dict[str, str]
+) -> dict[str, Any]:
+    """measure() in a process of its own (the app is configured from the environment)."""
+    summary_path = workdir / "similarity-summary.json"
+    summary_path.write_text(json.dumps(summary))
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench.similarity_bench",
+            "--measure",
+            database_url,
+            str(summary_path),
+        ],
+        cwd=Path(__file__).resolve().parents[1],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    if done.returncode != 0:
+        return {"error": done.stderr[-2000:]}
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
 def main() -> int:
     from bench.run import fresh_database, prepare
+
+    if len(sys.argv) == 4 and sys.argv[1] == "--measure":
+        summary = json.loads(Path(sys.argv[3]).read_text())
+        print(json.dumps(measure(sys.argv[2], summary)))
+        return 0
 
     kind = os.environ.get("BENCH_DB", "sqlite")
     scale = "small" if os.environ.get("BENCH_QUICK") == "1" else "large"
