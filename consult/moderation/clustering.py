@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from datasketch import MinHashLSH
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from consult.comments.fingerprint import NUM_PERM, minhash_of, shingles, signature, tokens
 
@@ -103,6 +101,10 @@ def cluster(
     step: Callable[[int], None] | None = None,
 ) -> dict[str, list[list[int]]]:
     """{level: groups of ids (two or more, largest first)} for these comments."""
+    # Imported here: scikit-learn takes most of a second to import, and only rebuilds need it.
+    from datasketch import MinHashLSH
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     advance = step or (lambda n: None)
     words = {item.id: tokens(item.text) for item in items}
     union = _Union(words)
