@@ -299,3 +299,26 @@ def campaign_by_comment(version: Version) -> dict[int, str]:
         )
     ).all()
     return {cid: name or f"Campaign {gid}" for cid, name, gid in rows}
+
+
+def top_level_counts(version: Version) -> dict[str, int]:
+    """{category name: public visible top-level comments}, "All categories" the total."""
+    rows = db.session.execute(
+        select(StakeholderCategory.name, func.count(Comment.id))
+        .select_from(Comment)
+        .outerjoin(StakeholderCategory, StakeholderCategory.id == Comment.category_id)
+        .where(_public_tops(version))
+        .group_by(StakeholderCategory.name)
+    ).all()
+    found = {name or "No category": int(n) for name, n in rows}
+    found["All categories"] = sum(found.values())
+    return found
+
+
+def overview_provider(version: Version) -> dict[str, Any]:
+    """The comments overview: public comments per category, those in campaigns apart."""
+    campaigns = campaign_counts(version)
+    if not campaigns.get("All categories", (0, 0))[1]:
+        return {}
+    panel = {"campaigns": campaigns, "totals": top_level_counts(version)}
+    return {"panels": [("moderation/_campaigns_overview.html", panel)]}

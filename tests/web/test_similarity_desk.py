@@ -249,3 +249,12 @@ def test_hidden_comment_review_asked_once_and_decided_by_another_moderator(app, 
     assert comment.state == "visible"
     actions = set(db.session.scalars(select(AuditEvent.action)))
     assert {"review.request", "review.decide", "comment.unhide"} <= actions
+
+
+def test_overview_counts_campaign_comments_apart(client, db):
+    c = build_consultation(comments=2)
+    _made, near = _campaign(c)
+    near.is_campaign, near.campaign_name = True, "Letter"
+    login(client, c.moderator)
+    page = client.get(c.url("comments/overview")).get_data(as_text=True)
+    assert "6 public top-level comments, of which 4 in 1 campaign" in page
