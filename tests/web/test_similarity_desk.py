@@ -258,3 +258,26 @@ def test_overview_counts_campaign_comments_apart(client, db):
     login(client, c.moderator)
     page = client.get(c.url("comments/overview")).get_data(as_text=True)
     assert "6 public top-level comments, of which 4 in 1 campaign" in page
+
+
+def test_group_actions_refused_to_stakeholders_and_other_groups_moderators(client, db):
+    c = build_consultation(comments=0)
+    made, near = _campaign(c)
+    url = c.url(f"triage/similar/{near.id}/dispose")
+    data = {"all-outcome": "noted", "all-rationale": "x"}
+    login(client, factories.UserFactory())
+    assert client.post(url, data=data).status_code == 403
+    assert client.get(c.url(f"triage/similar/{near.id}")).status_code == 403
+    assert client.post("/desk/distribute", data={"version_id": c.version.id}).status_code == 403
+    elsewhere = build_consultation(comments=0)
+    login(client, elsewhere.moderator)
+    assert client.post(url, data=data).status_code == 403
+    assert client.post("/desk/distribute", data={"version_id": c.version.id}).status_code == 403
+    login(client, c.moderator)
+    assert client.get(c.url("triage/similar/99999999999")).status_code == 404
+    assert (
+        db.session.scalars(
+            select(Disposition).where(Disposition.comment_id.in_([m.id for m in made]))
+        ).all()
+        == []
+    )

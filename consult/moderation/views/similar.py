@@ -26,6 +26,7 @@ from consult.moderation.views import bp
 from consult.moderation.views._load import load_version, nav_links
 
 PER_PAGE = 50
+MAX_ID = 2**31 - 1
 
 
 @bp.route("/docs/<slug>/v<int:number>/triage/similar", methods=["GET", "POST"])
@@ -60,6 +61,8 @@ def similar_comments(slug: str, number: int) -> ResponseReturnValue:
 
 
 def _load_group(version: Version, group_id: int) -> SimilarityGroup:
+    if group_id > MAX_ID:  # beyond an integer column: no such group, not a database error
+        abort(404)
     group = db.get_or_404(SimilarityGroup, group_id)
     if group.version_id != version.id:
         abort(404)
