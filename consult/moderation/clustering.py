@@ -122,16 +122,24 @@ def cluster(
     # A lower LSH threshold than the verified one: fewer true pairs missed by the banding.
     lsh = MinHashLSH(threshold=max(near_jaccard - 0.2, 0.1), num_perm=NUM_PERM)
     distinct = [item for item in items if by_text.get(tuple(words[item.id])) == item.id]
-    sets = {item.id: shingles(words[item.id]) for item in distinct}
+    sets: dict[int, set[str]] = {}
+
+    def shingled(comment_id: int) -> set[str]:
+        # Only for a signature not stored yet, and for LSH candidates: most comments need none.
+        found = sets.get(comment_id)
+        if found is None:
+            found = sets[comment_id] = shingles(words[comment_id])
+        return found
+
     hashes = {}
     with lsh.insertion_session() as session:
         for item in distinct:
-            raw = item.minhash or signature(words[item.id], sets[item.id])
+            raw = item.minhash or signature(words[item.id], shingled(item.id))
             hashes[item.id] = minhash_of(raw)
             session.insert(item.id, hashes[item.id], check_duplication=False)
     for item in distinct:
         for other in lsh.query(hashes[item.id]):
-            if other < item.id and _jaccard(sets[item.id], sets[other]) >= near_jaccard:
+            if other < item.id and _jaccard(shingled(item.id), shingled(other)) >= near_jaccard:
                 union.join(other, item.id)
     near = union.groups()
     advance(len(items) // 3)
