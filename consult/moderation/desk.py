@@ -67,12 +67,22 @@ def desk_for(user: Any) -> list[GroupDesk]:
         return []
     group_ids = list(desks)
     now = utcnow()
-    versions = db.session.execute(
+    versions: Any = db.session.execute(
         select(Version, Document)
         .join(Document, Document.id == Version.document_id)
         .where(Document.group_id.in_(group_ids), Version.status != STATUS_EDITING)
         .order_by(Document.title, Version.number)
     ).all()
+    # Only the latest published version of each document takes dispositions: an earlier
+    # one is frozen once its successor is published (and counting it would scan its comments).
+    latest: dict[int, tuple[Version, Document]] = {}
+    for version, document in versions:
+        if (
+            version.document_id not in latest
+            or version.number > latest[version.document_id][0].number
+        ):
+            latest[version.document_id] = (version, document)
+    versions = sorted(latest.values(), key=lambda vd: (vd[1].title, vd[0].number))
     lines = {v.id: VersionLine(v, d) for v, d in versions}
     undecided = Disposition.outcome.is_(None)
     counts = db.session.execute(
