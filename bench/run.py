@@ -37,6 +37,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from bench import similarity_bench
 from bench.webclient import Client
 
 logger = logging.getLogger(__name__)
@@ -581,6 +582,11 @@ def run_database(kind: str, quick: bool, workdir: Path) -> dict[str, Any]:
                     server, growth_points, growth_seconds, users, password, workdir)}  # fmt: skip
         finally:
             server.stop()
+        if wanted("similarity"):
+            log(f"{kind}: similar comments and the desk")
+            result["similarity"] = similarity_bench.run_subprocess(
+                url, summary, workdir, app_env(url)
+            )
     if not quick and wanted("growth"):
         for comments in (GROWTH_POINTS[0], GROWTH_POINTS[-1]):
             log(f"{kind}: growth, {comments} comments")
@@ -762,6 +768,7 @@ def markdown(result: dict[str, Any]) -> str:
                 f"| {page} | " + " | ".join(cells) + f" | {change} (target < +20%) "
                 f"| {summary['verdict']} |"
             )  # fmt: skip
+    lines.append(similarity_bench.markdown(result.get("similarity") or {}))
     lines += ["", f"Whole run for this database: {result['total_seconds']:.0f} s.", ""]
     return "\n".join(lines)
 

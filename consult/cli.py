@@ -161,5 +161,15 @@ def generate(scale: str, comments: int | None, seed: int | None) -> None:
         click.echo(f"    {name:<11} {url}")
 
 
+@consult_cli.command("cluster")
+@click.argument("slug")
+@click.argument("number", type=int)
+def cluster(slug: str, number: int) -> None:
+    """Rebuild the similarity groups of version NUMBER of document SLUG."""
+    from consult.moderation.cli import rebuild_command
+
+    rebuild_command(slug, number)
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(consult_cli)

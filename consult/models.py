@@ -2,9 +2,12 @@
 
 from consult.accounts.models import *  # noqa: F403
 from consult.api.models import *  # noqa: F403
+from consult.comments.fingerprint import *  # noqa: F403
 from consult.comments.models import *  # noqa: F403
+from consult.comments.review_models import *  # noqa: F403
 from consult.core.models import *  # noqa: F403
 from consult.drafts.models import *  # noqa: F403
 from consult.groups.models import *  # noqa: F403
+from consult.moderation.grouping_models import *  # noqa: F403
 from consult.moderation.models import *  # noqa: F403
 from consult.search.models import *  # noqa: F403

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from consult.comments.models import STATE_HIDDEN, STATE_VISIBLE, Comment, CommentReport
+from consult.comments.report_notices import notify_outcome
 from consult.comments.services import CommentError
 from consult.core import audit, outbox
 from consult.db import utcnow
@@ -82,6 +83,7 @@ def _resolve_open_reports(comment: Comment, moderator: Any, status: str) -> None
         report.status = status
         report.resolved_by_id = moderator.id
         report.resolved_at = now
+    notify_outcome(list(reports), "the comment was hidden", moderator)
 
 
 def dismiss_report(report: CommentReport, *, moderator: Any) -> CommentReport:
@@ -91,6 +93,7 @@ def dismiss_report(report: CommentReport, *, moderator: Any) -> CommentReport:
     report.resolved_by_id = moderator.id
     report.resolved_at = utcnow()
     audit.record(moderator, "report.dismiss", report, summary=f"comment {report.comment_id}")
+    notify_outcome([report], "the comment stays visible", moderator)
     db.session.flush()
     return report
 

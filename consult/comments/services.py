@@ -10,6 +10,7 @@ from sqlalchemy.orm import aliased
 
 from consult.accounts.affiliation import speaking_for
 from consult.comments.counts import counted
+from consult.comments.fingerprint import store_fingerprint
 from consult.comments.models import (
     KINDS,
     PROPOSAL_PASSAGE,
@@ -154,6 +155,7 @@ def create_comment(
     _snapshot_author(comment, user, version.document.group_id)
     db.session.add(comment)
     db.session.flush()
+    store_fingerprint(comment)
     return comment
 
 
@@ -250,6 +252,7 @@ def edit_comment(
     comment.body, comment.quote, comment.proposed_text = new_body, new_quote, new_proposal
     comment.proposal_scope, comment.kind = new_scope, new_kind
     comment.edited_at = utcnow()
+    store_fingerprint(comment)
     db.session.flush()
     return comment
 
@@ -317,4 +320,7 @@ def report_comment(comment: Comment, *, user: Any, reason: str, note: str = "") 
     )
     db.session.add(report)
     db.session.flush()
+    from consult.comments.report_notices import notify_new_report
+
+    notify_new_report(report)
     return report

@@ -12,6 +12,7 @@ from typing import Any, NoReturn
 
 from flask import abort
 from flask_login import current_user
+from sqlalchemy.orm.exc import ObjectDeletedError
 
 from consult.db import utcnow
 
@@ -203,6 +204,18 @@ def can_edit_comment(user: Any, comment: Any, now: datetime | None = None) -> bo
     return comment.section.version.window_state(now or utcnow()) == "open"
 
 
+def can_use_desk(user: Any) -> bool:
+    """The staff desk: admins and anyone who moderates or chairs a working group."""
+    if is_admin(user):
+        return True
+    if not _authenticated(user) or not user.is_active:
+        return False
+    try:
+        return any(m.status == "approved" and m.role in MODERATING_ROLES for m in user.memberships)
+    except ObjectDeletedError:  # an error page after a rollback: the header link is optional
+        return False
+
+
 def can_administer(user: Any) -> bool:
     return is_admin(user)
 
@@ -271,6 +284,7 @@ TEMPLATE_GLOBALS = {
     "can_appoint_chair": can_appoint_chair,
     "can_edit_comment": can_edit_comment,
     "can_administer": can_administer,
+    "can_use_desk": can_use_desk,
     "can_declare_pact": can_declare_pact,
     "can_represent": can_represent,
     "can_view_person": can_view_person,

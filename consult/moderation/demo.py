@@ -277,3 +277,6 @@ def load(context: dict[str, Any]) -> None:
         len(linked),
         len(live),
     )
+    from consult.moderation import demo_similarity
+
+    demo_similarity.load(context)

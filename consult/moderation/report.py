@@ -18,6 +18,7 @@ from consult.drafts.models import Provision, Section, Version
 from consult.extensions import db
 from consult.moderation.models import OUTCOMES, ChangeComment, Disposition
 from consult.moderation.services import provision_url
+from consult.moderation.similarity import campaign_by_comment
 from consult.moderation.traceability import landings_for, section_label
 
 logger = logging.getLogger(__name__)
@@ -43,6 +44,7 @@ CSV_COLUMNS = [
     "decided_at",
     "led_to",
     "led_to_url",
+    "campaign",
 ]
 
 
@@ -225,6 +227,7 @@ def csv_lines(version: Version, user: Any) -> Iterator[str]:
         )
     )
     landings = landings_for(linked, user, external=True) if linked else {}
+    campaigns = campaign_by_comment(version)
     links: dict[str, str] = {}
     result = db.session.execute(report_statement(version).execution_options(yield_per=CSV_BATCH))
     for batch in result.partitions():
@@ -232,7 +235,8 @@ def csv_lines(version: Version, user: Any) -> Iterator[str]:
             link = links.get(row.key)
             if link is None:
                 link = links[row.key] = provision_url(slug, number, row.key, external=True)
-            writer.writerow(_csv_row(row, link, landings.get(row.comment_id, [])))
+            cells = _csv_row(row, link, landings.get(row.comment_id, []))
+            writer.writerow([*cells, safe_cell(campaigns.get(row.comment_id, ""))])
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate(0)

@@ -9,7 +9,8 @@ bp = Blueprint("comments", __name__)
 # Route modules register on `bp`; imported after it exists (the documented Flask pattern).
 import consult.comments.views.actions  # noqa: E402
 import consult.comments.views.moderate  # noqa: E402
-import consult.comments.views.pages  # noqa: E402, F401
+import consult.comments.views.pages  # noqa: E402
+import consult.comments.views.review  # noqa: E402, F401
 from consult.comments.views.common import register_app_hooks  # noqa: E402
 
 bp.record_once(lambda state: register_app_hooks(state.app))

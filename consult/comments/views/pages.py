@@ -260,6 +260,7 @@ def overview(slug: str, number: int) -> str:
         moderator=moderator,
         confidential=queries.confidential_count(version) if moderator else 0,
         chart=chart.provision_chart(rows, columns),
+        extra=hooks.collect("comments_overview", version=version),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint
 
 from consult.core import hooks
-from consult.moderation import traceability
+from consult.moderation import similarity, traceability
 
 bp = Blueprint("moderation", __name__)
 
@@ -16,8 +16,9 @@ def _register_hooks(state: object) -> None:
     hooks.register(app, "my_comments", traceability.comment_thread_provider)
     hooks.register(app, "version_page", traceability.version_page_provider)
     hooks.register(app, "compare_page", traceability.compare_page_provider)
+    hooks.register(app, "comments_overview", similarity.overview_provider)
 
 
 bp.record_once(_register_hooks)
 
-from consult.moderation.views import report, revisions, triage  # noqa: E402, F401 - routes on bp
+from consult.moderation.views import desk, report, revisions, similar, triage  # noqa: E402, F401 - routes on bp

@@ -12,7 +12,7 @@ from consult.core import hooks
 from consult.core.pagination import paginate
 from consult.core.permissions import can_view, require
 from consult.drafts.models import SECTION_KINDS
-from consult.moderation import report
+from consult.moderation import report, similarity
 from consult.moderation.models import OUTCOMES
 from consult.moderation.traceability import landings_for
 from consult.moderation.views import bp
@@ -34,6 +34,7 @@ def report_page(slug: str, number: int) -> str:
         categories=categories,
         total=total,
         columns=report.summary_columns(),
+        campaigns=similarity.campaign_counts(version),
         outcomes=OUTCOMES,
         next_version=report.next_version(version),
         section_kinds=SECTION_KINDS,

@@ -16,7 +16,8 @@ from consult.core.pagination import page_number
 from consult.core.permissions import can_moderate, require
 from consult.drafts.models import Section, Version
 from consult.extensions import db
-from consult.moderation import queue, services
+from consult.moderation import queue, services, similarity
+from consult.moderation.clustering import LEVELS
 from consult.moderation.forms import (
     BULK_ACTIONS,
     AssignForm,
@@ -140,6 +141,8 @@ def _comment_page(
         disposition=disposition,
         history=services.history_of(comment),
         siblings=siblings,
+        similar=similarity.suggestions_for(comment),
+        levels=LEVELS,
         form=form,
         assign=assign,
         frozen=services.is_frozen(comment.section.version),

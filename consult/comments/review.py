@@ -1,0 +1,112 @@
+"""Review of a hidden comment: its author asks once, another moderator than the one who hid it
+decides; both steps audited and told by e-mail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import SelectField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length
+
+from consult.comments.models import STATE_HIDDEN, Comment
+from consult.comments.moderating import unhide_comment
+from consult.comments.report_notices import moderators_of_comment
+from consult.comments.review_models import (
+    REVIEW_OPEN,
+    REVIEW_RESTORED,
+    REVIEW_UPHELD,
+    ReviewRequest,
+)
+from consult.comments.services import CommentError
+from consult.core import audit, outbox
+from consult.db import utcnow
+from consult.extensions import db
+
+DECISIONS = {REVIEW_RESTORED: "Show the comment again", REVIEW_UPHELD: "Keep it hidden"}
+
+
+class ReviewRequestForm(FlaskForm):
+    reason = TextAreaField(
+        "Why should this decision be reviewed?",
+        validators=[DataRequired("Give a reason."), Length(max=2000)],
+    )
+    submit = SubmitField("Ask for a review")
+
+
+class ReviewDecisionForm(FlaskForm):
+    decision = SelectField("Decision", choices=DECISIONS, validators=[InputRequired()])
+    note = TextAreaField(
+        "Note to the author", validators=[DataRequired("Explain the decision."), Length(max=2000)]
+    )
+    submit = SubmitField("Decide")
+
+
+def review_of(comment: Comment) -> ReviewRequest | None:
+    return db.session.scalars(
+        select(ReviewRequest).where(ReviewRequest.comment_id == comment.id)
+    ).first()
+
+
+def request_review(comment: Comment, *, user: Any, reason: str) -> ReviewRequest:
+    """The author of a hidden comment asks, once, for another moderator to look again."""
+    if comment.author_id != user.id:
+        raise CommentError("Only the author of a comment can ask for a review.")
+    if comment.state != STATE_HIDDEN:
+        raise CommentError("Only a hidden comment can be reviewed.")
+    if review_of(comment) is not None:
+        raise CommentError("You have already asked for a review of this comment.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise CommentError("Give a reason.")
+    review = ReviewRequest(
+        comment_id=comment.id, author_id=user.id, hidden_by_id=comment.hidden_by_id, reason=reason
+    )
+    db.session.add(review)
+    db.session.flush()
+    audit.record(user, "review.request", review, f"comment {comment.id}")
+    for moderator in moderators_of_comment(comment):
+        if moderator.id == comment.hidden_by_id:
+            continue
+        outbox.notify(
+            moderator,
+            f"Review asked for hidden comment #{comment.id}",
+            "review_request",
+            review=review,
+            comment=comment,
+        )
+    return review
+
+
+def decide_review(review: ReviewRequest, *, moderator: Any, decision: str, note: str) -> None:
+    """Restore the comment or keep it hidden; never by the moderator who hid it."""
+    if review.status != REVIEW_OPEN:
+        raise CommentError("This review has already been decided.")
+    if review.hidden_by_id is not None and review.hidden_by_id == moderator.id:
+        raise CommentError("Another moderator than the one who hid the comment must decide.")
+    if decision not in DECISIONS:
+        raise CommentError("Choose a decision.")
+    comment = review.comment
+    if decision == REVIEW_RESTORED and comment.state == STATE_HIDDEN:
+        unhide_comment(comment, moderator=moderator)
+    review.status = decision
+    review.decision_note = (note or "").strip()
+    review.decided_by_id = moderator.id
+    review.decided_at = utcnow()
+    audit.record(
+        moderator,
+        "review.decide",
+        review,
+        f"comment {comment.id}: {decision}",
+        after={"status": decision, "note": review.decision_note},
+    )
+    if decision == REVIEW_UPHELD and comment.author.is_active:
+        outbox.notify(
+            comment.author,
+            f"Review of your comment #{comment.id}: it stays hidden",
+            "review_decision",
+            review=review,
+            comment=comment,
+        )
+    db.session.flush()
