@@ -18,6 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
+from consult.core.numbers import id_value
 from consult.drafts.models import SECTION_KINDS, VISIBILITIES
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
@@ -25,7 +26,7 @@ _DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 
 
 class DocumentForm(FlaskForm):
-    group_id = SelectField("Working group", coerce=int, validators=[DataRequired()])
+    group_id = SelectField("Working group", coerce=id_value, validators=[DataRequired()])
     title = StringField("Title", validators=[DataRequired("Enter a title."), Length(max=250)])
     slug = StringField(
         "Web address",
@@ -92,10 +93,10 @@ class SectionForm(FlaskForm):
 
 
 class PlacementMixin:
-    parent_id = SelectField("Inside", coerce=int, default=0)
+    parent_id = SelectField("Inside", coerce=id_value, default=0)
     after_id = SelectField(
         "After",
-        coerce=int,
+        coerce=id_value,
         default=0,
         description="A section directly inside the one chosen above.",
     )
@@ -142,6 +143,6 @@ class CompareForm(FlaskForm):
     class Meta:
         csrf = False
 
-    a = SelectField("Compare version", coerce=int)
-    b = SelectField("with version", coerce=int)
+    a = SelectField("Compare version", coerce=id_value)
+    b = SelectField("with version", coerce=id_value)
     changes = BooleanField("Show changed provisions only", false_values=("", "0", "false"))

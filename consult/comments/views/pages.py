@@ -20,6 +20,7 @@ from consult.comments.views.common import (
     stash_and_sign_in,
 )
 from consult.core import hooks
+from consult.core.numbers import bounded_int
 from consult.core.pagination import page_number
 from consult.core.permissions import can_moderate, comment_refusal, require
 from consult.drafts.models import Section, Version
@@ -134,7 +135,7 @@ def _provision_context(version: Version, section: Section) -> dict[str, Any]:
     categories = queries.categories()
     category_map = {c.id: c for c in categories}
     category_ids, chosen, group = _filters(categories)
-    thread_id = request.args.get("thread", type=int)
+    thread_id = bounded_int(request.args.get("thread"))
     moderator = can_moderate(current_user, version)
     view = threads.thread_view(
         section,
