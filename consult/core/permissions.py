@@ -227,6 +227,16 @@ def require(allowed: bool) -> None:
     _deny()
 
 
+def require_visible(allowed: bool) -> None:
+    """Like require(), but a signed-in person who may not see it gets 404, as if it did not
+    exist: a members-only document must not be told apart from a missing one."""
+    if allowed:
+        return
+    if _authenticated(current_user):
+        abort(404)
+    _deny()
+
+
 def _deny() -> NoReturn:
     from consult.extensions import login_manager
 

@@ -1,0 +1,24 @@
+"""Defects an outside probe found (issue 12): each test failed on the main it was found on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.web.test_moderation_support import build_consultation
+
+
+@pytest.mark.parametrize("suffix", ["report", "report.csv", "triage"])
+@pytest.mark.parametrize("role", ["stakeholder", "other_chair"])
+def test_members_only_report_and_triage_answer_404_like_a_missing_document(
+    client: Any, login_as: Any, db: Any, suffix: str, role: str
+):
+    c = build_consultation(comments=1)
+    c.document.visibility = "members"
+    db.session.commit()
+    login_as(role)
+    hidden = client.get(c.url(suffix))
+    missing = client.get(f"/docs/no-such-document/v1/{suffix}")
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden.get_data(as_text=True) == missing.get_data(as_text=True)
