@@ -10,13 +10,14 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app, url_for
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from consult.accounts.models import NOTIFY_MODES, Organisation, StakeholderCategory, User
 from consult.core import outbox
+from consult.core.urls import email_url
 from consult.db import utcnow
 from consult.extensions import db
 
@@ -252,7 +253,7 @@ def verification_token(user: User) -> str:
 
 
 def send_verification(user: User) -> None:
-    link = url_for("accounts.verify_email", token=verification_token(user), _external=True)
+    link = email_url("accounts.verify_email", token=verification_token(user))
     outbox.queue_template(
         user,
         "Confirm your e-mail address",
@@ -301,7 +302,7 @@ def request_password_reset(email: str) -> None:
     if user is None or not user.is_active:
         logger.info("password reset asked for an unknown or disabled address")
         return
-    link = url_for("accounts.reset_password", token=reset_token(user), _external=True)
+    link = email_url("accounts.reset_password", token=reset_token(user))
     outbox.queue_template(
         user,
         "Reset your password",

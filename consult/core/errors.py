@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +45,11 @@ def register_error_handlers(app: Flask) -> None:
             "The form had expired or was sent from elsewhere, so nothing was saved. "
             "Go back, reload the page and send it again.",
         )
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error: SecurityError) -> tuple[str, int, dict[str, str]]:
+        # A Host outside TRUSTED_HOSTS: no URL can be built for it, so no page template either.
+        return "Bad request: unknown host.", 400, {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[str, int] | HTTPException:

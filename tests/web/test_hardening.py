@@ -22,3 +22,25 @@ def test_members_only_report_and_triage_answer_404_like_a_missing_document(
     missing = client.get(f"/docs/no-such-document/v1/{suffix}")
     assert hidden.status_code == missing.status_code == 404
     assert hidden.get_data(as_text=True) == missing.get_data(as_text=True)
+
+
+def test_reset_and_verification_links_ignore_the_request_host(client: Any, db: Any):
+    from sqlalchemy import select
+
+    from consult.core.models import OutboxMessage
+    from tests.factories import UserFactory
+
+    user = UserFactory(email="ada@example.org", email_verified_at=None)
+    db.session.commit()
+    client.post("/reset", data={"email": user.email}, base_url="http://evil.example")
+    client.post(
+        "/register",
+        data={"email": "new@example.org"},
+        base_url="http://evil.example",
+    )
+    mails = db.session.scalars(select(OutboxMessage)).all()
+    assert mails
+    for mail in mails:
+        assert "evil.example" not in mail.body_text
+    [reset] = [m for m in mails if m.subject == "Reset your password"]
+    assert "http://localhost/reset/" in reset.body_text
