@@ -321,6 +321,12 @@ def user_for_reset_token(token: str) -> User:
     return user
 
 
+def end_sessions(user: User) -> None:
+    """Sign-out: a new nonce changes the login id, so a copied session or remember cookie of
+    this user (on any device) no longer signs anyone in."""
+    user.session_nonce = secrets.token_hex(8)
+
+
 def _set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
     # A new nonce changes the login id, so every other session of this user ends.

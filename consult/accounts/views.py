@@ -86,6 +86,8 @@ def login() -> str | Response:
 @bp.post("/logout")
 @login_required
 def logout() -> Response:
+    services.end_sessions(current_user)
+    db.session.commit()
     logout_user()
     flash("You have signed out.", "success")
     return redirect(url_for("drafts.home"))

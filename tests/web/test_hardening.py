@@ -44,3 +44,38 @@ def test_reset_and_verification_links_ignore_the_request_host(client: Any, db: A
         assert "evil.example" not in mail.body_text
     [reset] = [m for m in mails if m.subject == "Reset your password"]
     assert "http://localhost/reset/" in reset.body_text
+
+
+def test_logout_ends_the_session_and_the_remember_cookie_server_side(app: Any, db: Any):
+    from tests.factories import PASSWORD, UserFactory
+
+    user = UserFactory(email="ada@example.org")
+    db.session.commit()
+    browser = app.test_client()
+    response = browser.post(
+        "/login", data={"email": "ada@example.org", "password": PASSWORD, "remember": "y"}
+    )
+    assert response.status_code == 302
+    session_cookie = browser.get_cookie("session")
+    remember_cookie = browser.get_cookie("remember_token")
+    assert session_cookie is not None and remember_cookie is not None
+    assert browser.get("/me/profile").status_code == 200
+
+    browser.post("/logout")
+    db.session.expire_all()
+    g_reset()
+    copied_session = app.test_client()
+    copied_session.set_cookie("session", session_cookie.value)
+    assert copied_session.get("/me/profile").status_code == 302
+    g_reset()
+    copied_remember = app.test_client()
+    copied_remember.set_cookie("remember_token", remember_cookie.value)
+    assert copied_remember.get("/me/profile").status_code == 302
+    assert user.session_nonce
+
+
+def g_reset() -> None:
+    from flask import g
+
+    # Requests share the test's app context: forget Flask-Login's cached user between clients.
+    g.pop("_login_user", None)
