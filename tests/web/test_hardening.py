@@ -79,3 +79,37 @@ def g_reset() -> None:
 
     # Requests share the test's app context: forget Flask-Login's cached user between clients.
     g.pop("_login_user", None)
+
+
+def test_csv_neutralises_formulas_after_any_separator_and_xlsx_keeps_them_text(
+    client: Any, db: Any
+):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from consult.moderation.report import safe_cell
+
+    assert safe_cell("x;=1+1;") == "x;'=1+1;"
+    assert safe_cell("a\t+cmd|' /C calc'!A0") == "a\t'+cmd|' /C calc'!A0"
+    assert safe_cell('ok, "=HYPERLINK(1)') == "ok, \"'=HYPERLINK(1)"
+    assert safe_cell("=SUM(A1)") == "'=SUM(A1)"
+    assert safe_cell("plain text; nothing else") == "plain text; nothing else"
+
+    c = build_consultation(comments=1, body="x;=1+1;|@SUM(A1)")
+    db.session.commit()
+    text = client.get(c.url("report.csv")).get_data(as_text=True)
+    row = next(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert row["comment"] == "x;'=1+1;|'@SUM(A1)"
+    for separator in ";\t|,":
+        for cell in row["comment"].split(separator):
+            assert not cell.startswith(("=", "+", "-", "@"))
+
+    response = client.get(c.url("report.xlsx"))
+    assert response.status_code == 200
+    assert response.mimetype.endswith("spreadsheetml.sheet")
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    header = [cell.value for cell in sheet[1]]
+    body = sheet.cell(row=2, column=header.index("comment") + 1)
+    assert body.value == "x;=1+1;|@SUM(A1)" and body.data_type == "s"
