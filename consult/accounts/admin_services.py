@@ -42,9 +42,12 @@ def dashboard_counts() -> dict[str, int]:
             ),
         )
     ).one()
-    pending_mail = db.session.scalar(
-        select(func.count(OutboxMessage.id)).where(OutboxMessage.status == "pending")
-    )
+    pending_mail, failed_mail = db.session.execute(
+        select(
+            func.count(OutboxMessage.id).filter(OutboxMessage.status == "pending"),
+            func.count(OutboxMessage.id).filter(OutboxMessage.status == "failed"),
+        )
+    ).one()
     return {
         "users": users[0],
         "unverified": users[1],
@@ -53,7 +56,20 @@ def dashboard_counts() -> dict[str, int]:
         "organisations": organisations[0],
         "pact_to_verify": organisations[1],
         "pending_mail": pending_mail or 0,
+        "failed_mail": failed_mail or 0,
     }
+
+
+def failed_mail(limit: int = 20) -> list[OutboxMessage]:
+    """The latest e-mails the sender gave up on (cannot be built, or refused every attempt)."""
+    return list(
+        db.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.status == "failed")
+            .order_by(OutboxMessage.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def _like(text: str) -> str:

@@ -18,6 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
+from consult.core.inputs import SingleLine
 from consult.core.numbers import id_value
 from consult.drafts.models import SECTION_KINDS, VISIBILITIES
 
@@ -27,13 +28,16 @@ _DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 
 class DocumentForm(FlaskForm):
     group_id = SelectField("Working group", coerce=id_value, validators=[DataRequired()])
-    title = StringField("Title", validators=[DataRequired("Enter a title."), Length(max=250)])
+    title = StringField(
+        "Title", validators=[SingleLine(), DataRequired("Enter a title."), Length(max=250)]
+    )
     slug = StringField(
         "Web address",
         description=(
             "Lower-case letters, digits and hyphens: the document will be at /docs/<address>/."
         ),
         validators=[
+            SingleLine(),
             DataRequired("Enter a web address."),
             Length(min=2, max=80),
             Regexp(
@@ -82,9 +86,9 @@ class SectionForm(FlaskForm):
         "Number",
         description="As printed, e.g. 2.3 for Measure 2.3. Changing it gives the provision a new "
         "web address; the old one keeps working.",
-        validators=[Optional(), Length(max=20)],
+        validators=[SingleLine(), Optional(), Length(max=20)],
     )
-    heading = StringField("Heading", validators=[Optional(), Length(max=300)])
+    heading = StringField("Heading", validators=[SingleLine(), Optional(), Length(max=300)])
     body = TextAreaField(
         "Text", description="Markdown: numbered paragraphs and lettered points are kept."
     )
@@ -104,8 +108,8 @@ class PlacementMixin:
 
 class AddSectionForm(PlacementMixin, FlaskForm):
     kind = SelectField("Kind", choices=dict(SECTION_KINDS), default="measure")
-    number = StringField("Number", validators=[Optional(), Length(max=20)])
-    heading = StringField("Heading", validators=[Optional(), Length(max=300)])
+    number = StringField("Number", validators=[SingleLine(), Optional(), Length(max=20)])
+    heading = StringField("Heading", validators=[SingleLine(), Optional(), Length(max=300)])
     body = TextAreaField("Text", validators=[Optional()])
     submit = SubmitField("Add section")
 

@@ -21,6 +21,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from consult.comments.models import KINDS
+from consult.core.inputs import SingleLine
 from consult.core.numbers import INT_MAX, id_value, optional_id
 from consult.moderation.models import OUTCOMES
 from consult.moderation.queue import SORTS
@@ -190,8 +191,8 @@ class OpenRevisionForm(FlaskForm):
 
 class SectionEditForm(FlaskForm):
     lock_version = HiddenField(validators=[DataRequired()])
-    number = StringField("Number", validators=[Optional(), Length(max=20)])
-    heading = StringField("Heading", validators=[Optional(), Length(max=300)])
+    number = StringField("Number", validators=[SingleLine(), Optional(), Length(max=20)])
+    heading = StringField("Heading", validators=[SingleLine(), Optional(), Length(max=300)])
     body = TextAreaField("Text", validators=[Optional(), Length(max=50_000)])
     comment_ids = MultiCheckboxField(
         "Comments that motivated this change", coerce=id_value, validate_choice=False
@@ -208,8 +209,8 @@ class AddSectionForm(FlaskForm):
     after = SelectField("Insert after", coerce=optional_id, validate_choice=False)
     parent = SelectField("Inside", coerce=optional_id, validate_choice=False)
     kind = SelectField("Kind", validate_choice=False)
-    number = StringField("Number", validators=[Optional(), Length(max=20)])
-    heading = StringField("Heading", validators=[Optional(), Length(max=300)])
+    number = StringField("Number", validators=[SingleLine(), Optional(), Length(max=20)])
+    heading = StringField("Heading", validators=[SingleLine(), Optional(), Length(max=300)])
     body = TextAreaField("Text", validators=[Optional(), Length(max=50_000)])
     comment_ids = MultiCheckboxField(
         "Comments that motivated this change", coerce=id_value, validate_choice=False

@@ -113,3 +113,30 @@ def test_csv_neutralises_formulas_after_any_separator_and_xlsx_keeps_them_text(
     header = [cell.value for cell in sheet[1]]
     body = sheet.cell(row=2, column=header.index("comment") + 1)
     assert body.value == "x;=1+1;|@SUM(A1)" and body.data_type == "s"
+
+
+def test_names_refuse_line_breaks_and_admins_see_failed_mail(client: Any, login_as: Any, db: Any):
+    from consult.core.models import OutboxMessage
+
+    user = login_as("stakeholder")
+    response = client.post(
+        "/me/profile",
+        data={"display_name": "Ada\r\nBcc: victim@example.org", "language": "en"},
+    )
+    assert "Use one line without line breaks" in response.get_data(as_text=True)
+    db.session.refresh(user)
+    assert "\n" not in user.display_name
+
+    db.session.add(
+        OutboxMessage(
+            to_addr="ada@example.org",
+            subject="Broken",
+            body_text="x",
+            status="failed",
+            last_error="cannot build the message: ValueError: linefeed",
+        )
+    )
+    db.session.commit()
+    login_as("admin")
+    page = client.get("/admin/").get_data(as_text=True)
+    assert "E-mails that could not be sent" in page and "cannot build the message" in page
