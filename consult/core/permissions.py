@@ -106,6 +106,12 @@ def can_join_group(user: Any, group: Any) -> bool:
     return _authenticated(user) and user.is_active and bool(user.is_verified)
 
 
+def can_report(user: Any) -> bool:
+    """Report a comment to the moderators: signed-in people whose e-mail is confirmed (a
+    throw-away account cannot flood the moderators' queue)."""
+    return _authenticated(user) and user.is_active and bool(user.is_verified)
+
+
 def can_configure_group(user: Any, group: Any) -> bool:
     """Edit a group's mandate and admission settings: its chairs and admins."""
     return is_admin(user) or group_role(user, group.id) == "chair"
@@ -254,6 +260,7 @@ TEMPLATE_GLOBALS = {
     "can_manage_group": can_manage_group,
     "can_configure_group": can_configure_group,
     "can_join_group": can_join_group,
+    "can_report": can_report,
     "can_change_role": can_change_role,
     "can_appoint_chair": can_appoint_chair,
     "can_edit_comment": can_edit_comment,
