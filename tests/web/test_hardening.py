@@ -140,3 +140,32 @@ def test_names_refuse_line_breaks_and_admins_see_failed_mail(client: Any, login_
     login_as("admin")
     page = client.get("/admin/").get_data(as_text=True)
     assert "E-mails that could not be sent" in page and "cannot build the message" in page
+
+
+def test_a_lost_database_connection_answers_503_and_keeps_the_comment(
+    app: Any, client: Any, login_as: Any, db: Any, monkeypatch: Any
+):
+    from sqlalchemy.exc import OperationalError
+
+    from consult.comments import services
+
+    c = build_consultation(comments=0)
+    login_as("stakeholder")
+    db.session.commit()
+
+    def restarted(*args: Any, **kwargs: Any) -> None:
+        raise OperationalError("INSERT", {}, Exception("server closed the connection"))
+
+    monkeypatch.setattr(services, "create_comment", restarted)
+    key = c.sections[0].provision.key
+    response = client.post(
+        c.url(f"{key}/"), data={"body": "My <careful> comment.", "kind": "general"}
+    )
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "5"
+    page = response.get_data(as_text=True)
+    assert "try again in a moment" in page
+    assert "My &lt;careful&gt; comment." in page  # kept, escaped, in a form that resends it
+    assert f'action="{c.url(key + "/")}"' in page
+    assert 'name="kind" value="general"' in page
+    assert "data-consult-unsent" in page
