@@ -23,6 +23,7 @@ from consult.core.numbers import id_value
 from consult.drafts.models import SECTION_KINDS, VISIBILITIES
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
+SECTION_BODY_MAX = 50_000
 _DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 
 
@@ -69,6 +70,7 @@ class ImportForm(FlaskForm):
             "'## Open question 1', '## Recital (a)', '# Annex I'. The text below a heading is "
             "its body."
         ),
+        validators=[Optional(), Length(max=MAX_IMPORT_BYTES)],
     )
     submit = SubmitField("Import")
 
@@ -90,7 +92,9 @@ class SectionForm(FlaskForm):
     )
     heading = StringField("Heading", validators=[SingleLine(), Optional(), Length(max=300)])
     body = TextAreaField(
-        "Text", description="Markdown: numbered paragraphs and lettered points are kept."
+        "Text",
+        description="Markdown: numbered paragraphs and lettered points are kept.",
+        validators=[Optional(), Length(max=SECTION_BODY_MAX)],
     )
     lock_version = HiddenField()
     submit = SubmitField("Save section")
@@ -110,7 +114,7 @@ class AddSectionForm(PlacementMixin, FlaskForm):
     kind = SelectField("Kind", choices=dict(SECTION_KINDS), default="measure")
     number = StringField("Number", validators=[SingleLine(), Optional(), Length(max=20)])
     heading = StringField("Heading", validators=[SingleLine(), Optional(), Length(max=300)])
-    body = TextAreaField("Text", validators=[Optional()])
+    body = TextAreaField("Text", validators=[Optional(), Length(max=SECTION_BODY_MAX)])
     submit = SubmitField("Add section")
 
 

@@ -169,3 +169,17 @@ def test_a_lost_database_connection_answers_503_and_keeps_the_comment(
     assert f'action="{c.url(key + "/")}"' in page
     assert 'name="kind" value="general"' in page
     assert "data-consult-unsent" in page
+
+
+def test_hide_reason_is_bounded(client: Any, db: Any):
+    from consult.comments.models import Comment
+    from consult.core.models import OutboxMessage
+    from tests.web.test_moderation_support import login
+
+    c = build_consultation(comments=1)
+    comment = c.comments[0]
+    login(client, c.moderator)
+    response = client.post(f"/comments/{comment.id}/hide", data={"reason": "x" * 1_000_000})
+    assert "Keep the reason under 2,000 characters." in response.get_data(as_text=True)
+    assert db.session.get(Comment, comment.id).state == "visible"
+    assert not db.session.scalars(db.select(OutboxMessage)).all()
