@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 WORKERS ?= 2
 export FLASK_APP := wsgi.py
+# Local runs (make run, demo, migrate) are explicitly development; deployments set production.
+export CONSULT_ENV ?= development
 
 .PHONY: run test lint typecheck unit e2e bench migrate demo clean install
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent
 DEV_SECRET = "dev-only-not-secret"  # noqa: S105 - refused by Production
@@ -19,7 +20,7 @@ def _bool(name: str, default: bool = False) -> bool:
 
 class Config:
     SITE_NAME = os.environ.get("SITE_NAME", "Consult")
-    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET)
+    SECRET_KEY = os.environ.get("SECRET_KEY", "")
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'consult.sqlite'}"
     )
@@ -61,6 +62,9 @@ class Config:
 
 
 class Development(Config):
+    """Only when CONSULT_ENV=development is set explicitly (make run, make demo, the e2e server)."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET)
     DEBUG = False  # the Werkzeug debugger is never exposed, even locally
     DEV_MAILBOX = True
     TEMPLATES_AUTO_RELOAD = True
@@ -68,6 +72,7 @@ class Development(Config):
 
 class Testing(Config):
     TESTING = True
+    BASE_URL = "http://localhost"
     SECRET_KEY = "testing-secret"  # noqa: S105
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     RATELIMIT_ENABLED = False
@@ -79,6 +84,14 @@ class Testing(Config):
 
 class Production(Config):
     SECRET_KEY = os.environ.get("SECRET_KEY", "")
+    # Requests for any other Host are refused (400); defaults to BASE_URL's host.
+    TRUSTED_HOSTS = [
+        h.strip()
+        for h in os.environ.get("TRUSTED_HOSTS", urlsplit(Config.BASE_URL).hostname or "").split(
+            ","
+        )
+        if h.strip()
+    ]
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"

@@ -16,7 +16,14 @@ def create_app(config: str | type | None = None, **overrides: Any) -> Flask:
     from config import CONFIGS
 
     if config is None or isinstance(config, str):
-        name = config or os.environ.get("CONSULT_ENV", "development")
+        name = config or os.environ.get("CONSULT_ENV")
+        if not name or name not in CONFIGS:
+            # Development mode opens /dev/mailbox (every reset link) and signs sessions with a
+            # public key: it must be asked for, never what a forgotten setting falls back to.
+            raise RuntimeError(
+                "Set CONSULT_ENV=production (or CONSULT_ENV=development for a local run; "
+                "`make run` sets it)"
+            )
         config_class = CONFIGS[name]
     else:
         config_class = config

@@ -8,6 +8,7 @@ from sqlalchemy.engine import Engine
 
 from consult.core import permissions, text, timefmt
 from consult.core.errors import register_error_handlers
+from consult.core.inputs import register_input_guard
 from consult.core.security import register_security_headers
 from consult.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -53,6 +54,10 @@ def _sqlite_fixes(engine: Engine) -> None:
 
 def configure(app: Flask) -> None:
     import consult.models  # noqa: F401 - every model registered before mappers configure
+    from consult.core.numbers import BoundedIntConverter
+
+    # Before any blueprint adds a rule: every <int:...> in the URL map is bounded.
+    app.url_map.converters["int"] = BoundedIntConverter
 
     db.init_app(app)
     migrate.init_app(app, db, directory="migrations")
@@ -64,6 +69,7 @@ def configure(app: Flask) -> None:
 
     register_error_handlers(app)
     register_security_headers(app)
+    register_input_guard(app)
 
     app.jinja_env.globals.update(permissions.TEMPLATE_GLOBALS)
     app.jinja_env.globals["site_name"] = app.config["SITE_NAME"]

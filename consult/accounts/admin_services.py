@@ -50,9 +50,12 @@ def dashboard_counts() -> dict[str, int]:
     unverified_orgs = db.session.scalar(
         select(func.count(Organisation.id)).where(Organisation.verified_at.is_(None))
     )
-    pending_mail = db.session.scalar(
-        select(func.count(OutboxMessage.id)).where(OutboxMessage.status == "pending")
-    )
+    pending_mail, failed_mail = db.session.execute(
+        select(
+            func.count(OutboxMessage.id).filter(OutboxMessage.status == "pending"),
+            func.count(OutboxMessage.id).filter(OutboxMessage.status == "failed"),
+        )
+    ).one()
     return {
         "users": users[0],
         "unverified": users[1],
@@ -63,7 +66,20 @@ def dashboard_counts() -> dict[str, int]:
         "pending_mail": pending_mail or 0,
         "pact_changes": pact_changes or 0,
         "unverified_organisations": unverified_orgs or 0,
+        "failed_mail": failed_mail or 0,
     }
+
+
+def failed_mail(limit: int = 20) -> list[OutboxMessage]:
+    """The latest e-mails the sender gave up on (cannot be built, or refused every attempt)."""
+    return list(
+        db.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.status == "failed")
+            .order_by(OutboxMessage.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def _like(text: str) -> str:

@@ -62,7 +62,11 @@ def _page_size() -> int:
 
 @admin_bp.get("/")
 def index() -> str:
-    return render_template("admin/index.html", counts=admin_services.dashboard_counts())
+    return render_template(
+        "admin/index.html",
+        counts=admin_services.dashboard_counts(),
+        failed_mail=admin_services.failed_mail(),
+    )
 
 
 # -- users -------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from consult.accounts.models import (
     StakeholderCategory,
 )
 from consult.accounts.passwords import password_problem
+from consult.core.inputs import SingleLine
 
 REGISTER_ID = re.compile(r"^\d{9,12}-\d{2}$")
 AFFILIATIONS = {
@@ -93,7 +94,7 @@ def display_name_field() -> StringField:
     """The name a person is shown by next to their comments (sign-up and profile)."""
     return StringField(
         "Your name",
-        validators=[DataRequired("Enter your name."), Length(max=120)],
+        validators=[SingleLine(), DataRequired("Enter your name."), Length(max=120)],
         description="Shown next to your comments.",
     )
 
@@ -135,12 +136,14 @@ class SignupForm(FlaskForm):
         description="Shown with your comments until the organisation confirms you belong to "
         "it (at once if your address is on one of its verified e-mail domains).",
     )
-    org_name = StringField("Name of the organisation", validators=[Optional(), Length(max=200)])
+    org_name = StringField(
+        "Name of the organisation", validators=[SingleLine(), Optional(), Length(max=200)]
+    )
     org_category = SelectField("Stakeholder category", choices={}, validate_choice=False)
     org_country = SelectField("Country of the head office", choices={}, validate_choice=False)
     org_register_id = StringField(
         "EU Transparency Register ID",
-        validators=[Optional(), Length(max=20), validate_register_id],
+        validators=[SingleLine(), Optional(), Length(max=20), validate_register_id],
         description="If the organisation is registered, for example 123456789012-34.",
     )
     expert_category = SelectField("Your stakeholder category", choices={}, validate_choice=False)
@@ -289,7 +292,7 @@ class SearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField("Search", validators=[Optional(), Length(max=200)])
+    q = StringField("Search", validators=[SingleLine(), Optional(), Length(max=200)])
 
 
 class OrganisationFilterForm(SearchForm):
@@ -315,18 +318,20 @@ class OrganisationFilterForm(SearchForm):
 class AuditFilterForm(SearchForm):
     action = StringField(
         "Action starts with",
-        validators=[Optional(), Length(max=80)],
+        validators=[SingleLine(), Optional(), Length(max=80)],
         description="For example “user.”, “organisation.pact” or “version.publish”.",
     )
 
 
 class OrganisationForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired("Enter a name."), Length(max=200)])
+    name = StringField(
+        "Name", validators=[SingleLine(), DataRequired("Enter a name."), Length(max=200)]
+    )
     category = SelectField("Stakeholder category", choices={}, validate_choice=False)
     country = SelectField("Country", choices={}, validate_choice=False)
     transparency_register_id = StringField(
         "EU Transparency Register ID",
-        validators=[Optional(), Length(max=20), validate_register_id],
+        validators=[SingleLine(), Optional(), Length(max=20), validate_register_id],
     )
     submit = SubmitField("Save organisation")
 
@@ -353,7 +358,9 @@ class OrganisationForm(FlaskForm):
 
 
 class CategoryForm(FlaskForm):
-    name = StringField("Category name", validators=[DataRequired("Enter a name."), Length(max=80)])
+    name = StringField(
+        "Category name", validators=[SingleLine(), DataRequired("Enter a name."), Length(max=80)]
+    )
     submit = SubmitField("Add category")
 
 

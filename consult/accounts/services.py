@@ -10,7 +10,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app, url_for
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -19,6 +19,7 @@ from consult.accounts import organisations
 from consult.accounts.errors import AccountError
 from consult.accounts.models import NOTIFY_MODES, Organisation, StakeholderCategory, User
 from consult.core import outbox
+from consult.core.urls import email_url
 from consult.db import utcnow
 from consult.extensions import db
 
@@ -242,7 +243,7 @@ def verification_token(user: User) -> str:
 
 
 def send_verification(user: User) -> None:
-    link = url_for("accounts.verify_email", token=verification_token(user), _external=True)
+    link = email_url("accounts.verify_email", token=verification_token(user))
     outbox.queue_template(
         user,
         "Confirm your e-mail address",
@@ -292,7 +293,7 @@ def request_password_reset(email: str) -> None:
     if user is None or not user.is_active:
         logger.info("password reset asked for an unknown or disabled address")
         return
-    link = url_for("accounts.reset_password", token=reset_token(user), _external=True)
+    link = email_url("accounts.reset_password", token=reset_token(user))
     outbox.queue_template(
         user,
         "Reset your password",
@@ -309,6 +310,12 @@ def user_for_reset_token(token: str) -> User:
     if user is None or not user.is_active or _password_fingerprint(user) != data.get("p"):
         raise TokenError(expired=False)
     return user
+
+
+def end_sessions(user: User) -> None:
+    """Sign-out: a new nonce changes the login id, so a copied session or remember cookie of
+    this user (on any device) no longer signs anyone in."""
+    user.session_nonce = secrets.token_hex(8)
 
 
 def _set_password(user: User, password: str) -> None:

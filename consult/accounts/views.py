@@ -66,8 +66,21 @@ def _field_error(form: object, error: services.AccountError) -> None:
         form.form_errors.append(error.message)  # type: ignore[attr-defined]
 
 
+def _login_account() -> str:
+    """The account a sign-in is for (the typed address), so guessing is limited per account
+    too, whatever the number of addresses it comes from."""
+    return "account:" + (request.form.get("email") or "").strip().lower()[:320]
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("10 per minute; 50 per hour", methods=["POST"])
+@limiter.limit(
+    "10 per 15 minutes; 50 per day",
+    methods=["POST"],
+    key_func=_login_account,
+    # Only failed attempts count: the account's owner signing in is never held back by it.
+    deduct_when=lambda response: response.status_code != 302,
+)
 def login() -> str | Response:
     form = LoginForm()
     if form.validate_on_submit():
@@ -85,6 +98,8 @@ def login() -> str | Response:
 @bp.post("/logout")
 @login_required
 def logout() -> Response:
+    services.end_sessions(current_user)
+    db.session.commit()
     logout_user()
     flash("You have signed out.", "success")
     return redirect(url_for("drafts.home"))

@@ -8,7 +8,7 @@ from flask import current_app
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, DataRequired, Optional, ValidationError
+from wtforms.validators import AnyOf, DataRequired, Length, Optional, ValidationError
 
 from consult.comments.models import (
     KINDS,
@@ -133,10 +133,17 @@ class ReportForm(FlaskForm):
     submit = SubmitField("Send report")
 
 
+# The reason is e-mailed to the author: bounded like every other text (issue 12).
+REASON_MAX = 2000
+
+
 class HideForm(FlaskForm):
     reason = TextAreaField(
         "Reason for hiding",
-        validators=[DataRequired(message="Give the reason for hiding this comment.")],
+        validators=[
+            DataRequired(message="Give the reason for hiding this comment."),
+            Length(max=REASON_MAX, message="Keep the reason under 2,000 characters."),
+        ],
         description="The author receives this reason by e-mail; moderators see it on the page.",
     )
     submit = SubmitField("Hide comment")

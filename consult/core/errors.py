@@ -5,11 +5,15 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import DBAPIError, OperationalError
+from werkzeug.exceptions import HTTPException, SecurityError
 
 logger = logging.getLogger(__name__)
+
+# Long text a person typed: shown again, editable, on the 503 page (the rest goes back hidden).
+TYPED_FIELDS = frozenset({"body", "proposed_text", "quote", "rationale", "reason", "note"})
 
 MESSAGES = {
     400: ("Bad request", "The request could not be understood. Go back and try again."),
@@ -29,6 +33,21 @@ def _render(code: int, detail: str | None = None) -> tuple[str, int]:
     return render_template(
         "core/error.html", code=code, title=title, message=detail or message
     ), code
+
+
+def unavailable_page() -> str:
+    """The 503 page; what was posted comes back in a form that sends it again."""
+    fields: list[tuple[str, str]] = []
+    hidden: list[tuple[str, str]] = []
+    if request.method == "POST":
+        for name, value in request.form.items(multi=True):
+            if name in TYPED_FIELDS:
+                fields.append((name, value))
+            elif not name.startswith("submit"):
+                hidden.append((name, value))
+    return render_template(
+        "core/unavailable.html", fields=fields, hidden=hidden, action=request.full_path.rstrip("?")
+    )
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -55,6 +74,11 @@ def register_error_handlers(app: Flask) -> None:
                 return response
         return None
 
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error: SecurityError) -> tuple[str, int, dict[str, str]]:
+        # A Host outside TRUSTED_HOSTS: no URL can be built for it, so no page template either.
+        return "Bad request: unknown host.", 400, {"Content-Type": "text/plain; charset=utf-8"}
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:
         other = _other_renderer(error)
@@ -63,6 +87,20 @@ def register_error_handlers(app: Flask) -> None:
         if error.code is None or error.code < 400 or error.code in {401}:
             return error
         return _render(error.code, error.description if error.code == 400 else None)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(DBAPIError)
+    def database_unavailable(error: DBAPIError) -> tuple[str, int, dict[str, str]]:
+        from consult.extensions import db
+
+        if isinstance(error, DBAPIError) and not (
+            isinstance(error, OperationalError) or error.connection_invalidated
+        ):
+            body, code = server_error(error)
+            return body, code, {}
+        db.session.rollback()
+        logger.warning("database unavailable: %s", error)
+        return unavailable_page(), 503, {"Retry-After": "5"}
 
     @app.errorhandler(Exception)
     def server_error(error: Exception) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 import ssl
 from datetime import timedelta
@@ -19,10 +20,14 @@ from consult.extensions import db
 
 logger = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(hours=6)
+SUBJECT_MAX = 200
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def queue_mail(to_addr: str, subject: str, body_text: str, user: Any = None) -> OutboxMessage:
     """Write an e-mail to the outbox (sent later, only if the transaction commits)."""
+    # A subject is a header: a line break from a user's text (a name, a title) must not end it.
+    subject = " ".join(_CONTROL.sub(" ", subject).split())[:SUBJECT_MAX]
     message = OutboxMessage(
         to_addr=to_addr, subject=subject, body_text=body_text, user_id=getattr(user, "id", None)
     )
@@ -74,14 +79,19 @@ def build_digests() -> int:
     return len(by_user)
 
 
-def _smtp_send(message: OutboxMessage) -> None:
-    cfg = current_app.config
+def _build(message: OutboxMessage) -> EmailMessage:
+    """The MIME message; raises (ValueError, ...) when the row cannot make a valid e-mail."""
     email = EmailMessage()
-    email["From"] = cfg["MAIL_FROM"]
+    email["From"] = current_app.config["MAIL_FROM"]
     email["To"] = message.to_addr
     email["Subject"] = message.subject
     email["Message-ID"] = make_msgid(idstring=f"outbox-{message.id}")
     email.set_content(message.body_text)
+    return email
+
+
+def _smtp_send(email: EmailMessage) -> None:
+    cfg = current_app.config
     smtp_cls = smtplib.SMTP_SSL if cfg["MAIL_USE_SSL"] else smtplib.SMTP
     with smtp_cls(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=cfg["MAIL_TIMEOUT"]) as smtp:
         if cfg["MAIL_USE_TLS"] and not cfg["MAIL_USE_SSL"]:
@@ -112,7 +122,19 @@ def send_pending(limit: int = 100) -> tuple[int, int]:
         if message is None:
             break
         try:
-            _smtp_send(message)
+            email = _build(message)
+        except Exception as exc:
+            # Retrying cannot help a message that cannot be built: fail it now, visibly (the
+            # admin dashboard lists failed e-mails), and go on with the rest of the queue.
+            message.attempts += 1
+            message.status = "failed"
+            message.last_error = f"cannot build the message: {type(exc).__name__}: {exc}"[:2000]
+            logger.error("outbox message %s cannot be built: %s", message.id, exc)
+            failed += 1
+            db.session.commit()
+            continue
+        try:
+            _smtp_send(email)
         except (OSError, smtplib.SMTPException) as exc:
             message.attempts += 1
             message.last_error = f"{type(exc).__name__}: {exc}"[:2000]

@@ -8,6 +8,7 @@ from typing import Any
 from flask import request
 from sqlalchemy import Select, func, select
 
+from consult.core.numbers import PAGE_MAX, bounded_int
 from consult.extensions import db
 
 
@@ -32,8 +33,8 @@ class Page:
 
 
 def page_number() -> int:
-    """?page=N from the query string, at least 1."""
-    return max(1, request.args.get("page", 1, type=int) or 1)
+    """?page=N from the query string: 1 when missing, non-numeric, negative or huge."""
+    return bounded_int(request.args.get("page"), maximum=PAGE_MAX) or 1
 
 
 def paginate(stmt: Select[Any], per_page: int = 50, page: int | None = None) -> Page:

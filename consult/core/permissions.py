@@ -107,6 +107,12 @@ def can_join_group(user: Any, group: Any) -> bool:
     return _authenticated(user) and user.is_active and bool(user.is_verified)
 
 
+def can_report(user: Any) -> bool:
+    """Report a comment to the moderators: signed-in people whose e-mail is confirmed (a
+    throw-away account cannot flood the moderators' queue)."""
+    return _authenticated(user) and user.is_active and bool(user.is_verified)
+
+
 def can_configure_group(user: Any, group: Any) -> bool:
     """Edit a group's mandate and admission settings: its chairs and admins."""
     return is_admin(user) or group_role(user, group.id) == "chair"
@@ -263,6 +269,16 @@ def require(allowed: bool) -> None:
     _deny()
 
 
+def require_visible(allowed: bool) -> None:
+    """Like require(), but a signed-in person who may not see it gets 404, as if it did not
+    exist: a members-only document must not be told apart from a missing one."""
+    if allowed:
+        return
+    if _authenticated(current_user):
+        abort(404)
+    _deny()
+
+
 def _deny() -> NoReturn:
     from consult.extensions import login_manager
 
@@ -280,6 +296,7 @@ TEMPLATE_GLOBALS = {
     "can_manage_group": can_manage_group,
     "can_configure_group": can_configure_group,
     "can_join_group": can_join_group,
+    "can_report": can_report,
     "can_change_role": can_change_role,
     "can_appoint_chair": can_appoint_chair,
     "can_edit_comment": can_edit_comment,

@@ -18,21 +18,27 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
+from consult.core.inputs import SingleLine
+from consult.core.numbers import id_value
 from consult.drafts.models import SECTION_KINDS, VISIBILITIES
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
+SECTION_BODY_MAX = 50_000
 _DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 
 
 class DocumentForm(FlaskForm):
-    group_id = SelectField("Working group", coerce=int, validators=[DataRequired()])
-    title = StringField("Title", validators=[DataRequired("Enter a title."), Length(max=250)])
+    group_id = SelectField("Working group", coerce=id_value, validators=[DataRequired()])
+    title = StringField(
+        "Title", validators=[SingleLine(), DataRequired("Enter a title."), Length(max=250)]
+    )
     slug = StringField(
         "Web address",
         description=(
             "Lower-case letters, digits and hyphens: the document will be at /docs/<address>/."
         ),
         validators=[
+            SingleLine(),
             DataRequired("Enter a web address."),
             Length(min=2, max=80),
             Regexp(
@@ -64,6 +70,7 @@ class ImportForm(FlaskForm):
             "'## Open question 1', '## Recital (a)', '# Annex I'. The text below a heading is "
             "its body."
         ),
+        validators=[Optional(), Length(max=MAX_IMPORT_BYTES)],
     )
     submit = SubmitField("Import")
 
@@ -81,21 +88,23 @@ class SectionForm(FlaskForm):
         "Number",
         description="As printed, e.g. 2.3 for Measure 2.3. Changing it gives the provision a new "
         "web address; the old one keeps working.",
-        validators=[Optional(), Length(max=20)],
+        validators=[SingleLine(), Optional(), Length(max=20)],
     )
-    heading = StringField("Heading", validators=[Optional(), Length(max=300)])
+    heading = StringField("Heading", validators=[SingleLine(), Optional(), Length(max=300)])
     body = TextAreaField(
-        "Text", description="Markdown: numbered paragraphs and lettered points are kept."
+        "Text",
+        description="Markdown: numbered paragraphs and lettered points are kept.",
+        validators=[Optional(), Length(max=SECTION_BODY_MAX)],
     )
     lock_version = HiddenField()
     submit = SubmitField("Save section")
 
 
 class PlacementMixin:
-    parent_id = SelectField("Inside", coerce=int, default=0)
+    parent_id = SelectField("Inside", coerce=id_value, default=0)
     after_id = SelectField(
         "After",
-        coerce=int,
+        coerce=id_value,
         default=0,
         description="A section directly inside the one chosen above.",
     )
@@ -103,9 +112,9 @@ class PlacementMixin:
 
 class AddSectionForm(PlacementMixin, FlaskForm):
     kind = SelectField("Kind", choices=dict(SECTION_KINDS), default="measure")
-    number = StringField("Number", validators=[Optional(), Length(max=20)])
-    heading = StringField("Heading", validators=[Optional(), Length(max=300)])
-    body = TextAreaField("Text", validators=[Optional()])
+    number = StringField("Number", validators=[SingleLine(), Optional(), Length(max=20)])
+    heading = StringField("Heading", validators=[SingleLine(), Optional(), Length(max=300)])
+    body = TextAreaField("Text", validators=[Optional(), Length(max=SECTION_BODY_MAX)])
     submit = SubmitField("Add section")
 
 
@@ -142,6 +151,6 @@ class CompareForm(FlaskForm):
     class Meta:
         csrf = False
 
-    a = SelectField("Compare version", coerce=int)
-    b = SelectField("with version", coerce=int)
+    a = SelectField("Compare version", coerce=id_value)
+    b = SelectField("with version", coerce=id_value)
     changes = BooleanField("Show changed provisions only", false_values=("", "0", "false"))

@@ -21,20 +21,13 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from consult.comments.models import KINDS
+from consult.core.inputs import SingleLine
+from consult.core.numbers import INT_MAX, id_value, optional_id
 from consult.moderation.models import OUTCOMES
 from consult.moderation.queue import SORTS
 
 RATIONALE_MAX = 5000
 NOTE_MAX = 2000
-
-
-def _optional_int(value: Any) -> int | None:
-    if value in (None, "", "None"):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 class RequiredUnlessDuplicate:
@@ -52,8 +45,8 @@ class TriageFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    provision = SelectField("Provision", coerce=_optional_int, validate_choice=False)
-    category = SelectField("Stakeholder category", coerce=_optional_int, validate_choice=False)
+    provision = SelectField("Provision", coerce=optional_id, validate_choice=False)
+    category = SelectField("Stakeholder category", coerce=optional_id, validate_choice=False)
     kind = SelectField("Kind", choices={"": "Any kind", **KINDS}, validate_choice=False, default="")
     proposal = SelectField(
         "Proposed text",
@@ -96,7 +89,7 @@ BULK_ACTIONS = {
 
 class BulkActionForm(FlaskForm):
     # Checkboxes are rendered by hand in each comment's <article>; values are comment ids.
-    comment_ids = MultiCheckboxField("Comments", coerce=int, validate_choice=False)
+    comment_ids = MultiCheckboxField("Comments", coerce=id_value, validate_choice=False)
     action = RadioField(
         "Action",
         choices=dict(BULK_ACTIONS),
@@ -109,11 +102,11 @@ class BulkActionForm(FlaskForm):
         validators=[Optional(), Length(max=RATIONALE_MAX)],
     )
     duplicate_of = IntegerField(
-        "Duplicate of comment number", validators=[Optional(), NumberRange(min=1)]
+        "Duplicate of comment number", validators=[Optional(), NumberRange(min=1, max=INT_MAX)]
     )
     # Its own id: the triage filters on the same page have an "assignee" select too.
     assignee = SelectField(
-        "Moderator", coerce=_optional_int, validate_choice=False, id="bulk-assignee"
+        "Moderator", coerce=optional_id, validate_choice=False, id="bulk-assignee"
     )
     submit = SubmitField("Apply to selected comments")
 
@@ -162,7 +155,7 @@ class DispositionForm(FlaskForm):
         "Duplicate of comment number",
         description="Only for duplicates: the number of the original top-level comment on this "
         "version, e.g. 1234.",
-        validators=[Optional(), NumberRange(min=1)],
+        validators=[Optional(), NumberRange(min=1, max=INT_MAX)],
     )
     submit = SubmitField("Save disposition")
 
@@ -185,7 +178,7 @@ class DispositionForm(FlaskForm):
 
 
 class AssignForm(FlaskForm):
-    assignee = SelectField("Assign to", coerce=_optional_int, validate_choice=False)
+    assignee = SelectField("Assign to", coerce=optional_id, validate_choice=False)
     submit_assign = SubmitField("Assign")
 
 
@@ -198,11 +191,11 @@ class OpenRevisionForm(FlaskForm):
 
 class SectionEditForm(FlaskForm):
     lock_version = HiddenField(validators=[DataRequired()])
-    number = StringField("Number", validators=[Optional(), Length(max=20)])
-    heading = StringField("Heading", validators=[Optional(), Length(max=300)])
+    number = StringField("Number", validators=[SingleLine(), Optional(), Length(max=20)])
+    heading = StringField("Heading", validators=[SingleLine(), Optional(), Length(max=300)])
     body = TextAreaField("Text", validators=[Optional(), Length(max=50_000)])
     comment_ids = MultiCheckboxField(
-        "Comments that motivated this change", coerce=int, validate_choice=False
+        "Comments that motivated this change", coerce=id_value, validate_choice=False
     )
     note = TextAreaField(
         "Note on the change",
@@ -213,24 +206,24 @@ class SectionEditForm(FlaskForm):
 
 
 class AddSectionForm(FlaskForm):
-    after = SelectField("Insert after", coerce=_optional_int, validate_choice=False)
-    parent = SelectField("Inside", coerce=_optional_int, validate_choice=False)
+    after = SelectField("Insert after", coerce=optional_id, validate_choice=False)
+    parent = SelectField("Inside", coerce=optional_id, validate_choice=False)
     kind = SelectField("Kind", validate_choice=False)
-    number = StringField("Number", validators=[Optional(), Length(max=20)])
-    heading = StringField("Heading", validators=[Optional(), Length(max=300)])
+    number = StringField("Number", validators=[SingleLine(), Optional(), Length(max=20)])
+    heading = StringField("Heading", validators=[SingleLine(), Optional(), Length(max=300)])
     body = TextAreaField("Text", validators=[Optional(), Length(max=50_000)])
     comment_ids = MultiCheckboxField(
-        "Comments that motivated this change", coerce=int, validate_choice=False
+        "Comments that motivated this change", coerce=id_value, validate_choice=False
     )
     note = TextAreaField("Note on the change", validators=[Optional(), Length(max=NOTE_MAX)])
     submit = SubmitField("Add provision")
 
 
 class MoveSectionForm(FlaskForm):
-    after = SelectField("Move after", coerce=_optional_int, validate_choice=False)
-    parent = SelectField("Inside", coerce=_optional_int, validate_choice=False)
+    after = SelectField("Move after", coerce=optional_id, validate_choice=False)
+    parent = SelectField("Inside", coerce=optional_id, validate_choice=False)
     comment_ids = MultiCheckboxField(
-        "Comments that motivated this change", coerce=int, validate_choice=False
+        "Comments that motivated this change", coerce=id_value, validate_choice=False
     )
     note = TextAreaField("Note on the change", validators=[Optional(), Length(max=NOTE_MAX)])
     submit = SubmitField("Move provision")
@@ -238,7 +231,7 @@ class MoveSectionForm(FlaskForm):
 
 class RemoveSectionForm(FlaskForm):
     comment_ids = MultiCheckboxField(
-        "Comments that motivated this change", coerce=int, validate_choice=False
+        "Comments that motivated this change", coerce=id_value, validate_choice=False
     )
     note = TextAreaField("Note on the change", validators=[Optional(), Length(max=NOTE_MAX)])
     confirm = BooleanField(

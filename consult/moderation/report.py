@@ -1,14 +1,18 @@
-"""The public disposition-of-comments report of a version: rows, summary by category, CSV."""
+"""The public disposition-of-comments report of a version: rows, summary by category, CSV, XLSX."""
 
 from __future__ import annotations
 
 import csv
 import io
 import logging
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import aliased
 
@@ -26,6 +30,8 @@ logger = logging.getLogger(__name__)
 CSV_BATCH = 500
 # A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# A separator some spreadsheet may split on, then (after spaces or quotes) a formula start.
+_AFTER_SEPARATOR = re.compile(r"([;,\t|\r\n][\s\"']*)([=+\-@])")
 CSV_COLUMNS = [
     "comment_id",
     "comment_url",
@@ -171,17 +177,24 @@ def next_version(version: Version) -> Version | None:
 
 
 def safe_cell(value: Any) -> Any:
-    """A cell a spreadsheet shows as text: formula-leading strings get a quote in front."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+    """A cell a spreadsheet shows as text: a quote before every formula start.
+
+    Not only at the start: a spreadsheet that splits on another separator (";" in most EU
+    Excel locales, tab, "|") turns "x;=1+1" into a cell "=1+1", so a formula start after any
+    such separator is quoted too.
+    """
+    if not isinstance(value, str):
+        return value
+    if value.startswith(FORMULA_PREFIXES):
+        value = "'" + value
+    return _AFTER_SEPARATOR.sub(r"\1'\2", value)
 
 
 def _iso(value: Any) -> str:
     return value.isoformat() if value is not None else ""
 
 
-def _csv_row(row: Any, provision_link: str, landings: list[Any]) -> list[Any]:
+def _row_cells(row: Any, provision_link: str, landings: list[Any]) -> list[Any]:
     cells = [
         row.comment_id,
         f"{provision_link}#comment-{row.comment_id}",
@@ -201,22 +214,16 @@ def _csv_row(row: Any, provision_link: str, landings: list[Any]) -> list[Any]:
         "; ".join(landing.label for landing in landings),
         " ".join(landing.url for landing in landings if landing.url),
     ]
-    return [safe_cell(cell) for cell in cells]
+    return cells
 
 
-def csv_lines(version: Version, user: Any) -> Iterator[str]:
-    """The report as CSV text chunks: BOM + header, then one row per comment, in batches.
+def _rows(version: Version, user: Any) -> Iterator[list[list[Any]]]:
+    """The report's rows (plain values), a batch at a time.
 
     Rows come from a server-side cursor (yield_per), so memory does not grow with the number
     of comments. Landings are fetched once, for the comments a revision links (none at all
     while the version is the latest), and each provision's address is built once.
     """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    yield "\ufeff" + buffer.getvalue()
-    buffer.seek(0)
-    buffer.truncate(0)
     slug, number = version.document.slug, version.number
     linked = list(
         db.session.scalars(
@@ -231,16 +238,56 @@ def csv_lines(version: Version, user: Any) -> Iterator[str]:
     links: dict[str, str] = {}
     result = db.session.execute(report_statement(version).execution_options(yield_per=CSV_BATCH))
     for batch in result.partitions():
+        cells = []
         for row in batch:
             link = links.get(row.key)
             if link is None:
                 link = links[row.key] = provision_url(slug, number, row.key, external=True)
-            cells = _csv_row(row, link, landings.get(row.comment_id, []))
-            writer.writerow([*cells, safe_cell(campaigns.get(row.comment_id, ""))])
+            cells.append(
+                [
+                    *_row_cells(row, link, landings.get(row.comment_id, [])),
+                    campaigns.get(row.comment_id, ""),
+                ]
+            )
+        yield cells
+
+
+def csv_lines(version: Version, user: Any) -> Iterator[str]:
+    """The report as CSV text chunks: BOM + header, then one row per comment, in batches."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    yield "\ufeff" + buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate(0)
+    for batch in _rows(version, user):
+        writer.writerows([safe_cell(cell) for cell in row] for row in batch)
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate(0)
 
 
-def csv_filename(version: Version) -> str:
-    return f"{version.document.slug}-v{version.number}-disposition-report.csv"
+def xlsx_bytes(version: Version, user: Any) -> bytes:
+    """The report as an XLSX workbook (openpyxl, write-only): every text cell typed as text,
+    so nothing in it is ever evaluated as a formula."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Disposition report")
+    sheet.append(CSV_COLUMNS)
+    for batch in _rows(version, user):
+        for row in batch:
+            sheet.append([_text_cell(sheet, value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _text_cell(sheet: Any, value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+    cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
+    return cell
+
+
+def csv_filename(version: Version, extension: str = "csv") -> str:
+    return f"{version.document.slug}-v{version.number}-disposition-report.{extension}"

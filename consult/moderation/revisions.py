@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload
 from consult.accounts.models import User
 from consult.comments.models import PROPOSAL_PASSAGE, STATE_DELETED, Comment
 from consult.core import audit
+from consult.core.numbers import bounded_int
 from consult.core.permissions import can_moderate
 from consult.db import utcnow
 from consult.drafts import services as drafts
@@ -150,7 +151,10 @@ def parse_comment_numbers(text: str | None) -> list[int]:
         raise ModerationError(
             "Enter comment numbers separated by commas, e.g. 1204, 1310.", field="other_comments"
         )
-    return [int(n) for n in re.findall(r"\d+", text)]
+    numbers = [bounded_int(n) for n in re.findall(r"\d+", text)]
+    if None in numbers:
+        raise ModerationError("There is no comment with that number.", field="other_comments")
+    return [n for n in numbers if n is not None]
 
 
 def _base_comments(revision: Revision, ids: Iterable[int]) -> list[Comment]:

@@ -97,6 +97,17 @@
     });
   }
 
+  // The server could not save what was sent (503 page): the drafts kept in this browser
+  // were not accepted, so the next form must offer them again instead of forgetting them.
+  function keepUnsentDrafts() {
+    var session = storage("sessionStorage");
+    if (!session || !document.body.hasAttribute("data-consult-unsent")) return;
+    for (var i = session.length - 1; i >= 0; i--) {
+      var name = session.key(i);
+      if (name && name.indexOf(SUBMITTED) === 0) session.removeItem(name);
+    }
+  }
+
   function initAutosave() {
     var store = storage("localStorage");
     var session = storage("sessionStorage");
@@ -139,6 +150,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    keepUnsentDrafts();
     followMissingAnchor();
     initQuote();
     initAutosave();

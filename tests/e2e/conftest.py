@@ -80,8 +80,11 @@ def live_server(e2e_database: str, tmp_path_factory: pytest.TempPathFactory) -> 
     if os.environ.get("E2E_BASE_URL"):
         yield os.environ["E2E_BASE_URL"].rstrip("/")
         return
+    port = _free_port()
     env = {
         **os.environ,
+        # Links in e-mails are built on BASE_URL only: the journeys follow them to this server.
+        "BASE_URL": f"http://127.0.0.1:{port}",
         "DATABASE_URL": e2e_database,
         "FLASK_APP": "wsgi.py",
         "CONSULT_ENV": "development",
@@ -94,7 +97,6 @@ def live_server(e2e_database: str, tmp_path_factory: pytest.TempPathFactory) -> 
             [sys.executable, "-m", "flask", *args], cwd=ROOT, env=env, check=True,
             capture_output=True, timeout=600,
         )  # fmt: skip
-    port = _free_port()
     log = (tmp_path_factory.mktemp("e2e-log") / "server.log").open("w")
     gunicorn = shutil.which("gunicorn", path=str(bin_dir)) or "gunicorn"
     server = subprocess.Popen(

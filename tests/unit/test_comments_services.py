@@ -173,15 +173,37 @@ def test_create_comment_refused_when_window_closed(ctx, db):
 
 def test_pending_comment_round_trip_and_pruning(db):
     section = published_section()
-    old = pending.stash_pending_comment(section, None, MultiDict({"body": "Old."}))
+    old = pending.stash_pending_comment(section, None, MultiDict({"body": "Old."}), "browser")
     old.created_at = utcnow() - timedelta(days=2)
     db.session.flush()
     kept = pending.stash_pending_comment(
-        section, None, MultiDict({"body": "Kept.", "kind": "technical", "evil": "ignored"})
+        section,
+        None,
+        MultiDict({"body": "Kept.", "kind": "technical", "evil": "ignored"}),
+        "browser",
     )
     remaining = db.session.scalars(select(PendingComment.id)).all()
     assert remaining == [kept.id]  # the expired row was pruned
-    assert kept.fields == {"body": "Kept.", "kind": "technical"}
-    assert pending.take_pending_comment(kept.token, section, parent_id=5) is None
-    assert pending.take_pending_comment(kept.token, section, None) == kept.fields
-    assert pending.take_pending_comment(kept.token, section, None) is None
+    assert {k: v for k, v in kept.fields.items() if k != pending.BROWSER_FIELD} == {
+        "body": "Kept.",
+        "kind": "technical",
+    }
+    assert "browser" not in kept.fields.values()  # only its hash is stored
+    assert pending.take_pending_comment(kept.token, section, 5, "browser") is None
+    # Another browser (someone sent the link) gets nothing, and does not use the stash up.
+    assert pending.take_pending_comment(kept.token, section, None, "other") is None
+    assert pending.take_pending_comment(kept.token, section, None, None) is None
+    taken = pending.take_pending_comment(kept.token, section, None, "browser")
+    assert taken == {"body": "Kept.", "kind": "technical"}
+    assert pending.take_pending_comment(kept.token, section, None, "browser") is None
+
+
+def test_pending_comment_is_bounded(app, db, monkeypatch):
+    section = published_section()
+    too_long = "x" * (app.config["COMMENT_MAX_LENGTH"] + 1)
+    assert pending.stash_pending_comment(section, None, MultiDict({"body": too_long}), "b") is None
+    assert pending.stash_pending_comment(section, None, MultiDict({"kind": too_long}), "b") is None
+    monkeypatch.setattr(pending, "PENDING_TOTAL_MAX", 1)
+    assert pending.may_stash("192.0.2.1")
+    pending.stash_pending_comment(section, None, MultiDict({"body": "One."}), "b")
+    assert not pending.may_stash("192.0.2.1")

@@ -36,7 +36,7 @@ def test_production_secure_cookies_and_hsts(monkeypatch):
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["REMEMBER_COOKIE_SECURE"] is True
     assert app.config["DEBUG"] is False
-    response = app.test_client().get("/healthz")
+    response = app.test_client().get("/healthz", base_url="https://127.0.0.1")
     assert "max-age=" in response.headers["Strict-Transport-Security"]
 
 
@@ -51,3 +51,34 @@ def test_proxy_count_trusts_forwarded_for(monkeypatch):
 
     app = create_app(Proxied)
     assert type(app.wsgi_app).__name__ == "ProxyFix"
+
+
+def test_production_refuses_hosts_other_than_the_configured_ones(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("DATABASE_URL", "sqlite://")
+    app = create_app("production", RATELIMIT_ENABLED=False)
+    assert app.config["TRUSTED_HOSTS"] == ["127.0.0.1"]  # BASE_URL's host by default
+    client = app.test_client()
+    assert client.get("/healthz", base_url="https://127.0.0.1").status_code == 200
+    assert client.get("/healthz", base_url="https://evil.example").status_code == 400
+
+
+def test_without_consult_env_start_up_refuses(monkeypatch):
+    monkeypatch.delenv("CONSULT_ENV", raising=False)
+    with pytest.raises(RuntimeError, match="CONSULT_ENV"):
+        create_app()
+    monkeypatch.setenv("CONSULT_ENV", "staging")
+    with pytest.raises(RuntimeError, match="CONSULT_ENV"):
+        create_app()
+
+
+def test_only_an_explicit_development_run_gets_the_dev_secret_and_mailbox(monkeypatch):
+    from config import DEV_SECRET, Production
+
+    monkeypatch.setenv("CONSULT_ENV", "development")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    app = create_app(SQLALCHEMY_DATABASE_URI="sqlite://", RATELIMIT_ENABLED=False)
+    assert app.config["DEV_MAILBOX"] is True
+    assert app.config["SECRET_KEY"] == DEV_SECRET
+    assert Production.DEV_MAILBOX is False
+    assert Production.SECRET_KEY != DEV_SECRET

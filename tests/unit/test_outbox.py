@@ -164,3 +164,21 @@ def test_notify_respects_the_users_choice_and_digests_bundle(app, db):
     assert all(n.digested_at is not None for n in notes)
     with app.test_request_context():
         assert outbox.build_digests() == 0  # nothing new to bundle
+
+
+def test_a_message_that_cannot_be_built_fails_alone_and_the_rest_go_out(db, smtp):
+    # A row written before subjects were cleaned (or by hand): a header with a line break.
+    bad = OutboxMessage(to_addr="ada@example.org", subject="Hi\r\nBcc: x@evil", body_text="x")
+    db.session.add(bad)
+    db.session.commit()
+    good = queue(to="bob@example.org")
+    assert outbox.send_pending() == (1, 1)
+    assert bad.status == "failed" and "cannot build" in (bad.last_error or "")
+    assert good.status == "sent"
+    assert [rcpt for _, rcpt, _ in smtp.received] == [["bob@example.org"]]
+    assert outbox.send_pending() == (0, 0)  # the failed one is not retried forever
+
+
+def test_subjects_lose_line_breaks_when_queued(db):
+    message = outbox.queue_mail("ada@example.org", "Welcome, Ada\r\nBcc: x@evil", "Hello")
+    assert message.subject == "Welcome, Ada Bcc: x@evil"

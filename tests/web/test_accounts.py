@@ -350,3 +350,42 @@ def test_reset_requests_are_rate_limited(limited_client):
         for _ in range(6)
     ]
     assert codes == [200] * 5 + [429]
+
+
+def test_sign_in_is_throttled_per_account_whatever_the_address(limited_client):
+    for attempt in range(10):
+        response = limited_client.post(
+            "/login",
+            data={"email": "Target@example.org", "password": "wrong-password"},
+            environ_overrides={"REMOTE_ADDR": f"198.51.100.{attempt + 1}"},
+        )
+        assert response.status_code == 200
+    response = limited_client.post(
+        "/login",
+        data={"email": "target@example.org ", "password": "wrong-password"},
+        environ_overrides={"REMOTE_ADDR": "203.0.113.99"},
+    )
+    assert response.status_code == 429
+    other = limited_client.post(
+        "/login",
+        data={"email": "someone@example.org", "password": "wrong-password"},
+        environ_overrides={"REMOTE_ADDR": "203.0.113.99"},
+    )
+    assert other.status_code == 200
+
+
+def test_unverified_accounts_cannot_report_comments(client, login_as, db):
+    from consult.comments.models import CommentReport
+    from tests.web.test_moderation_support import build_consultation
+
+    comment = build_consultation(comments=1).comments[0]
+    db.session.commit()
+    version = comment.section.version
+    login_as("unverified")
+    url = f"/docs/{version.document.slug}/v{version.number}/{comment.section.provision.key}/"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert f"/comments/{comment.id}/report" not in page.get_data(as_text=True)
+    response = client.post(f"/comments/{comment.id}/report", data={"reason": "spam"})
+    assert response.status_code == 403
+    assert db.session.scalars(select(CommentReport)).all() == []

@@ -823,3 +823,31 @@ def test_post_to_former_key_is_accepted(client, login_as, db, section):
     )
     assert response.status_code == 302
     assert comments_of(db, section)[0].body == "Sent while the provision was renumbered."
+
+
+def test_a_resume_link_does_not_fill_another_browsers_form(app, client, csrf_app, db, section):
+    from tests.factories import UserFactory
+
+    client.post(
+        url_of(section),
+        data={"body": "Planted text for someone else.", "csrf_token": "stale"},
+        headers={"Origin": "http://localhost"},
+    )
+    token = db.session.scalars(select(PendingComment.token)).one()
+    victim = app.test_client()
+    user = UserFactory()
+    db.session.commit()
+    with victim.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+    page = victim.get(url_of(section, resume=token)).get_data(as_text=True)
+    assert "Planted text for someone else." not in page
+    assert db.session.scalars(select(PendingComment.token)).one() == token  # not used up
+
+
+def test_rescue_stash_refuses_oversized_fields(client, csrf_app, db, section):
+    client.post(
+        url_of(section),
+        data={"body": "x" * 80_000, "csrf_token": "stale"},
+        headers={"Origin": "http://localhost"},
+    )
+    assert db.session.scalars(select(PendingComment)).all() == []

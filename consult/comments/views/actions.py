@@ -19,7 +19,7 @@ from consult.comments.forms import (
 from consult.comments.views import bp
 from consult.comments.views.common import comment_action, comment_url
 from consult.core.forms import show_refusal
-from consult.core.permissions import can_comment, can_edit_comment, require
+from consult.core.permissions import can_comment, can_edit_comment, can_report, require
 from consult.extensions import db
 
 logger = logging.getLogger(__name__)
@@ -109,7 +109,7 @@ def endorse(comment_id: int) -> Response:
 @bp.route("/comments/<int:comment_id>/report", methods=["GET", "POST"])
 def report_comment(comment_id: int) -> str | Response:
     comment = queries.comment_or_404(comment_id, current_user)
-    require(current_user.is_authenticated and current_user.is_active)
+    require(can_report(current_user))
     form = ReportForm()
     return comment_action(
         comment,

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
@@ -115,21 +117,50 @@ def _same_origin() -> bool:
     return True
 
 
-def stash_and_sign_in(section: Section, parent_id: int | None, target: str) -> Response:
+RESCUE_COOKIE = "consult_rescue"
+
+
+def stash_and_sign_in(section: Section, parent_id: int | None, target: str) -> Response | None:
     """Keep what was typed server-side and send the author to sign in, then back to the form.
 
     The stash holds untrusted text for a day; it is only ever shown escaped inside a textarea
     of the same form and must be submitted again (with a valid CSRF token) to be published.
+    It is bounded (field sizes, stashes per address, rows in all) and tied to this browser by
+    a cookie, so a resume link pre-fills nobody else's form. None when it cannot be kept.
     """
-    stash = pending.stash_pending_comment(section, parent_id, request.form)
+    if not pending.may_stash(get_remote_address()):
+        return None
+    secret = request.cookies.get(RESCUE_COOKIE) or secrets.token_urlsafe(24)
+    stash = pending.stash_pending_comment(section, parent_id, request.form, secret)
+    if stash is None:
+        return None
     db.session.commit()
     sep = "&" if "?" in target else "?"
     back = f"{target}{sep}resume={stash.token}"
     if current_user.is_authenticated:
         flash("The form had expired. Check your comment below and send it again.", "warning")
-        return redirect(back)
-    flash("Your session had expired. Sign in again and your comment will be waiting.", "info")
-    return redirect(url_for("accounts.login", next=back))
+        response = redirect(back)
+    else:
+        flash("Your session had expired. Sign in again and your comment will be waiting.", "info")
+        response = redirect(url_for("accounts.login", next=back))
+    response.set_cookie(
+        RESCUE_COOKIE,
+        secret,
+        max_age=int(pending.PENDING_LIFETIME.total_seconds()),
+        httponly=True,
+        samesite="Lax",
+        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+    )
+    return response
+
+
+def keep_and_sign_in(section: Section, parent_id: int | None, target: str) -> Response:
+    """An anonymous POST to a comment form: keep the text if the bounds allow, then sign in."""
+    response = stash_and_sign_in(section, parent_id, target)
+    if response is not None:
+        return response
+    flash("Sign in to comment. What you typed could not be kept: send it again.", "warning")
+    return redirect(url_for("accounts.login", next=target))
 
 
 def _rescue_target() -> tuple[Section, int | None, str] | None:

@@ -14,12 +14,14 @@ from consult.comments.forms import CommentForm, ReplyForm
 from consult.comments.models import KINDS, REPORT_REASONS, STATE_VISIBLE
 from consult.comments.views import bp
 from consult.comments.views.common import (
+    RESCUE_COOKIE,
     comment_url,
+    keep_and_sign_in,
     load_provision,
     provision_url,
-    stash_and_sign_in,
 )
 from consult.core import hooks
+from consult.core.numbers import bounded_int
 from consult.core.pagination import page_number
 from consult.core.permissions import can_moderate, comment_refusal, require
 from consult.drafts.models import Section, Version
@@ -48,7 +50,9 @@ def _resume(form: Any, section: Section, parent_id: int | None) -> bool:
     token = request.args.get("resume")
     if not token or not current_user.is_authenticated or request.method != "GET":
         return False
-    fields = pending.take_pending_comment(token, section, parent_id)
+    fields = pending.take_pending_comment(
+        token, section, parent_id, request.cookies.get(RESCUE_COOKIE)
+    )
     db.session.commit()
     if not fields:
         return False
@@ -90,7 +94,7 @@ def show_provision(slug: str, number: int, key: str) -> str | Response | tuple[s
     status = 200
     if request.method == "POST":
         if not current_user.is_authenticated:
-            return stash_and_sign_in(section, None, provision_url(section))
+            return keep_and_sign_in(section, None, provision_url(section))
         if refusal is not None:
             refused_text, status = request.form.get("body", ""), 403
         elif form.validate_on_submit():
@@ -134,7 +138,7 @@ def _provision_context(version: Version, section: Section) -> dict[str, Any]:
     categories = queries.categories()
     category_map = {c.id: c for c in categories}
     category_ids, chosen, group = _filters(categories)
-    thread_id = request.args.get("thread", type=int)
+    thread_id = bounded_int(request.args.get("thread"))
     moderator = can_moderate(current_user, version)
     view = threads.thread_view(
         section,
@@ -189,7 +193,7 @@ def reply(comment_id: int) -> str | Response | tuple[str, int]:
     refused_text, status = None, 200
     if request.method == "POST":
         if not current_user.is_authenticated:
-            return stash_and_sign_in(
+            return keep_and_sign_in(
                 section, parent.id, url_for("comments.reply", comment_id=parent.id)
             )
         if refusal is not None:

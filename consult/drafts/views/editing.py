@@ -9,6 +9,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from consult.core.forms import show_refusal
+from consult.core.numbers import lock_version_of
 from consult.core.permissions import can_moderate, can_publish, require
 from consult.core.timefmt import local, parse_local
 from consult.db import utcnow
@@ -174,7 +175,7 @@ def edit_section(slug: str, number: int, section_id: int) -> Page:
         form.lock_version.data = str(section.lock_version)
     if form.validate_on_submit():
         try:
-            expected = int(form.lock_version.data or 0)
+            expected = lock_version_of(form.lock_version.data)
         except ValueError:
             expected = -1
         try:

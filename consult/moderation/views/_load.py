@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 from flask import abort
+from flask_login import current_user
 from sqlalchemy import select
 
 from consult.comments.models import Comment
+from consult.core.permissions import can_view, require_visible
 from consult.drafts.models import Document, Version
 from consult.extensions import db
 from consult.moderation.services import optional_url
 
 
 def load_version(slug: str, number: int) -> Version:
+    """The version, or 404 - also for a signed-in person who may not see it, so a members-only
+    document answers exactly as a missing one does (no existence oracle)."""
     version = db.session.scalars(
         select(Version).join(Document).where(Document.slug == slug, Version.number == number)
     ).first()
     if version is None:
         abort(404)
+    require_visible(can_view(current_user, version))
     return version
 
 

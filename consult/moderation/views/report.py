@@ -56,3 +56,20 @@ def report_csv(slug: str, number: int) -> Response:
             "Cache-Control": "no-store",
         },
     )
+
+
+@bp.get("/docs/<slug>/v<int:number>/report.xlsx")
+def report_xlsx(slug: str, number: int) -> Response:
+    """The same report as a workbook, for people who open it in a spreadsheet."""
+    version = load_version(slug, number)
+    require(can_view(current_user, version))
+    return Response(
+        report.xlsx_bytes(version, current_user),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={
+            "Content-Disposition": (
+                f'attachment; filename="{report.csv_filename(version, "xlsx")}"'
+            ),
+            "Cache-Control": "no-store",
+        },
+    )

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from consult.comments.models import Comment
 from consult.core.forms import show_refusal
+from consult.core.numbers import lock_version_of
 from consult.core.permissions import can_moderate, can_publish, require
 from consult.core.timefmt import parse_local
 from consult.drafts import services as drafts
@@ -203,7 +204,7 @@ def edit_provision(slug: str, revision_id: int, section_id: int) -> Any:
             revisions.save_section(
                 revision,
                 section,
-                expected_lock_version=int(form.lock_version.data or 0),
+                expected_lock_version=lock_version_of(form.lock_version.data),
                 heading=form.heading.data or "",
                 body=form.body.data or "",
                 number=form.number.data or "",
