@@ -12,6 +12,7 @@ from sqlalchemy.orm import aliased
 from consult.accounts.models import StakeholderCategory, User
 from consult.comments.counts import counted
 from consult.comments.models import (
+    STAFF_KEY,
     Comment,
     CommentCount,
     CommentReport,
@@ -70,12 +71,16 @@ def section_counts(section: Section, *, public_only: bool = True) -> dict[int | 
     """{category_id: n} of the section's visible comments, from the counters."""
     n = counted(public_only)
     stmt = (
-        select(CommentCount.category_id, n)
+        select(CommentCount.category_id, CommentCount.is_staff, n)
         .where(CommentCount.section_id == section.id)
-        .group_by(CommentCount.category_id)
+        .group_by(CommentCount.category_id, CommentCount.is_staff)
         .having(n > 0)
     )
-    return {category_id: int(total) for category_id, total in db.session.execute(stmt)}
+    counts: dict[int | None, int] = {}
+    for category_id, staff, total in db.session.execute(stmt):
+        key = STAFF_KEY if staff else category_id
+        counts[key] = counts.get(key, 0) + int(total)
+    return counts
 
 
 def confidential_count(version: Version) -> int:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload
 
 from consult.accounts.models import User
 from consult.comments.models import PROPOSAL_PASSAGE, STATE_DELETED, Comment
+from consult.comments.services import lock_comment
 from consult.core import audit
 from consult.core.permissions import can_moderate
 from consult.db import utcnow
@@ -221,6 +222,7 @@ def record_change(
             )
             db.session.add(link)
             added.append(comment.id)
+            lock_comment(comment, "change")
         elif comment.id in applied:
             link.applied = True
     db.session.flush()
