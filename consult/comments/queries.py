@@ -214,3 +214,19 @@ def overview_rows(
             column_totals[category_id] = column_totals.get(category_id, 0) + n
         rows.append((section, cells, sum(cells.values())))
     return rows, column_totals
+
+
+def commenters_of(version: Version) -> list[User]:
+    """Active people with a verified address who commented on (or replied in) the version."""
+    authors = select(Comment.author_id).where(Comment.version_id == version.id).distinct()
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(
+                User.id.in_(authors),
+                User.is_disabled.is_(False),
+                User.email_verified_at.is_not(None),
+            )
+            .order_by(User.id)
+        )
+    )

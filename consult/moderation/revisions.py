@@ -411,6 +411,7 @@ def publish_revision(
     opens_at: datetime | None,
     closes_at: datetime | None,
     publish_anyway: bool,
+    close_open_window: bool = False,
 ) -> Version:
     """Publish the prepared version; freezes the revision's links and the base dispositions.
 
@@ -429,9 +430,10 @@ def publish_revision(
             changelog=changelog,
             opens_at=opens_at,
             closes_at=closes_at,
+            close_open_window=close_open_window,
         )
     except drafts.DraftError as error:
-        raise ModerationError(str(error)) from error
+        raise ModerationError(str(error), field=error.field) from error
     revision.status = REVISION_PUBLISHED
     db.session.flush()
     audit.record(

@@ -451,6 +451,7 @@ def test_window_change_is_audited_and_shown(client, login_as, group, author):
         data={
             "opens_at": "2026-03-02T10:00",
             "closes_at": "2026-04-15T18:00",
+            "reason": "More time for the SMEs.",
         },
     )
     assert response.status_code == 302
@@ -465,6 +466,7 @@ def test_window_change_is_audited_and_shown(client, login_as, group, author):
         data={
             "opens_at": "2026-03-02T10:00",
             "closes_at": "2026-03-01T18:00",
+            "reason": "Typo.",
         },
     )
     assert early.status_code == 400 and "must close after it opens" in early.get_data(as_text=True)

@@ -193,8 +193,14 @@ def group_page_balance(group: Any, user: Any = None) -> dict[str, Any]:
     return {"panels": [("comments/_group_balance.html", {"rows": rows, "total": total})]}
 
 
+def version_audience(version: Any) -> dict[str, Any]:
+    """Everyone who commented on the version: told when its window changes (one query)."""
+    return {"people": queries.commenters_of(version)}
+
+
 def register_app_hooks(app: Any) -> None:
     hooks.register(app, "version_page", version_page_counts)
+    hooks.register(app, "version_audience", version_audience)
     hooks.register(app, "group_page", group_page_balance)
     app.extensions.setdefault("consult_csrf_rescue", []).append(rescue_expired_comment)
     app.jinja_env.globals["comment_url"] = comment_url

@@ -132,6 +132,7 @@ def _comment_page(
         .order_by(Comment.created_at)
         .limit(50)
     ).all()
+    late = services.is_frozen(comment.section.version)
     return render_template(
         "moderation/comment.html",
         version=version,
@@ -142,7 +143,8 @@ def _comment_page(
         siblings=siblings,
         form=form,
         assign=assign,
-        frozen=services.is_frozen(comment.section.version),
+        frozen=late and disposition is not None and disposition.outcome is not None,
+        late=late,
         comment_link=services.comment_url(comment),
         links=nav_links(comment.section.version),
     )
