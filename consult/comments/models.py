@@ -228,9 +228,7 @@ def _contribution(values: dict[str, Any]) -> tuple[tuple[Any, Any, Any, bool], i
     return key, (0 if values["is_confidential"] else 1), 1
 
 
-def _bump(
-    connection: Connection, key: tuple[Any, Any, Any, bool], public: int, total: int
-) -> None:
+def _bump(connection: Connection, key: tuple[Any, Any, Any, bool], public: int, total: int) -> None:
     if not (public or total):
         return
     version_id, section_id, category_id, staff = key

@@ -163,9 +163,12 @@ def _link(endpoint: str, **values: Any) -> str:
 
 def _same_minute(typed: datetime | None, stored: datetime | None) -> datetime | None:
     """The stored time if the form shows it unchanged (forms show minutes, not seconds)."""
-    if typed is not None and stored is not None:
-        if typed == stored.replace(second=0, microsecond=0):
-            return stored
+    if (
+        typed is not None
+        and stored is not None
+        and typed == stored.replace(second=0, microsecond=0)
+    ):
+        return stored
     return typed
 
 

@@ -101,7 +101,9 @@ def audience(version: Version) -> list[Any]:
     return [people[key] for key in sorted(people)]
 
 
-def tell(version: Version, change: str, *, reason: str = "", cut_short_by: int | None = None) -> int:
+def tell(
+    version: Version, change: str, *, reason: str = "", cut_short_by: int | None = None
+) -> int:
     """E-mail the audience that the window of `version` changed; returns how many were told."""
     link = email_url("drafts.show_version", slug=version.document.slug, number=version.number)
     people = audience(version)

@@ -91,9 +91,9 @@ def report_statement(version: Version) -> Select[Any]:
             Disposition.outcome,
             Disposition.rationale,
             Disposition.decided_at,
-            case(
-                (Disposition.decided_at > _next_published(version), True), else_=False
-            ).label("decided_late"),
+            case((Disposition.decided_at > _next_published(version), True), else_=False).label(
+                "decided_late"
+            ),
             original.id.label("duplicate_of"),
         )
         .join(Section, Section.id == Comment.section_id)
@@ -144,13 +144,13 @@ class CategoryRow:
 def summary_by_category(version: Version) -> tuple[list[CategoryRow], CategoryRow]:
     """Counts of dispositions per stakeholder category (one GROUP BY query), and the totals."""
     # Working group staff are counted apart, never under a stakeholder category.
-    category = case((Comment.author_role.is_not(None), STAFF_KEY), else_=Comment.category_id)
+    category_key = case((Comment.author_role.is_not(None), STAFF_KEY), else_=Comment.category_id)
     rows = db.session.execute(
-        select(category, Disposition.outcome, func.count(Comment.id))
+        select(category_key, Disposition.outcome, func.count(Comment.id))
         .select_from(Comment)
         .outerjoin(Disposition, Disposition.comment_id == Comment.id)
         .where(_public_filter(version))
-        .group_by(category, Disposition.outcome)
+        .group_by(category_key, Disposition.outcome)
     ).all()
     categories = db.session.scalars(
         select(StakeholderCategory).order_by(StakeholderCategory.position, StakeholderCategory.id)

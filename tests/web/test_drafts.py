@@ -114,6 +114,7 @@ def published(group, author):
         changelog="Measure 1.3 added after comments.",
         opens_at=None,
         closes_at=datetime.now(UTC) + timedelta(days=20),
+        close_open_window=True,
     )
     v3 = services.start_version(document, user=author)
     _db.session.commit()

@@ -1,4 +1,4 @@
-"""Counts are honest and add up: staff apart, every total the sum of its parts (issue 11, part 6)."""
+"""Honest counts: staff apart, every total shown the sum of its parts (issue 11, part 6)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from tests.web.test_moderation_support import build_consultation, login
 def _stakeholder(slug: str | None):
     if slug is None:
         return factories.UserFactory(organisation=None)
-    return factories.UserFactory(organisation=factories.OrganisationFactory(category=category(slug)))
+    organisation = factories.OrganisationFactory(category=category(slug))
+    return factories.UserFactory(organisation=organisation)
 
 
 def _consultation_with_staff(app):

@@ -23,7 +23,9 @@ def _words(text: str | None) -> set[str]:
 
 def _section_of(version_id: int, provision_id: int) -> Section | None:
     return db.session.scalars(
-        select(Section).where(Section.version_id == version_id, Section.provision_id == provision_id)
+        select(Section).where(
+            Section.version_id == version_id, Section.provision_id == provision_id
+        )
     ).first()
 
 

@@ -8,7 +8,6 @@ from sqlalchemy import select
 from consult.comments import moderating
 from consult.comments import services as comments
 from consult.comments.models import LOCK_REASONS, Comment
-from consult.extensions import db
 from consult.moderation import report, revisions
 from consult.moderation import services as moderation
 from consult.moderation.models import Disposition
