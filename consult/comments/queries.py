@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from consult.accounts.models import StakeholderCategory, User
-from consult.comments.counts import counted
+from consult.comments.counts import STAFF_COLUMN, counted
 from consult.comments.models import (
     STAFF_KEY,
     Comment,
@@ -101,14 +101,15 @@ def group_balance(group: Any, user: Any) -> list[tuple[Any, int, float]]:
     if not (is_admin(user) or is_member(user, group)):
         visible_docs = visible_docs & (Document.visibility == "public")
     rows = db.session.execute(
-        select(CommentCount.category_id, func.sum(CommentCount.public_count))
+        select(CommentCount.category_id, CommentCount.is_staff, func.sum(CommentCount.public_count))
         .join(Version, CommentCount.version_id == Version.id)
         .join(Document, Version.document_id == Document.id)
         .where(visible_docs, Version.status != "editing")
-        .group_by(CommentCount.category_id)
+        .group_by(CommentCount.category_id, CommentCount.is_staff)
     ).all()
-    counts = {category_id: int(n) for category_id, n in rows if n}
-    total = sum(counts.values())
+    counts = {category_id: int(n) for category_id, staff, n in rows if n and not staff}
+    staff_n = sum(int(n) for _category_id, staff, n in rows if n and staff)
+    total = sum(counts.values()) + staff_n
     result: list[tuple[Any, int, float]] = []
     for category in categories():
         n = counts.pop(category.id, 0)
@@ -117,6 +118,8 @@ def group_balance(group: Any, user: Any) -> list[tuple[Any, int, float]]:
     if counts:
         n = sum(counts.values())
         result.append((None, n, n / total if total else 0.0))
+    if staff_n:
+        result.append((STAFF_COLUMN, staff_n, staff_n / total))
     return result
 
 

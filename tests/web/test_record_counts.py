@@ -76,6 +76,13 @@ def test_every_total_shown_equals_the_sum_of_its_parts(app, client, db):
     numbers = [int(n) for n in re.findall(r"numeric\">(\d+)</td>", counts_table)]
     assert caption == sum(numbers) == 5
 
+    group_page = client.get(f"/groups/{c.group.slug}/").get_data(as_text=True)
+    balance = re.search(r"Bar chart with the same data as the table above:(.*?)</desc>",
+                        group_page, re.S).group(1)  # fmt: skip
+    assert "Working group staff" in balance and "No category" in balance
+    shown = [(int(n), int(total)) for n, total in re.findall(r"\((\d+) of (\d+)\)", balance)]
+    assert sum(n for n, _ in shown) == shown[0][1] == 5
+
 
 def test_the_report_summary_adds_up_with_staff_apart(app, db):
     with app.test_request_context():
