@@ -30,6 +30,19 @@ KINDS = {"general": "General", "technical": "Technical", "editorial": "Editorial
 STATE_VISIBLE = "visible"
 STATE_HIDDEN = "hidden"
 STATE_DELETED = "deleted"
+# Why an author may no longer edit or delete their comment (Comment.locked_reason).
+LOCK_REASONS = {
+    "disposition": "The moderators have answered this comment, so it is part of the record: "
+    "it can no longer be edited or deleted. You can still reply to it.",
+    "change": "The text of the next version was changed in response to this comment, so it is "
+    "part of the record: it can no longer be edited or deleted. You can still reply to it.",
+    "duplicate": "Another comment was marked as a duplicate of this one, so it is part of the "
+    "record: it can no longer be edited or deleted. You can still reply to it.",
+}
+# Key of working group staff (chairs, vice-chairs, moderators, admins) in per-category counts:
+# counted apart, never under a stakeholder category or "No category".
+STAFF_KEY = 0
+STAFF_LABEL = "Working group staff"
 PROPOSAL_PASSAGE = "passage"
 PROPOSAL_PROVISION = "provision"
 STANCES = {"support": "Supports", "oppose": "Opposes"}
@@ -78,7 +91,8 @@ class Comment(TimestampMixin, Base):
         ForeignKey("stakeholder_categories.id"), index=True, active_history=True
     )
     pact_status: Mapped[str] = mapped_column(String(12), default="none")
-    author_role: Mapped[str | None] = mapped_column(String(12))  # chair/vice_chair/moderator
+    # chair/vice_chair/moderator/admin: counted apart as working group staff
+    author_role: Mapped[str | None] = mapped_column(String(12), active_history=True)
     kind: Mapped[str] = mapped_column(String(12), default="general")
     body: Mapped[str] = mapped_column(Text)
     quote: Mapped[str] = mapped_column(Text, default="")
@@ -91,6 +105,9 @@ class Comment(TimestampMixin, Base):
     hidden_at: Mapped[datetime | None]
     deleted_at: Mapped[datetime | None]
     edited_at: Mapped[datetime | None]
+    # Set once the comment is part of the record (answered, linked to a change, or the original
+    # of a duplicate): its author may no longer edit or delete it (see LOCK_REASONS).
+    locked_reason: Mapped[str | None] = mapped_column(String(12))
 
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     category: Mapped[StakeholderCategory | None] = relationship()
@@ -193,25 +210,28 @@ class CommentCount(Base):
     version_id: Mapped[int] = mapped_column(ForeignKey("versions.id"))
     section_id: Mapped[int] = mapped_column(ForeignKey("sections.id"))
     category_id: Mapped[int | None] = mapped_column(ForeignKey("stakeholder_categories.id"))
+    is_staff: Mapped[bool] = mapped_column(default=False)  # chairs, moderators, admins: apart
     public_count: Mapped[int] = mapped_column(default=0)  # visible and not confidential
     all_count: Mapped[int] = mapped_column(default=0)  # visible, confidential included
 
 
-_COUNTED = ("version_id", "section_id", "category_id", "state", "is_confidential")
+_COUNTED = ("version_id", "section_id", "category_id", "author_role", "state", "is_confidential")
 
 
-def _contribution(values: dict[str, Any]) -> tuple[tuple[Any, Any, Any], int, int] | None:
-    """(version, section, category), public and all for a comment with these values."""
+def _contribution(values: dict[str, Any]) -> tuple[tuple[Any, Any, Any, bool], int, int] | None:
+    """(version, section, category, staff), public and all for a comment with these values."""
     if (values["state"] or STATE_VISIBLE) != STATE_VISIBLE or values["section_id"] is None:
         return None
-    key = (values["version_id"], values["section_id"], values["category_id"])
+    staff = values["author_role"] is not None
+    category_id = None if staff else values["category_id"]
+    key = (values["version_id"], values["section_id"], category_id, staff)
     return key, (0 if values["is_confidential"] else 1), 1
 
 
-def _bump(connection: Connection, key: tuple[Any, Any, Any], public: int, total: int) -> None:
+def _bump(connection: Connection, key: tuple[Any, Any, Any, bool], public: int, total: int) -> None:
     if not (public or total):
         return
-    version_id, section_id, category_id = key
+    version_id, section_id, category_id, staff = key
     same_category = (
         CommentCount.category_id.is_(None)
         if category_id is None
@@ -220,7 +240,11 @@ def _bump(connection: Connection, key: tuple[Any, Any, Any], public: int, total:
     # One row per pair is updated, even if a concurrent first insert left two of them.
     first = (
         select(func.min(CommentCount.id))
-        .where(CommentCount.section_id == section_id, same_category)
+        .where(
+            CommentCount.section_id == section_id,
+            same_category,
+            CommentCount.is_staff.is_(staff),
+        )
         .scalar_subquery()
     )
     updated = connection.execute(
@@ -237,6 +261,7 @@ def _bump(connection: Connection, key: tuple[Any, Any, Any], public: int, total:
                 version_id=version_id,
                 section_id=section_id,
                 category_id=category_id,
+                is_staff=staff,
                 public_count=public,
                 all_count=total,
             )

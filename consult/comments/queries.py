@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from consult.accounts.models import StakeholderCategory, User
-from consult.comments.counts import counted
+from consult.comments.counts import STAFF_COLUMN, counted
 from consult.comments.models import (
+    STAFF_KEY,
     Comment,
     CommentCount,
     CommentReport,
@@ -70,12 +71,16 @@ def section_counts(section: Section, *, public_only: bool = True) -> dict[int | 
     """{category_id: n} of the section's visible comments, from the counters."""
     n = counted(public_only)
     stmt = (
-        select(CommentCount.category_id, n)
+        select(CommentCount.category_id, CommentCount.is_staff, n)
         .where(CommentCount.section_id == section.id)
-        .group_by(CommentCount.category_id)
+        .group_by(CommentCount.category_id, CommentCount.is_staff)
         .having(n > 0)
     )
-    return {category_id: int(total) for category_id, total in db.session.execute(stmt)}
+    counts: dict[int | None, int] = {}
+    for category_id, staff, total in db.session.execute(stmt):
+        key = STAFF_KEY if staff else category_id
+        counts[key] = counts.get(key, 0) + int(total)
+    return counts
 
 
 def confidential_count(version: Version) -> int:
@@ -96,14 +101,15 @@ def group_balance(group: Any, user: Any) -> list[tuple[Any, int, float]]:
     if not (is_admin(user) or is_member(user, group)):
         visible_docs = visible_docs & (Document.visibility == "public")
     rows = db.session.execute(
-        select(CommentCount.category_id, func.sum(CommentCount.public_count))
+        select(CommentCount.category_id, CommentCount.is_staff, func.sum(CommentCount.public_count))
         .join(Version, CommentCount.version_id == Version.id)
         .join(Document, Version.document_id == Document.id)
         .where(visible_docs, Version.status != "editing")
-        .group_by(CommentCount.category_id)
+        .group_by(CommentCount.category_id, CommentCount.is_staff)
     ).all()
-    counts = {category_id: int(n) for category_id, n in rows if n}
-    total = sum(counts.values())
+    counts = {category_id: int(n) for category_id, staff, n in rows if n and not staff}
+    staff_n = sum(int(n) for _category_id, staff, n in rows if n and staff)
+    total = sum(counts.values()) + staff_n
     result: list[tuple[Any, int, float]] = []
     for category in categories():
         n = counts.pop(category.id, 0)
@@ -112,6 +118,8 @@ def group_balance(group: Any, user: Any) -> list[tuple[Any, int, float]]:
     if counts:
         n = sum(counts.values())
         result.append((None, n, n / total if total else 0.0))
+    if staff_n:
+        result.append((STAFF_COLUMN, staff_n, staff_n / total))
     return result
 
 
@@ -209,3 +217,19 @@ def overview_rows(
             column_totals[category_id] = column_totals.get(category_id, 0) + n
         rows.append((section, cells, sum(cells.values())))
     return rows, column_totals
+
+
+def commenters_of(version: Version) -> list[User]:
+    """Active people with a verified address who commented on (or replied in) the version."""
+    authors = select(Comment.author_id).where(Comment.version_id == version.id).distinct()
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(
+                User.id.in_(authors),
+                User.is_disabled.is_(False),
+                User.email_verified_at.is_not(None),
+            )
+            .order_by(User.id)
+        )
+    )

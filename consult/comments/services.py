@@ -13,9 +13,11 @@ from consult.comments.counts import counted
 from consult.comments.fingerprint import store_fingerprint
 from consult.comments.models import (
     KINDS,
+    LOCK_REASONS,
     PROPOSAL_PASSAGE,
     PROPOSAL_PROVISION,
     REPORT_REASONS,
+    STAFF_KEY,
     STANCES,
     STATE_DELETED,
     STATE_VISIBLE,
@@ -27,7 +29,13 @@ from consult.comments.models import (
 )
 from consult.comments.text import passage_occurs
 from consult.core import outbox
-from consult.core.permissions import MODERATING_ROLES, can_moderate, comment_refusal, group_role
+from consult.core.permissions import (
+    MODERATING_ROLES,
+    can_moderate,
+    comment_refusal,
+    group_role,
+    is_admin,
+)
 from consult.db import utcnow
 from consult.extensions import db
 
@@ -87,14 +95,16 @@ def counts_by_category(
     """
     n = counted(public_only)
     stmt = (
-        select(CommentCount.section_id, CommentCount.category_id, n)
+        select(CommentCount.section_id, CommentCount.category_id, CommentCount.is_staff, n)
         .where(CommentCount.version_id == version.id)
-        .group_by(CommentCount.section_id, CommentCount.category_id)
+        .group_by(CommentCount.section_id, CommentCount.category_id, CommentCount.is_staff)
         .having(n > 0)
     )
     counts: dict[int, dict[int | None, int]] = {}
-    for section_id, category_id, total in db.session.execute(stmt):
-        counts.setdefault(section_id, {})[category_id] = int(total)
+    for section_id, category_id, staff, total in db.session.execute(stmt):
+        key = STAFF_KEY if staff else category_id
+        cells = counts.setdefault(section_id, {})
+        cells[key] = cells.get(key, 0) + int(total)
     return counts
 
 
@@ -110,7 +120,12 @@ def _snapshot_author(comment: Comment, user: Any, group_id: int) -> None:
     comment.category_id = speaks_for.category.id if speaks_for.category else None
     comment.pact_status = speaks_for.pact_status
     role = group_role(user, group_id)
-    comment.author_role = role if role in MODERATING_ROLES else None
+    if role in MODERATING_ROLES:
+        comment.author_role = role
+    elif is_admin(user):
+        comment.author_role = "admin"  # an administrator acting as such in the group
+    else:
+        comment.author_role = None
 
 
 def _refuse_unless_open(user: Any, version: Any) -> None:
@@ -219,6 +234,8 @@ def edit_comment(
     """The author's edit within the window; the previous text is kept as a CommentRevision."""
     from consult.core.permissions import can_edit_comment
 
+    if comment.locked_reason:
+        raise CommentError(LOCK_REASONS[comment.locked_reason])
     if not can_edit_comment(user, comment):
         raise CommentError("You can no longer edit this comment.")
     new_quote = comment.quote if quote is None else quote.strip()
@@ -261,12 +278,27 @@ def delete_comment(comment: Comment, *, user: Any) -> Comment:
     """Soft delete by the author: a placeholder keeps the replies in place."""
     from consult.core.permissions import can_edit_comment
 
+    if comment.locked_reason:
+        raise CommentError(LOCK_REASONS[comment.locked_reason])
     if not can_edit_comment(user, comment):
         raise CommentError("You can no longer delete this comment.")
     comment.state = STATE_DELETED
     comment.deleted_at = utcnow()
     db.session.flush()
     return comment
+
+
+def lock_comment(comment: Comment, reason: str) -> None:
+    """Make a comment part of the record: its author can no longer edit or delete it.
+
+    The first reason is kept (a later one does not unlock anything). Called by moderation when
+    a comment is answered, linked to a change, or becomes the original of a duplicate.
+    """
+    if reason not in LOCK_REASONS:
+        raise ValueError(f"unknown lock reason {reason!r}")
+    if comment.locked_reason is None:
+        comment.locked_reason = reason
+        db.session.flush()
 
 
 def set_endorsement(comment: Comment, *, user: Any, stance: str) -> Endorsement | None:

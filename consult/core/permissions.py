@@ -204,8 +204,11 @@ def can_comment(user: Any, version: Any) -> bool:
 
 
 def can_edit_comment(user: Any, comment: Any, now: datetime | None = None) -> bool:
-    """Authors edit or delete their own comments while the window is open."""
+    """Authors edit or delete their own comments while the window is open, until the comment
+    is part of the record (answered, linked to a change, or the original of a duplicate)."""
     if not _authenticated(user) or comment.author_id != user.id or comment.state != "visible":
+        return False
+    if comment.locked_reason:
         return False
     return comment.section.version.window_state(now or utcnow()) == "open"
 

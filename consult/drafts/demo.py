@@ -6,7 +6,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from consult.core.models import AuditEvent
 from consult.db import utcnow
@@ -55,6 +55,21 @@ def _backdate(version: Version, **values: datetime) -> None:
             .where(AuditEvent.object_type == "versions", AuditEvent.object_id == version.id)
             .values(at=values["published_at"])
         )
+    if "opens_at" in values or "closes_at" in values:
+        # The window history must tell the same story as the page: the publication event
+        # records the (backdated) window the version was published with.
+        for event in db.session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.object_type == "versions",
+                AuditEvent.object_id == version.id,
+                AuditEvent.action == "version.publish",
+            )
+        ):
+            after = dict((event.data or {}).get("after") or {})
+            for name in ("opens_at", "closes_at"):
+                if name in values:
+                    after[name] = values[name].isoformat()
+            event.data = {**(event.data or {}), "after": after}
     db.session.expire(version)
 
 
@@ -171,6 +186,16 @@ def load(context: dict[str, Any]) -> None:
             closes_at=now + timedelta(days=days),
         )
         _backdate(version, published_at=now - timedelta(days=3))
+    # A window changed in the open: the copyright chapter's consultation was extended, with
+    # its reason on the version page and in the e-mails to the group.
+    copyright_v1 = versions["copyright"][0]
+    services.set_window(
+        copyright_v1,
+        user=staff["chair-transparency-copyright"],
+        opens_at=None,
+        closes_at=now + timedelta(days=28),
+        reason="Rightsholders' associations asked for a week more to consult their members.",
+    )
     db.session.flush()
     context["documents"] = documents
     context["versions"] = versions

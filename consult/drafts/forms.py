@@ -126,21 +126,33 @@ class ConfirmForm(FlaskForm):
     submit = SubmitField("Confirm")
 
 
-class WindowForm(FlaskForm):
+class WindowTimesForm(FlaskForm):
     opens_at = DateTimeLocalField("Opens", format=_DATETIME_FORMATS, validators=[Optional()])
     closes_at = DateTimeLocalField("Closes", format=_DATETIME_FORMATS, validators=[Optional()])
-    submit = SubmitField("Change the window")
 
     def validate_closes_at(self, field: DateTimeLocalField) -> None:
         if field.data and self.opens_at.data and field.data <= self.opens_at.data:
             raise ValidationError("The consultation must close after it opens.")
 
 
-class PublishForm(WindowForm):
+class WindowForm(WindowTimesForm):
+    reason = TextAreaField(
+        "Why the window changes",
+        description="Shown on the version page and e-mailed to the working group and to "
+        "everyone who commented on this version.",
+        validators=[Optional(), Length(max=1000)],
+    )
+    submit = SubmitField("Change the window")
+
+
+class PublishForm(WindowTimesForm):
     changelog = TextAreaField(
         "What changed",
         description="Shown with the version and in the comparison. Required from version 2.",
         validators=[Optional(), Length(max=20000)],
+    )
+    close_open_window = BooleanField(
+        "Close the consultation on the previous version now, before its announced end"
     )
     submit = SubmitField("Publish this version")
 

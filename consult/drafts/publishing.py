@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from consult.core import audit, outbox
 from consult.core.urls import email_url
 from consult.db import utcnow
+from consult.drafts import windows
 from consult.drafts.errors import DraftError, PublishedVersionError
 from consult.drafts.models import (
     STATUS_EDITING,
@@ -56,8 +57,14 @@ def publish_version(
     changelog: str,
     opens_at: datetime | None,
     closes_at: datetime | None,
+    close_open_window: bool = False,
 ) -> Version:
-    """Freeze a version forever, set its consultation window, supersede the previous one."""
+    """Freeze a version forever, set its consultation window, supersede the previous one.
+
+    If the previous version's consultation is still open, publishing closes it early: that
+    needs `close_open_window` (the publisher confirmed, having been shown the announced end),
+    and the working group and everyone who commented on it are told.
+    """
     require_editing(version)
     count = db.session.scalar(
         select(func.count(Section.id)).where(Section.version_id == version.id)
@@ -75,6 +82,15 @@ def publish_version(
     if closes_at is not None and opens_at is None:
         opens_at = now
     _check_window(opens_at, closes_at, now)
+    still_open = open_predecessor(version, now)
+    if still_open is not None and not close_open_window:
+        raise DraftError(
+            f"The consultation on version {still_open.number} is still open, with "
+            f"{windows.announced_end(still_open)} announced. Confirm that publishing closes it "
+            "now; the working group and everyone who commented on it will be told.",
+            field="close_open_window",
+        )
+    cut_short = []
     for previous in versions_of(version.document):
         if previous.status == STATUS_PUBLISHED and previous.id != version.id:
             previous.status = STATUS_SUPERSEDED
@@ -83,7 +99,7 @@ def publish_version(
                 _allow_window_change(previous)
                 before = _window(previous)
                 previous.closes_at = now
-                audit.record(
+                event = audit.record(
                     user,
                     "version.window",
                     previous,
@@ -91,6 +107,8 @@ def publish_version(
                     before=before,
                     after=_window(previous),
                 )
+                event.data = {**event.data, "cut_short_by": version.number}
+                cut_short.append((previous, event))
     version.status = STATUS_PUBLISHED
     version.changelog = changelog
     version.published_at = now
@@ -99,7 +117,23 @@ def publish_version(
     db.session.flush()
     audit.record(user, "version.publish", version, summary=changelog, after=_window(version))
     _notify_members(version)
+    for previous, event in cut_short:
+        change = windows.describe(event)
+        windows.tell(previous, change.sentence if change else "", cut_short_by=version.number)
     return version
+
+
+def open_predecessor(version: Version, now: datetime | None = None) -> Version | None:
+    """The published version whose consultation publishing `version` would cut short."""
+    now = now or utcnow()
+    for previous in versions_of(version.document):
+        if (
+            previous.status == STATUS_PUBLISHED
+            and previous.id != version.id
+            and previous.window_state(now) == "open"
+        ):
+            return previous
+    return None
 
 
 def _window(version: Version) -> dict[str, str | None]:
@@ -127,10 +161,27 @@ def _link(endpoint: str, **values: Any) -> str:
     return email_url(endpoint, **values)
 
 
+def _same_minute(typed: datetime | None, stored: datetime | None) -> datetime | None:
+    """The stored time if the form shows it unchanged (forms show minutes, not seconds)."""
+    if (
+        typed is not None
+        and stored is not None
+        and typed == stored.replace(second=0, microsecond=0)
+    ):
+        return stored
+    return typed
+
+
 def set_window(
-    version: Version, *, user: Any, opens_at: datetime | None, closes_at: datetime | None
+    version: Version,
+    *,
+    user: Any,
+    opens_at: datetime | None,
+    closes_at: datetime | None,
+    reason: str = "",
 ) -> Version:
-    """Change or extend the consultation window of the current published version (audited)."""
+    """Change or extend the consultation window of the current published version, with a
+    reason: recorded (audit), shown on the version page and e-mailed (outbox)."""
     if version.status == STATUS_EDITING:
         raise DraftError("Set the consultation window when you publish the version.")
     if version.status != STATUS_PUBLISHED:
@@ -138,10 +189,13 @@ def set_window(
             f"Version {version.number} has been superseded: its consultation cannot reopen."
         )
     now = utcnow()
+    opens_at = _same_minute(opens_at, version.opens_at)
+    closes_at = _same_minute(closes_at, version.closes_at)
     if opens_at is None and closes_at is not None:
         opens_at = version.opens_at or now
     if (opens_at, closes_at) == (version.opens_at, version.closes_at):
         raise DraftError("The window is unchanged.")
+    reason = windows.check_reason(reason)
     if version.opens_at is not None and version.opens_at <= now and opens_at != version.opens_at:
         raise DraftError(
             "The consultation has already opened: only its closing time can change.",
@@ -155,5 +209,11 @@ def set_window(
     _allow_window_change(version)
     version.opens_at, version.closes_at = opens_at, closes_at
     db.session.flush()
-    audit.record(user, "version.window", version, before=before, after=_window(version))
+    event = audit.record(
+        user, "version.window", version, summary=reason, before=before, after=_window(version)
+    )
+    event.data = {**event.data, "reason": reason}
+    db.session.flush()
+    change = windows.describe(event)
+    windows.tell(version, change.sentence if change else reason, reason=reason)
     return version

@@ -29,7 +29,12 @@ from consult.drafts.models import (
     Section,
     Version,
 )
-from consult.drafts.publishing import publish_version, require_editing, set_window
+from consult.drafts.publishing import (
+    open_predecessor,
+    publish_version,
+    require_editing,
+    set_window,
+)
 from consult.drafts.queries import (
     compare_versions,
     latest_visible_version,
@@ -51,6 +56,7 @@ __all__ = [
     "import_markdown",
     "latest_visible_version",
     "move_section",
+    "open_predecessor",
     "publish_version",
     "remove_section",
     "resolve_provision",

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import logging
 import random
+import re
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 from consult.comments.models import Comment
+from consult.comments.text import plain_text
 from consult.db import utcnow
 from consult.drafts.services import compare_versions
 from consult.extensions import db
@@ -72,6 +75,11 @@ CHANGE_NOTES = {
     "moved": "Moved so that related obligations sit together.",
     "renumbered": "Renumbered after the reorganisation of the chapter.",
 }
+LIVE_RATIONALES = {
+    "accepted": "Accepted: the drafting team will reflect this in the next version of {title}.",
+    "partly_accepted": "Partly accepted: the next version of {title} will take up the first "
+    "point; the second is for the implementing guidelines.",
+}
 UNLINKED_OUTCOMES = ["rejected", "noted", "out_of_scope", "rejected", "noted", "duplicate"]
 
 
@@ -83,6 +91,27 @@ def _applied(comment: Comment, new_body: str | None) -> bool:
     if comment.proposal_scope == "provision":
         return new_body.strip() == proposal
     return proposal in new_body
+
+
+def _words(text: str | None) -> set[str]:
+    return {w for w in re.findall(r"[a-z]{4,}", (text or "").lower())}
+
+
+def relates_to_change(comment: Comment, old_body: str | None, new_body: str | None) -> bool:
+    """Whether a comment asked for this change: its proposed text shares words with what the
+    change wrote, or the passage it quotes was rewritten or removed."""
+    old_words, new_words = _words(old_body), _words(new_body)
+    written, dropped = new_words - old_words, old_words - new_words
+    if comment.proposed_text and _words(comment.proposed_text) & written:
+        return True
+    quote = (comment.quote or "").strip()
+    if not quote:
+        return False
+    return bool(_words(quote) & dropped) or quote not in plain_text_of(new_body)
+
+
+def plain_text_of(body: str | None) -> str:
+    return plain_text(SimpleNamespace(heading="", body=body)) if body else ""
 
 
 def _between(rng: random.Random, start: datetime, end: datetime) -> datetime:
@@ -101,11 +130,16 @@ def _decide(
     duplicate_of_id: int | None = None,
     assignee: Any = None,
 ) -> None:
+    # Decided: part of the record, bound to the text it answered (as set_disposition does).
+    comment.locked_reason = comment.locked_reason or "disposition"
     disposition_rows.append(
         Disposition(
             comment_id=comment.id,
             outcome=outcome,
             rationale=rationale,
+            decided_body=comment.body,
+            decided_quote=comment.quote,
+            decided_proposed_text=comment.proposed_text,
             duplicate_of_id=duplicate_of_id,
             assignee_id=getattr(assignee, "id", None),
             decided_by_id=user.id,
@@ -148,7 +182,6 @@ def _revision_v1_v2(
     comparison = compare_versions(v1, v2)
     linked: dict[int, bool] = {}  # comment id -> proposal applied
     changes: list[tuple[Change, list[Comment], Any]] = []
-    spare = [c for c in comments if c.provision_id not in {r.provision_id for r in comparison.rows}]
     for row in comparison.changed_rows:
         change = Change(
             revision_id=revision.id,
@@ -158,13 +191,15 @@ def _revision_v1_v2(
             created_at=started,
             updated_at=started,
         )
-        behind = by_provision.get(row.provision_id, [])
-        if row.status == "added" and not behind:
-            # A new provision answers comments made elsewhere: on its parent, or any spare one.
-            parent = row.new.parent.provision_id if row.new.parent is not None else None
-            behind = by_provision.get(parent, [])[:2] if parent else spare[:1]
-        # Most, not all, comments on a changed provision were behind the change.
-        behind = [c for i, c in enumerate(behind) if i == 0 or rng.random() < 0.7]
+        # Only comments on this provision that asked for this change are linked to it: their
+        # proposal is in the new text, or the passage they quoted was rewritten.
+        old_body = row.old.body if row.old is not None else None
+        new_body = row.new.body if row.new is not None else None
+        behind = [
+            c
+            for c in by_provision.get(row.provision_id, [])
+            if relates_to_change(c, old_body, new_body)
+        ]
         changes.append((change, behind, row))
     db.session.add_all([change for change, _, _ in changes])
     db.session.flush()
@@ -176,6 +211,7 @@ def _revision_v1_v2(
                 continue
             applied = _applied(comment, new_body)
             linked[comment.id] = applied
+            comment.locked_reason = "change"
             links.append(
                 ChangeComment(
                     change_id=change.id,
@@ -229,7 +265,12 @@ def load(context: dict[str, Any]) -> None:
             if outcome == "duplicate" and (original is None or original.id in linked):
                 outcome = "noted"
         duplicate_of = original.id if outcome == "duplicate" and original is not None else None
-        rationale = rng.choice(RATIONALES[outcome]).format(title=title, original=duplicate_of)
+        choices = RATIONALES[outcome]
+        if outcome == "accepted":
+            # "We adopted the proposed wording" only where the wording is in version 2.
+            applied = linked.get(comment.id, False)
+            choices = [r for r in choices if ("proposed wording" in r) == applied] or choices
+        rationale = rng.choice(choices).format(title=title, original=duplicate_of)
         if outcome != "duplicate" and rng.random() < 0.15:
             # Some answers were revised before v2 was published: the history shows both.
             earlier = at - timedelta(days=rng.randint(1, 5))
@@ -259,9 +300,9 @@ def load(context: dict[str, Any]) -> None:
         assignee = moderator if index % 3 else chair
         if index % 4 == 0 and comment.state == "visible":
             outcome = ["noted", "accepted", "rejected", "partly_accepted"][index // 4 % 4]
-            rationale = rng.choice(RATIONALES[outcome]).format(
-                title=comment.section.title, original=None
-            )
+            # Version 3 is not written yet: an accepted point is promised, not yet adopted.
+            rationale = LIVE_RATIONALES.get(outcome) or rng.choice(RATIONALES[outcome])
+            rationale = rationale.format(title=comment.section.title, original=None)
             at = now - timedelta(hours=rng.randint(1, 72))
             _decide(live, live_records, comment, outcome, rationale, moderator, at, None, assignee)
         else:

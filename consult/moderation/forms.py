@@ -264,4 +264,7 @@ class PublishForm(FlaskForm):
         validators=[Optional()],
     )
     publish_anyway = BooleanField("Publish anyway, leaving these comments without a disposition")
+    close_open_window = BooleanField(
+        "Close the consultation on the previous version now, before its announced end"
+    )
     submit = SubmitField("Publish the next version")

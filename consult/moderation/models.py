@@ -37,6 +37,10 @@ class Disposition(TimestampMixin, Base):
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None]
+    # The comment's text when it was decided: the report quotes this, whatever happens later.
+    decided_body: Mapped[str | None] = mapped_column(Text)
+    decided_quote: Mapped[str | None] = mapped_column(Text)
+    decided_proposed_text: Mapped[str | None] = mapped_column(Text)
 
     comment: Mapped[Comment] = relationship(foreign_keys=[comment_id])
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])

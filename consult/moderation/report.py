@@ -13,11 +13,11 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import aliased
 
 from consult.accounts.models import StakeholderCategory
-from consult.comments.models import KINDS, STATE_VISIBLE, Comment
+from consult.comments.models import KINDS, STAFF_KEY, STAFF_LABEL, STATE_VISIBLE, Comment
 from consult.drafts.models import Provision, Section, Version
 from consult.extensions import db
 from consult.moderation.models import OUTCOMES, ChangeComment, Disposition
@@ -64,6 +64,15 @@ def _public_filter(version: Version) -> Any:
     )
 
 
+def _next_published(version: Version) -> Any:
+    """When the version after this one was published (NULL while it is not)."""
+    return (
+        select(Version.published_at)
+        .where(Version.document_id == version.document_id, Version.number == version.number + 1)
+        .scalar_subquery()
+    )
+
+
 def report_statement(version: Version) -> Select[Any]:
     """One row per public top-level comment, in provision order (plain columns, no entities)."""
     original = aliased(Comment)
@@ -72,11 +81,16 @@ def report_statement(version: Version) -> Select[Any]:
             Comment.id.label("comment_id"),
             Comment.created_at,
             Comment.kind,
-            Comment.body,
-            Comment.quote,
-            Comment.proposed_text,
+            # The text the disposition decided, not what the comment may say later.
+            func.coalesce(Disposition.decided_body, Comment.body).label("body"),
+            func.coalesce(Disposition.decided_quote, Comment.quote).label("quote"),
+            func.coalesce(Disposition.decided_proposed_text, Comment.proposed_text).label(
+                "proposed_text"
+            ),
             Comment.organisation_name,
-            StakeholderCategory.name.label("category"),
+            case(
+                (Comment.author_role.is_not(None), STAFF_LABEL), else_=StakeholderCategory.name
+            ).label("category"),
             Section.id.label("section_id"),
             Section.kind.label("section_kind"),
             Section.number,
@@ -85,6 +99,9 @@ def report_statement(version: Version) -> Select[Any]:
             Disposition.outcome,
             Disposition.rationale,
             Disposition.decided_at,
+            case((Disposition.decided_at > _next_published(version), True), else_=False).label(
+                "decided_late"
+            ),
             original.id.label("duplicate_of"),
         )
         .join(Section, Section.id == Comment.section_id)
@@ -134,12 +151,14 @@ class CategoryRow:
 
 def summary_by_category(version: Version) -> tuple[list[CategoryRow], CategoryRow]:
     """Counts of dispositions per stakeholder category (one GROUP BY query), and the totals."""
+    # Working group staff are counted apart, never under a stakeholder category.
+    category_key = case((Comment.author_role.is_not(None), STAFF_KEY), else_=Comment.category_id)
     rows = db.session.execute(
-        select(Comment.category_id, Disposition.outcome, func.count(Comment.id))
+        select(category_key, Disposition.outcome, func.count(Comment.id))
         .select_from(Comment)
         .outerjoin(Disposition, Disposition.comment_id == Comment.id)
         .where(_public_filter(version))
-        .group_by(Comment.category_id, Disposition.outcome)
+        .group_by(category_key, Disposition.outcome)
     ).all()
     categories = db.session.scalars(
         select(StakeholderCategory).order_by(StakeholderCategory.position, StakeholderCategory.id)
@@ -149,15 +168,21 @@ def summary_by_category(version: Version) -> tuple[list[CategoryRow], CategoryRo
         if category.is_retired and any(r[0] == category.id for r in rows):
             by_id[category.id] = CategoryRow(category.name)
     no_category = CategoryRow("No category")
+    staff = CategoryRow(STAFF_LABEL)
     total = CategoryRow("All categories")
     for category_id, outcome, count in rows:
         key = outcome or "undecided"
-        target = by_id.get(category_id, no_category) if category_id else no_category
+        if category_id == STAFF_KEY:
+            target = staff
+        else:
+            target = by_id.get(category_id, no_category) if category_id else no_category
         target.counts[key] = target.counts.get(key, 0) + count
         total.counts[key] = total.counts.get(key, 0) + count
     result = list(by_id.values())
     if no_category.total:
         result.append(no_category)
+    if staff.total:
+        result.append(staff)
     return result, total
 
 

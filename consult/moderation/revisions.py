@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload
 
 from consult.accounts.models import User
 from consult.comments.models import PROPOSAL_PASSAGE, STATE_DELETED, Comment
+from consult.comments.services import lock_comment
 from consult.core import audit
 from consult.core.numbers import bounded_int
 from consult.core.permissions import can_moderate
@@ -225,6 +226,7 @@ def record_change(
             )
             db.session.add(link)
             added.append(comment.id)
+            lock_comment(comment, "change")
         elif comment.id in applied:
             link.applied = True
     db.session.flush()
@@ -413,6 +415,7 @@ def publish_revision(
     opens_at: datetime | None,
     closes_at: datetime | None,
     publish_anyway: bool,
+    close_open_window: bool = False,
 ) -> Version:
     """Publish the prepared version; freezes the revision's links and the base dispositions.
 
@@ -431,9 +434,10 @@ def publish_revision(
             changelog=changelog,
             opens_at=opens_at,
             closes_at=closes_at,
+            close_open_window=close_open_window,
         )
     except drafts.DraftError as error:
-        raise ModerationError(str(error)) from error
+        raise ModerationError(str(error), field=error.field) from error
     revision.status = REVISION_PUBLISHED
     db.session.flush()
     audit.record(

@@ -13,6 +13,7 @@ from werkzeug.routing import BuildError
 
 from consult.accounts.models import User
 from consult.comments.models import STATE_DELETED, Comment
+from consult.comments.services import lock_comment
 from consult.core import audit, outbox
 from consult.core.permissions import MODERATING_ROLES, can_moderate
 from consult.core.urls import email_url
@@ -28,6 +29,10 @@ DUPLICATE = "duplicate"
 FROZEN_MESSAGE = (
     "The next version has been published, so the dispositions of this version's comments "
     "are final and can no longer be changed."
+)
+DECIDED_FROZEN_MESSAGE = (
+    "The next version has been published, so this comment's disposition is final and can no "
+    "longer be changed."
 )
 
 
@@ -134,14 +139,21 @@ def _disposition_for(comment: Comment, known: dict[int, Disposition] | None = No
     return found
 
 
-def check_answerable(comment: Comment) -> None:
-    """Only top-level, undeleted comments of a version whose successor is unpublished."""
+def check_answerable(comment: Comment, known: dict[int, Disposition] | None = None) -> None:
+    """Only top-level, undeleted comments; once the next version is out, a decision is final,
+    but a comment left undecided can still be answered (late, and marked so in the report)."""
     if comment.parent_id is not None:
         raise ModerationError("Only top-level comments get a disposition; replies do not.")
     if comment.state == STATE_DELETED:
         raise ModerationError(f"Comment #{comment.id} was deleted by its author.")
     if is_frozen(comment.section.version):
-        raise ModerationError(FROZEN_MESSAGE)
+        found = (known or {}).get(comment.id)
+        if found is None:
+            found = db.session.scalars(
+                select(Disposition).where(Disposition.comment_id == comment.id)
+            ).first()
+        if found is not None and found.outcome is not None:
+            raise ModerationError(DECIDED_FROZEN_MESSAGE)
 
 
 def _check_duplicate_target(comment: Comment, duplicate_of_id: int | None) -> Comment:
@@ -198,13 +210,18 @@ def set_disposition(
     duplicate_of_id: int | None = None,
     known: dict[int, Disposition] | None = None,
 ) -> Disposition:
-    """Record (or revise) the answer to a top-level comment; history, audit, author told."""
-    check_answerable(comment)
+    """Record (or revise) the answer to a top-level comment; history, audit, author told.
+
+    The comment becomes part of the record (locked against its author's edits), the text it
+    had is stored with the decision, and the original of a duplicate is locked too.
+    """
+    check_answerable(comment, known)
     if outcome not in OUTCOMES:
         raise ModerationError("Choose what was done with the comment.", field="outcome")
     rationale = (rationale or "").strip()
+    target = None
     if outcome == DUPLICATE:
-        _check_duplicate_target(comment, duplicate_of_id)
+        target = _check_duplicate_target(comment, duplicate_of_id)
     else:
         duplicate_of_id = None
         if not rationale:
@@ -223,6 +240,12 @@ def set_disposition(
     disposition.duplicate_of_id = duplicate_of_id
     disposition.decided_by_id = user.id
     disposition.decided_at = now
+    disposition.decided_body = comment.body
+    disposition.decided_quote = comment.quote
+    disposition.decided_proposed_text = comment.proposed_text
+    lock_comment(comment, "disposition")
+    if target is not None:
+        lock_comment(target, "duplicate")
     db.session.add(
         DispositionRecord(
             comment_id=comment.id,

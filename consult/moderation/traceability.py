@@ -157,6 +157,10 @@ def version_page_provider(version: Version, user: Any, **_: Any) -> dict[str, An
         panel["prepared_by"] = db.session.scalars(
             select(Revision).where(Revision.version_id == version.id)
         ).first()
+        if version.is_published:
+            from consult.moderation.queue import triage_counts
+
+            panel["decisions"] = triage_counts(version)
     return {
         "change_reasons": change_reasons_for(version, user),
         "panels": [("moderation/_version_panel.html", panel)],

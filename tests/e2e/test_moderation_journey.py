@@ -111,6 +111,11 @@ def test_proposal_triaged_applied_published_and_traced_by_its_author(person):
     if publish_anyway.count():  # other comments may still wait for a disposition
         assert chair.get_by_role("link", name=re.compile(r"^Comment #\d+$")).count() >= 1
         publish_anyway.check()
+    # The current version's consultation is still open: publishing says so and asks first.
+    still_open = chair.locator("#window-still-open")
+    if still_open.count():
+        expect(still_open).to_contain_text("announced")
+        chair.get_by_role("checkbox", name=re.compile("^Close the consultation")).check()
     chair.get_by_role("button", name="Publish the next version").click()
     flash(chair, f"Version {number + 1} is published.")
 

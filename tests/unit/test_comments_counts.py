@@ -12,7 +12,7 @@ from consult.comments.models import CommentCount
 from tests.factories import CommentFactory, OrganisationFactory, UserFactory, category
 from tests.web.test_comments_support import published_sections
 
-Key = tuple[int, int, int | None]
+Key = tuple[int, int, int | None, bool]
 
 
 @pytest.fixture
@@ -28,17 +28,23 @@ def stored(db: Any) -> dict[Key, tuple[int, int]]:
             CommentCount.version_id,
             CommentCount.section_id,
             CommentCount.category_id,
+            CommentCount.is_staff,
             func.sum(CommentCount.public_count),
             func.sum(CommentCount.all_count),
-        ).group_by(CommentCount.version_id, CommentCount.section_id, CommentCount.category_id)
+        ).group_by(
+            CommentCount.version_id,
+            CommentCount.section_id,
+            CommentCount.category_id,
+            CommentCount.is_staff,
+        )
     )
-    return {(v, s, c): (int(p), int(a)) for v, s, c, p, a in rows if p or a}
+    return {(v, s, c, bool(t)): (int(p), int(a)) for v, s, c, t, p, a in rows if p or a}
 
 
 def recounted(db: Any) -> dict[Key, tuple[int, int]]:
     return {
-        (v, s, c): (int(p), int(a))
-        for v, s, c, p, a in db.session.execute(counts.recount_statement())
+        (v, s, c, bool(t)): (int(p), int(a))
+        for v, s, c, t, p, a in db.session.execute(counts.recount_statement())
     }
 
 
@@ -60,7 +66,7 @@ def test_counters_equal_a_recount_after_every_operation(ctx, db):
 
     version = first.version_id
     public = services.create_comment(first, user=industry, body="Public.")
-    check("public comment", {(version, first.id, category("industry").id): (1, 1)})
+    check("public comment", {(version, first.id, category("industry").id, False): (1, 1)})
     secret = services.create_comment(second, user=academia, body="Secret.", confidential=True)
     check("confidential comment")
     services.create_reply(secret, user=academia, body="The author adds to a confidential thread.")
@@ -88,12 +94,20 @@ def test_counters_equal_a_recount_after_every_operation(ctx, db):
     moved.section_id, moved.category_id = second.id, category("academia").id
     check("moved to another section and category")
 
+    staff = CommentFactory(section=first, author=industry, author_role="moderator")
+    check("a moderator's comment: counted apart, without a category")
+    staff.author_role = None
+    check("no longer staff")
+    staff.author_role = "chair"
+    check("staff again")
+
     assert stored(db) == {
-        (version, first.id, category("industry").id): (0, 1),
-        (version, first.id, None): (1, 1),
-        (version, second.id, category("academia").id): (1, 2),
+        (version, first.id, category("industry").id, False): (0, 1),
+        (version, first.id, None, False): (1, 1),
+        (version, first.id, None, True): (1, 1),
+        (version, second.id, category("academia").id, False): (1, 2),
     }
-    assert len(steps) == 13
+    assert len(steps) == 16
 
 
 def test_pages_read_the_counters(ctx, db):

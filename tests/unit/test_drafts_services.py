@@ -76,6 +76,7 @@ def publish(version, chair, changelog="First draft.", **window):
         changelog=changelog,
         opens_at=window.get("opens_at"),
         closes_at=window.get("closes_at"),
+        close_open_window=window.get("close_open_window", False),
     )
 
 
@@ -421,7 +422,9 @@ def test_window_rules_with_frozen_clock(document, chair):
     publish(version, chair, closes_at=NOW + timedelta(days=30))
     assert version.opens_at == NOW and version.window_state(NOW) == "open"
     assert version.published_at == NOW
-    services.set_window(version, user=chair, opens_at=None, closes_at=NOW + timedelta(days=45))
+    services.set_window(
+        version, user=chair, opens_at=None, closes_at=NOW + timedelta(days=45), reason="Later."
+    )
     assert version.closes_at == NOW + timedelta(days=45)
     with pytest.raises(DraftError, match="already opened"):
         services.set_window(
@@ -429,6 +432,7 @@ def test_window_rules_with_frozen_clock(document, chair):
             user=chair,
             opens_at=NOW + timedelta(days=1),
             closes_at=NOW + timedelta(days=50),
+            reason="Later.",
         )
     with pytest.raises(DraftError, match="unchanged"):
         services.set_window(version, user=chair, opens_at=NOW, closes_at=NOW + timedelta(days=45))
@@ -447,7 +451,11 @@ def test_publishing_next_version_closes_previous_window(document, chair):
     v1 = services.import_markdown(document, TEXT, user=chair)
     publish(v1, chair, closes_at=NOW + timedelta(days=30))
     v2 = services.start_version(document, user=chair)
-    publish(v2, chair, changelog="Second.", opens_at=NOW + timedelta(days=1))
+    with pytest.raises(DraftError, match="still open"):
+        publish(v2, chair, changelog="Second.", opens_at=NOW + timedelta(days=1))
+    publish(
+        v2, chair, changelog="Second.", opens_at=NOW + timedelta(days=1), close_open_window=True
+    )
     assert v1.status == "superseded" and v1.closes_at == NOW
     with pytest.raises(PublishedVersionError, match="superseded"):
         services.set_window(v1, user=chair, opens_at=NOW, closes_at=NOW + timedelta(days=9))

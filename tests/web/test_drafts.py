@@ -114,6 +114,7 @@ def published(group, author):
         changelog="Measure 1.3 added after comments.",
         opens_at=None,
         closes_at=datetime.now(UTC) + timedelta(days=20),
+        close_open_window=True,
     )
     v3 = services.start_version(document, user=author)
     _db.session.commit()
@@ -451,6 +452,7 @@ def test_window_change_is_audited_and_shown(client, login_as, group, author):
         data={
             "opens_at": "2026-03-02T10:00",
             "closes_at": "2026-04-15T18:00",
+            "reason": "More time for the SMEs.",
         },
     )
     assert response.status_code == 302
@@ -465,6 +467,7 @@ def test_window_change_is_audited_and_shown(client, login_as, group, author):
         data={
             "opens_at": "2026-03-02T10:00",
             "closes_at": "2026-03-01T18:00",
+            "reason": "Typo.",
         },
     )
     assert early.status_code == 400 and "must close after it opens" in early.get_data(as_text=True)

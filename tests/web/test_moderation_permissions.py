@@ -81,7 +81,8 @@ def _setup() -> dict[str, Any]:
             ),
             "publish_form": ("GET", f"{rev}/publish", None, PUBLISHERS),
             "publish": (
-                "POST", f"{rev}/publish", {"changelog": "Changes.", "publish_anyway": "y"},
+                "POST", f"{rev}/publish",
+                {"changelog": "Changes.", "publish_anyway": "y", "close_open_window": "y"},
                 PUBLISHERS,
             ),
         },
@@ -128,7 +129,7 @@ def test_open_revision_refused_for_a_superseded_version(client, db, login_as):
     revision = revisions.open_revision(c.version, user=c.chair)
     revisions.publish_revision(
         revision, user=c.chair, changelog="v2", opens_at=None, closes_at=None,
-        publish_anyway=True,
+        publish_anyway=True, close_open_window=True,
     )  # fmt: skip
     db.session.commit()
     login_as("chair", group=c.group)

@@ -359,6 +359,7 @@ def test_publish_warns_about_undecided_comments_then_publishes_anyway(client, db
     response = client.post(
         url,
         data={"changelog": "Clarified documentation duties.", "publish_anyway": "y",
+              "close_open_window": "y",
               "opens_at": "2099-03-01T09:00", "closes_at": "2099-04-01T17:00"},
     )  # fmt: skip
     assert response.status_code == 302
@@ -371,7 +372,11 @@ def test_publish_warns_about_undecided_comments_then_publishes_anyway(client, db
     assert db.session.scalars(
         select(AuditEvent).where(AuditEvent.action == "revision.publish")
     ).one()
-    told = set(db.session.scalars(select(OutboxMessage.to_addr)).all())
+    told = set(
+        db.session.scalars(
+            select(OutboxMessage.to_addr).where(OutboxMessage.subject.contains("published"))
+        ).all()
+    )
     assert member.email in told and quiet.email not in told
 
 
@@ -383,7 +388,10 @@ def test_after_publishing_links_and_dispositions_are_frozen(client, db):
     comment.proposal_scope = "provision"
     revision = _open(client, c)
     login(client, c.chair)
-    client.post(f"/docs/{c.slug}/revisions/{revision.id}/publish", data={"changelog": "Done."})
+    client.post(
+        f"/docs/{c.slug}/revisions/{revision.id}/publish",
+        data={"changelog": "Done.", "close_open_window": "y"},
+    )
     db.session.expire_all()
     assert db.session.get(Revision, revision.id).status == "published"
     response = client.post(
@@ -421,7 +429,7 @@ def test_traceability_hooks_both_ways(client, db, app):
     login(client, c.chair)
     client.post(
         f"/docs/{c.slug}/revisions/{revision.id}/publish",
-        data={"changelog": "Done.", "publish_anyway": "y"},
+        data={"changelog": "Done.", "publish_anyway": "y", "close_open_window": "y"},
     )
     db.session.expire_all()
     new = db.session.get(Version, revision.version_id)

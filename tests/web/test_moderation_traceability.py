@@ -32,7 +32,7 @@ def _published_revision(c, *, remove_third: bool = False):
         )  # fmt: skip
     revisions.publish_revision(
         revision, user=c.chair, changelog="Clarified.", opens_at=None, closes_at=None,
-        publish_anyway=True,
+        publish_anyway=True, close_open_window=True,
     )  # fmt: skip
     db.session.commit()
     return revision

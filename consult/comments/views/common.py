@@ -15,7 +15,8 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from consult.comments import pending, queries, services, threads
-from consult.comments.models import Comment
+from consult.comments.counts import count_columns
+from consult.comments.models import LOCK_REASONS, Comment
 from consult.core import hooks
 from consult.core.forms import show_refusal
 from consult.core.permissions import can_moderate, can_view
@@ -207,7 +208,9 @@ def version_page_counts(version: Any, sections: Any = None, user: Any = None) ->
     }
     return {
         "comment_counts": counts,
-        "comment_categories": queries.categories(),
+        "comment_categories": count_columns(
+            queries.categories(), {k for cells in counts.values() for k, n in cells.items() if n}
+        ),
         "comment_totals": totals,
         "comment_counts_include_confidential": moderator,
         "panels": [("comments/_version_panel.html", panel)] if version.status != "editing" else [],
@@ -221,9 +224,16 @@ def group_page_balance(group: Any, user: Any = None) -> dict[str, Any]:
     return {"panels": [("comments/_group_balance.html", {"rows": rows, "total": total})]}
 
 
+def version_audience(version: Any) -> dict[str, Any]:
+    """Everyone who commented on the version: told when its window changes (one query)."""
+    return {"people": queries.commenters_of(version)}
+
+
 def register_app_hooks(app: Any) -> None:
     hooks.register(app, "version_page", version_page_counts)
+    hooks.register(app, "version_audience", version_audience)
     hooks.register(app, "group_page", group_page_balance)
     app.extensions.setdefault("consult_csrf_rescue", []).append(rescue_expired_comment)
     app.jinja_env.globals["comment_url"] = comment_url
+    app.jinja_env.globals["LOCK_REASONS"] = LOCK_REASONS
     app.jinja_env.globals.setdefault("can_view", can_view)

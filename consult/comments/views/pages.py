@@ -10,6 +10,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from consult.comments import chart, pending, queries, services, threads
+from consult.comments.counts import count_columns
 from consult.comments.forms import CommentForm, ReplyForm
 from consult.comments.models import KINDS, REPORT_REASONS, STATE_VISIBLE
 from consult.comments.views import bp
@@ -140,6 +141,7 @@ def _provision_context(version: Version, section: Section) -> dict[str, Any]:
     category_ids, chosen, group = _filters(categories)
     thread_id = bounded_int(request.args.get("thread"))
     moderator = can_moderate(current_user, version)
+    counts = queries.section_counts(section, public_only=not moderator)
     view = threads.thread_view(
         section,
         current_user,
@@ -162,7 +164,8 @@ def _provision_context(version: Version, section: Section) -> dict[str, Any]:
         "chosen": chosen,
         "grouped": group,
         "thread_id": thread_id,
-        "counts": queries.section_counts(section, public_only=not moderator),
+        "counts": counts,
+        "count_columns": count_columns(categories, {k for k, n in counts.items() if n}),
         "moderator": moderator,
         "dispositions": extra.get("dispositions", {}),
         "landings": extra.get("landings", {}),
@@ -250,9 +253,8 @@ def overview(slug: str, number: int) -> str:
     moderator = can_moderate(current_user, version)
     rows, column_totals = queries.overview_rows(version, public_only=not moderator)
     categories = queries.categories()
-    columns: list[Any] = [c for c in categories if not c.is_retired or column_totals.get(c.id)]
-    if column_totals.get(None):
-        columns.append(None)
+    present = {key for key, n in column_totals.items() if n}
+    columns = count_columns(categories, present)
     return render_template(
         "comments/overview.html",
         document=version.document,

@@ -13,7 +13,7 @@ from consult.core.numbers import lock_version_of
 from consult.core.permissions import can_moderate, can_publish, require
 from consult.core.timefmt import local, parse_local
 from consult.db import utcnow
-from consult.drafts import queries, services
+from consult.drafts import queries, services, windows
 from consult.drafts.diff import word_diff
 from consult.drafts.errors import DraftError, EditConflict, ImportErrors
 from consult.drafts.forms import (
@@ -315,6 +315,7 @@ def publish_version(slug: str, number: int) -> Page:
                 changelog=form.changelog.data or "",
                 opens_at=_utc(form.opens_at.data),
                 closes_at=_utc(form.closes_at.data),
+                close_open_window=bool(form.close_open_window.data),
             )
         except DraftError as error:
             show_refusal(form, error)
@@ -329,6 +330,8 @@ def publish_version(slug: str, number: int) -> Page:
         version=version,
         form=form,
         count=len(queries.sections_of(version)),
+        still_open=services.open_predecessor(version),
+        announced_end=windows.announced_end,
     ), status
 
 
@@ -349,12 +352,17 @@ def change_window(slug: str, number: int) -> Page:
                 user=current_user,
                 opens_at=_utc(form.opens_at.data),
                 closes_at=_utc(form.closes_at.data),
+                reason=form.reason.data or "",
             )
         except DraftError as error:
             show_refusal(form, error)
         else:
             db.session.commit()
-            flash("The consultation window has been changed.", "success")
+            flash(
+                "The consultation window has been changed. The working group and everyone who "
+                "commented on this version are told by e-mail.",
+                "success",
+            )
             return redirect(url_for("drafts.change_window", slug=slug, number=number))
     status = 400 if form.form_errors or form.errors else 200
     return render_template(

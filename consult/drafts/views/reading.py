@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from consult.core import hooks
 from consult.core.permissions import can_moderate, can_publish, can_view
 from consult.db import utcnow
-from consult.drafts import queries
+from consult.drafts import queries, windows
 from consult.drafts.diff import STATUS_LABELS, STATUSES
 from consult.drafts.forms import CompareForm
 from consult.drafts.importer import to_markdown
@@ -92,6 +92,7 @@ def show_version(slug: str, number: int) -> str:
         versions=versions,
         previous=previous,
         successor=_successor(versions, version),
+        window_changes=windows.changes_of(version) if version.status != STATUS_EDITING else [],
         extra=extra,
         now=utcnow(),
         may_edit=version.status == STATUS_EDITING and can_moderate(current_user, version),

@@ -14,6 +14,7 @@ from consult.core.numbers import lock_version_of
 from consult.core.permissions import can_moderate, can_publish, require
 from consult.core.timefmt import parse_local
 from consult.drafts import services as drafts
+from consult.drafts import windows
 from consult.drafts.diff import word_diff
 from consult.drafts.errors import DraftError, EditConflict
 from consult.drafts.models import SECTION_KINDS, Section
@@ -410,6 +411,7 @@ def publish_revision(slug: str, revision_id: int) -> Any:
                 opens_at=parse_local(form.opens_at.data),
                 closes_at=parse_local(form.closes_at.data),
                 publish_anyway=bool(form.publish_anyway.data),
+                close_open_window=bool(form.close_open_window.data),
             )
         except (ModerationError, DraftError) as error:
             _refused(form, error)
@@ -421,5 +423,7 @@ def publish_revision(slug: str, revision_id: int) -> Any:
         "moderation/publish.html",
         form=form,
         undecided=undecided_comments(revision.base_version),
+        still_open=drafts.open_predecessor(revision.version),
+        announced_end=windows.announced_end,
         **_common(revision),
     ), status

@@ -133,6 +133,7 @@ def _comment_page(
         .order_by(Comment.created_at)
         .limit(50)
     ).all()
+    late = services.is_frozen(comment.section.version)
     return render_template(
         "moderation/comment.html",
         version=version,
@@ -145,7 +146,8 @@ def _comment_page(
         levels=LEVELS,
         form=form,
         assign=assign,
-        frozen=services.is_frozen(comment.section.version),
+        frozen=late and disposition is not None and disposition.outcome is not None,
+        late=late,
         comment_link=services.comment_url(comment),
         links=nav_links(comment.section.version),
     )

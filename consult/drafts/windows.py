@@ -1,0 +1,124 @@
+"""Consultation windows changed in the open: the record of each change, and who is told."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from consult.core import audit, hooks, outbox
+from consult.core.timefmt import display_zone, format_date
+from consult.core.urls import email_url
+from consult.drafts.errors import DraftError
+from consult.drafts.models import Version
+from consult.groups.notifications import members_to_notify
+
+logger = logging.getLogger(__name__)
+
+REASON_MAX = 1000
+
+
+def when(value: datetime | None) -> str:
+    """e.g. '19 December 2026, 17:00' in the display zone (the zone is named once per line)."""
+    if value is None:
+        return "no closing time"
+    local = value.astimezone(display_zone())
+    return f"{local.day} {local:%B %Y, %H:%M}"
+
+
+def announced_end(version: Version) -> str:
+    """The announced end of a version's window, as a sentence fragment naming the zone."""
+    if version.closes_at is None:
+        return "no announced closing time"
+    return f"{when(version.closes_at)} ({display_zone().key} time)"
+
+
+def check_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise DraftError(
+            "Say why the window changes: the reason is shown on the version page and e-mailed "
+            "to the working group and everyone who commented.",
+            field="reason",
+        )
+    if len(reason) > REASON_MAX:
+        raise DraftError(f"Keep the reason under {REASON_MAX} characters.", field="reason")
+    return reason
+
+
+def _parse(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+@dataclass
+class WindowChange:
+    """One recorded change of a published version's window, told as a sentence."""
+
+    at: datetime
+    sentence: str
+
+
+def describe(event: Any) -> WindowChange | None:
+    """The sentence for a "version.window" audit event; None for other events."""
+    if event.action != "version.window":
+        return None
+    data = event.data or {}
+    before, after = data.get("before") or {}, data.get("after") or {}
+    old_close, new_close = _parse(before.get("closes_at")), _parse(after.get("closes_at"))
+    old_open, new_open = _parse(before.get("opens_at")), _parse(after.get("opens_at"))
+    day = format_date(event.at)
+    reason = data.get("reason") or event.summary or ""
+    if data.get("cut_short_by"):
+        verb = f"Closed on {day}, when version {data['cut_short_by']} was published,"
+        sentence = f"{verb} instead of {when(old_close)}"
+    elif old_close != new_close:
+        earlier = new_close is not None and (old_close is None or new_close < old_close)
+        kind = "Shortened" if earlier else "Extended"
+        sentence = f"{kind} on {day} from {when(old_close)} to {when(new_close)}"
+    elif old_open != new_open:
+        sentence = f"Opening moved on {day} from {when(old_open)} to {when(new_open)}"
+    else:
+        sentence = f"Changed on {day}"
+    sentence += f" ({display_zone().key} time)"
+    if reason and not data.get("cut_short_by"):
+        sentence += f": {reason}"
+    return WindowChange(at=event.at, sentence=sentence)
+
+
+def changes_of(version: Version) -> list[WindowChange]:
+    """Every change of the version's window after publication, oldest first."""
+    found = (describe(e) for e in audit.events_for(version, "version.window"))
+    return [change for change in found if change is not None]
+
+
+def audience(version: Version) -> list[Any]:
+    """Members of the group who want deadline e-mails, and everyone who commented on the
+    version (given by the comments domain through the "version_audience" hook), once each."""
+    people = {u.id: u for u in members_to_notify(version.document.group, "deadlines")}
+    for user in hooks.collect("version_audience", version=version).get("people", []):
+        people.setdefault(user.id, user)
+    return [people[key] for key in sorted(people)]
+
+
+def tell(
+    version: Version, change: str, *, reason: str = "", cut_short_by: int | None = None
+) -> int:
+    """E-mail the audience that the window of `version` changed; returns how many were told."""
+    link = email_url("drafts.show_version", slug=version.document.slug, number=version.number)
+    people = audience(version)
+    for person in people:
+        outbox.notify(
+            person,
+            f"{version.document.title}: the consultation on version {version.number} "
+            + ("has closed" if cut_short_by else "has a new deadline"),
+            "window_changed",
+            version=version,
+            document=version.document,
+            change=change,
+            reason=reason,
+            cut_short_by=cut_short_by,
+            link=link,
+        )
+    logger.info("window change of version %s told to %s people", version.id, len(people))
+    return len(people)
