@@ -58,6 +58,11 @@ def validate_register_id(form: Any, field: Field) -> None:
         )
 
 
+# Long enough for any passphrase; bounds the hashing work a request can ask for.
+PASSWORD_MAX = 256
+TOO_LONG = f"Use at most {PASSWORD_MAX} characters."
+
+
 class PasswordRules:
     """WTForms validator applying the password rules with the form's e-mail and name."""
 
@@ -101,7 +106,9 @@ def display_name_field() -> StringField:
 
 class LoginForm(FlaskForm):
     email = EmailField("E-mail address", validators=[DataRequired(), Email(), Length(max=320)])
-    password = PasswordField("Password", validators=[DataRequired()])
+    password = PasswordField(
+        "Password", validators=[DataRequired(), Length(max=PASSWORD_MAX, message=TOO_LONG)]
+    )
     remember = BooleanField("Keep me signed in on this device")
     submit = SubmitField("Sign in")
 
@@ -113,6 +120,7 @@ class SignupForm(FlaskForm):
         "Password",
         validators=[
             DataRequired("Enter a password."),
+            Length(max=PASSWORD_MAX, message=TOO_LONG),
             PasswordRules(email_field="email", name_field="display_name"),
         ],
     )
@@ -120,6 +128,7 @@ class SignupForm(FlaskForm):
         "Confirm password",
         validators=[
             DataRequired("Enter the password again."),
+            Length(max=PASSWORD_MAX, message=TOO_LONG),
             EqualTo("password", "The two passwords do not match."),
         ],
     )
@@ -222,12 +231,17 @@ class ResetRequestForm(FlaskForm):
 class ResetPasswordForm(FlaskForm):
     password = PasswordField(
         "New password",
-        validators=[DataRequired("Enter a new password."), PasswordRules(email_field=None)],
+        validators=[
+            DataRequired("Enter a new password."),
+            Length(max=PASSWORD_MAX, message=TOO_LONG),
+            PasswordRules(email_field=None),
+        ],
     )
     password_confirm = PasswordField(
         "Confirm new password",
         validators=[
             DataRequired("Enter the new password again."),
+            Length(max=PASSWORD_MAX, message=TOO_LONG),
             EqualTo("password", "The two passwords do not match."),
         ],
     )
@@ -241,7 +255,11 @@ class ResetPasswordForm(FlaskForm):
 
 class ChangePasswordForm(ResetPasswordForm):
     current_password = PasswordField(
-        "Current password", validators=[DataRequired("Enter your current password.")]
+        "Current password",
+        validators=[
+            DataRequired("Enter your current password."),
+            Length(max=PASSWORD_MAX, message=TOO_LONG),
+        ],
     )
     submit = SubmitField("Change password")
 
