@@ -11,7 +11,6 @@ import inspect
 import os
 import re
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 import sqlalchemy as sa
