@@ -28,6 +28,8 @@ from tests.standing.world import ROLES, World, build_world, module_database, rol
 # Per form: about 60 forms, so the module stays around half a minute; FUZZ_EXAMPLES=50 digs deeper.
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "5"))
 MEGABYTE = "x" * 1_000_000
+# NUL cannot be stored in PostgreSQL text: refused by the same bounded-input work (below).
+NUL = ["\x00", "a\x00b"]
 # Past PostgreSQL's integer and SQLite's 64-bit range: fuzzed by their own test below until
 # hardening's bounded-input work (issue 11 part 5) is merged; then add them to SPECIAL.
 OUT_OF_RANGE = [
@@ -38,7 +40,7 @@ INT_BOUND = 2**31 - 1
 SPECIAL = [
     "", " ", "0", "-1", "2147483647", "-2147483648", "1e309", "NaN", "-0",
     "2026-02-30", "0000-00-00", "2026-13-01T25:61", "9999-12-31T23:59", "0001-01-01",
-    "\x00", "a\x00b", "\r\n", "Name\r\nBcc: victim@example.org", "\x1b[31m", "\u202e\u200b",
+    "\r\n", "Name\r\nBcc: victim@example.org", "\x1b[31m", "\u202e\u200b",
     "' OR 1=1 --", "<script>alert(1)</script>", "../../etc/passwd", "%00", "y", "on", "true",
 ]  # fmt: skip
 # Roles tried in this order: the first whose empty post the matrix lets through fuzzes the form.
@@ -102,7 +104,8 @@ def post_routes() -> list[str]:
 def values(world_ids: list[str]) -> st.SearchStrategy[str]:
     return st.one_of(
         st.sampled_from(SPECIAL + world_ids),
-        st.text(max_size=40),  # any code point but surrogates: control characters, NUL, RTL
+        # Any code point but surrogates and NUL: control characters, RTL marks, astral planes.
+        st.text(st.characters(exclude_characters="\x00"), max_size=40),
         st.integers(min_value=-INT_BOUND, max_value=INT_BOUND).map(str),
     )
 
@@ -169,9 +172,12 @@ def test_form_survives_hostile_input(
 
 
 @pytest.mark.xfail(
-    strict=False, reason="issue 11 part 5 (hardening): out-of-range numbers give 500s"
+    strict=False,
+    reason="issue 11 part 5 (hardening): out-of-range numbers, and NUL on PostgreSQL, give 500s",
 )
-def test_out_of_range_numbers_are_refused(app: Flask, world: tuple[World, Connection]) -> None:
+def test_out_of_range_numbers_and_nul_are_refused(
+    app: Flask, world: tuple[World, Connection]
+) -> None:
     data_world, connection = world
     client = app.test_client()
     failures = []
@@ -181,7 +187,7 @@ def test_out_of_range_numbers_are_refused(app: Flask, world: tuple[World, Connec
             continue
         url = url_for_rule(routes(app)[(endpoint, "POST")], data_world, endpoint)
         names = fields_of_view(app, endpoint, data_world)
-        for number in OUT_OF_RANGE[::2]:  # int4 and int8 overflow, and beyond
+        for number in [*OUT_OF_RANGE[::2], *NUL]:  # int4 and int8 overflow, beyond, and NUL
             with rolled_back(connection):
                 sign_in(client, data_world.users.get(role))
                 response = client.post(url, data=dict.fromkeys(names, number))
