@@ -105,7 +105,7 @@ def values(world_ids: list[str]) -> st.SearchStrategy[str]:
     return st.one_of(
         st.sampled_from(SPECIAL + world_ids),
         # Any code point but surrogates and NUL: control characters, RTL marks, astral planes.
-        st.text(st.characters(exclude_characters="\x00"), max_size=40),
+        st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=40),
         st.integers(min_value=-INT_BOUND, max_value=INT_BOUND).map(str),
     )
 

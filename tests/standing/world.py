@@ -134,10 +134,14 @@ def module_database(app: Flask) -> Iterator[Connection]:
         try:
             yield connection
         finally:
-            _db.session.remove()
-            _db.session = original
-            outer.rollback()
-            connection.close()
+            # Restore the app's session first, whatever state a failed request left behind, so
+            # the modules that follow never inherit a session bound to this connection.
+            scoped, _db.session = _db.session, original
+            try:
+                scoped.remove()
+                outer.rollback()
+            finally:
+                connection.close()
 
 
 @contextmanager
