@@ -8,7 +8,7 @@ export FLASK_APP := wsgi.py
 # Local runs (make run, demo, migrate) are explicitly development; deployments set production.
 export CONSULT_ENV ?= development
 
-.PHONY: run test lint typecheck unit e2e bench migrate demo clean install
+.PHONY: run test lint typecheck unit e2e bench soak migrate demo clean install
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required") if sys.version_info < (3, 11) else None'
@@ -48,6 +48,14 @@ test: lint typecheck
 
 bench: install
 	$(BIN)/python -m bench.run
+
+# Two instances behind nginx on PostgreSQL and Redis, under load, through a killed worker, a
+# stopped instance and a database restart (SOAK_SECONDS, default 120; bench/soak.py).
+soak: install
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || \
+	  (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light || \
+	   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light))
+	$(BIN)/python -m bench.soak
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite* .pytest_cache .mypy_cache .ruff_cache test-results

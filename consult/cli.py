@@ -1,10 +1,12 @@
-"""`flask consult ...`: demo data, outbox sending, digests, admin creation, counters."""
+"""`flask consult ...`: demo data, outbox sending, digests, admin creation, counters, backups."""
 
 from __future__ import annotations
 
 import importlib
 import logging
 import time
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
@@ -169,6 +171,50 @@ def cluster(slug: str, number: int) -> None:
     from consult.moderation.cli import rebuild_command
 
     rebuild_command(slug, number)
+
+
+@consult_cli.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+def backup(target: Path) -> None:
+    """Copy the live database to TARGET (SQLite backup API, or pg_dump custom format)."""
+    from consult.core import backup as backups
+
+    with click.progressbar(length=1, label="Backing up") as bar:
+        try:
+            summary = backups.backup(db.engine, target, _advance(bar))
+        except backups.BackupError as exc:
+            raise click.ClickException(str(exc)) from exc
+    click.echo(
+        f"Backup of the {summary.dialect} database written to {summary.path} "
+        f"({summary.bytes:,} bytes): {summary.total_rows:,} rows in {len(summary.rows)} tables."
+    )
+
+
+@consult_cli.command("restore")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.confirmation_option(prompt="Replace everything in the database with this backup?")
+def restore(source: Path) -> None:
+    """Replace the database's content with the backup SOURCE (stop the site first)."""
+    from consult.core import backup as backups
+
+    db.session.remove()
+    with click.progressbar(length=1, label="Restoring") as bar:
+        try:
+            summary = backups.restore(db.engine, source, _advance(bar))
+        except backups.BackupError as exc:
+            raise click.ClickException(str(exc)) from exc
+    click.echo(
+        f"Restored {summary.path} into the {summary.dialect} database: "
+        f"{summary.total_rows:,} rows in {len(summary.rows)} tables."
+    )
+
+
+def _advance(bar: Any) -> Callable[[int, int], None]:
+    def update(done: int, total: int) -> None:
+        bar.length = max(total, 1)
+        bar.update(done - bar.pos)
+
+    return update
 
 
 def register(app: Flask) -> None:

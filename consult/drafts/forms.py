@@ -96,7 +96,8 @@ class SectionForm(FlaskForm):
         description="Markdown: numbered paragraphs and lettered points are kept.",
         validators=[Optional(), Length(max=SECTION_BODY_MAX)],
     )
-    lock_version = HiddenField()
+    # A hidden counter posted back as typed: anything but a small number is a tampered form.
+    lock_version = HiddenField(validators=[Optional(), Regexp(r"^\d{1,9}$")])
     submit = SubmitField("Save section")
 
 

@@ -17,7 +17,14 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from consult.comments.models import KINDS
@@ -190,7 +197,8 @@ class OpenRevisionForm(FlaskForm):
 
 
 class SectionEditForm(FlaskForm):
-    lock_version = HiddenField(validators=[DataRequired()])
+    # A hidden counter posted back as typed: anything but a small number is a tampered form.
+    lock_version = HiddenField(validators=[DataRequired(), Regexp(r"^\d{1,9}$")])
     number = StringField("Number", validators=[SingleLine(), Optional(), Length(max=20)])
     heading = StringField("Heading", validators=[SingleLine(), Optional(), Length(max=300)])
     body = TextAreaField("Text", validators=[Optional(), Length(max=50_000)])

@@ -70,29 +70,25 @@ def e2e_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(scope="session")
-def live_server(e2e_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Migrate, load the demo, and serve with gunicorn (2 workers) as in production.
-
-    E2E_BASE_URL=http://127.0.0.1:5000 runs the journeys against a server already running with
-    the demo loaded (quicker while writing tests; the journeys change its data).
-    """
-    if os.environ.get("E2E_BASE_URL"):
-        yield os.environ["E2E_BASE_URL"].rstrip("/")
-        return
+def serve(
+    database: str, tmp_path_factory: pytest.TempPathFactory, demo: bool, migrate: bool = True
+) -> tuple[subprocess.Popen[bytes], str]:
+    """Migrate `database` (unless its tables exist), load the demo if asked, and serve it with
+    gunicorn (2 workers) as in production, with its headers (CSP); returns server and URL."""
     port = _free_port()
     env = {
         **os.environ,
         # Links in e-mails are built on BASE_URL only: the journeys follow them to this server.
         "BASE_URL": f"http://127.0.0.1:{port}",
-        "DATABASE_URL": e2e_database,
+        "DATABASE_URL": database,
         "FLASK_APP": "wsgi.py",
         "CONSULT_ENV": "development",
         "RATELIMIT_ENABLED": "false",
         "SECRET_KEY": "e2e-" + uuid.uuid4().hex,
     }
     bin_dir = Path(sys.executable).parent
-    for args in (["db", "upgrade"], ["consult", "demo"]):
+    steps = [["db", "upgrade"]] if migrate else []
+    for args in steps + ([["consult", "demo"]] if demo else []):
         subprocess.run(
             [sys.executable, "-m", "flask", *args], cwd=ROOT, env=env, check=True,
             capture_output=True, timeout=600,
@@ -103,6 +99,7 @@ def live_server(e2e_database: str, tmp_path_factory: pytest.TempPathFactory) -> 
         [gunicorn, "--workers", "2", "--bind", f"127.0.0.1:{port}", "wsgi:app"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
+    log.close()  # the server writes to its own copy of the file
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:
@@ -115,10 +112,23 @@ def live_server(e2e_database: str, tmp_path_factory: pytest.TempPathFactory) -> 
                 server.kill()
                 raise RuntimeError("the e2e server did not start") from None
             time.sleep(0.2)
+    return server, base
+
+
+@pytest.fixture(scope="session")
+def live_server(e2e_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Migrate, load the demo, and serve with gunicorn (2 workers) as in production.
+
+    E2E_BASE_URL=http://127.0.0.1:5000 runs the journeys against a server already running with
+    the demo loaded (quicker while writing tests; the journeys change its data).
+    """
+    if os.environ.get("E2E_BASE_URL"):
+        yield os.environ["E2E_BASE_URL"].rstrip("/")
+        return
+    server, base = serve(e2e_database, tmp_path_factory, demo=True)
     yield base
     server.terminate()
     server.wait(timeout=10)
-    log.close()
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,1 @@
+"""Standing tests: permission matrix, form fuzzing and backups over one shared dataset."""
