@@ -47,6 +47,8 @@ SPECIAL = [
 PREFERENCE = ("chair", "admin", "moderator", "member", "stakeholder", "unverified", "anonymous")
 ALLOWED = {200, 400, 409, 413}
 REFUSED_OK = {200, 400, 403, 404, 405, 409, 413, 422, 429}
+# Forms whose success is a 200 page, not a redirect: a secret shown once must not travel in a URL.
+SUCCESS_IS_A_PAGE = {"api_docs.create_api_token"}
 
 
 def form_classes() -> dict[str, type[FlaskForm]]:
@@ -147,7 +149,7 @@ def test_form_survives_hostile_input(
     )
     @given(
         form=st.fixed_dictionaries({}, optional={name: values(ids) for name in names}),
-        big=st.none() | st.sampled_from(names),
+        big=st.none() | st.sampled_from(names) if names else st.none(),
     )
     def post(form: dict[str, str], big: str | None) -> None:
         if big is not None:
@@ -158,23 +160,21 @@ def test_form_survives_hostile_input(
             response = client.post(url, data=form)
             response.close()
             assert response.status_code != 500, f"500 from {url} as {role} with {shown}"
-            if response.status_code in REFUSED_OK:
+            if response.status_code in REFUSED_OK and not (
+                response.status_code == 200 and endpoint in SUCCESS_IS_A_PAGE
+            ):
                 after = row_counts(connection)
                 changed = {t: (before[t], n) for t, n in after.items() if before[t] != n}
                 assert not changed, (
                     f"{url} refused ({response.status_code}) but wrote rows {changed} "
                     f"as {role} with {shown}"
                 )
-            else:
+            elif endpoint not in SUCCESS_IS_A_PAGE:
                 assert response.status_code in {302, 303}, (response.status_code, url, shown)
 
     post()
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue 11 part 5 (hardening): out-of-range numbers, and NUL on PostgreSQL, give 500s",
-)
 def test_out_of_range_numbers_and_nul_are_refused(
     app: Flask, world: tuple[World, Connection]
 ) -> None:

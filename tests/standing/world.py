@@ -102,6 +102,17 @@ def build_world() -> World:
         "category_id": factories.category("academia").id,
         "token": "not-a-valid-token",
         "filename": "css/consult.css",
+        # Routes added by later work; an id nothing has yet answers 404 to everyone alike.
+        "tie_id": people["stakeholder"].organisation_tie.id,
+        "decision": "confirm",
+        "change": "add",
+        "action": "dispose",
+        "group_id": 2_000_000,
+        "domain_id": 2_000_000,
+        "request_id": 2_000_000,
+        "token_id": 2_000_000,
+        "other": 1,
+        "table": "comments",
     }
     world.params["group_slug"] = group.slug
     hidden = factories.DocumentFactory(group=group, slug="matrix-members", visibility="members")
