@@ -1,4 +1,4 @@
-"""Demo adoption: the code adopted chapter by chapter, signatories, a withdrawal, AI Pact pledges."""
+"""Demo adoption: the code adopted, its signatories, a withdrawal, AI Pact pledges and reports."""
 
 from __future__ import annotations
 
@@ -109,7 +109,9 @@ def load(context: dict[str, Any]) -> None:
         signer = _signer(organisation, admin)
         pledge = pledges.publish_pledge(organisation, signer, texts)
         db.session.execute(
-            update(Pledge).where(Pledge.id == pledge.id).values(pledged_at=now - timedelta(days=380))
+            update(Pledge)
+            .where(Pledge.id == pledge.id)
+            .values(pledged_at=now - timedelta(days=380))
         )
         db.session.refresh(pledge)
         if i == len(pledging) - 1:

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from consult.accounts.models import Organisation, User
+from consult.accounts.models import Organisation
 from consult.db import Base, TimestampMixin, utcnow
 from consult.drafts.models import Document, Version
 

@@ -12,7 +12,6 @@ from consult.accounts.models import Organisation, StakeholderCategory
 from consult.adoption.models import SIGNATURE_VERIFIED, Code, Signature
 from consult.extensions import db
 
-
 FIELDS = [
     "organisation", "organisation_id", "category", "country", "chapter", "chapter_slug",
     "signed_at", "withdrawn_at", "withdrawal_reason",

@@ -27,9 +27,7 @@ from consult.drafts.models import STATUS_EDITING, Document, Version
 from consult.extensions import db
 
 
-def create_code(
-    slug: str, title: str, summary: str, documents: list[Document], user: Any
-) -> Code:
+def create_code(slug: str, title: str, summary: str, documents: list[Document], user: Any) -> Code:
     if db.session.scalar(select(Code.id).where(Code.slug == slug)) is not None:
         raise AdoptionError("Another code already has this address.")
     taken = db.session.scalars(

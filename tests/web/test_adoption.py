@@ -33,9 +33,7 @@ def code(db: Any) -> Any:
     group = factories.GroupFactory()
     versions = [factories.VersionFactory(document=factories.DocumentFactory(group=group))
                 for _ in range(2)]  # fmt: skip
-    code = services.create_code(
-        "ai-code", "AI code", "", [v.document for v in versions], admin
-    )
+    code = services.create_code("ai-code", "AI code", "", [v.document for v in versions], admin)
     db.session.flush()
     code.versions = versions
     code.admin = admin
@@ -156,7 +154,9 @@ def test_signing_verification_register_and_withdrawal(client, login_as, code, db
     assert "AI code</a>" in organisation_page.split("Codes signed")[1]
     # Withdrawal: shown with its reason; the signature is kept.
     login_as("stakeholder", organisation=user.organisation)
-    assert client.post(f"/signatures/{signature.id}/withdraw", data={"reason": "x"}).status_code == 403
+    assert (
+        client.post(f"/signatures/{signature.id}/withdraw", data={"reason": "x"}).status_code == 403
+    )
     user_again = _db.session.get(type(user), user.id)
     from flask import g
 
@@ -226,13 +226,18 @@ def test_pledge_report_progress_and_reminders(client, login_as, db):
     assert pledges.send_reminders()[0] == 1
     assert pledges.send_reminders()[0] == 0
     assert db.session.scalar(select(func.count(ReportReminder.id))) == 1
-    assert db.session.scalar(
-        select(func.count(OutboxMessage.id)).where(OutboxMessage.to_addr == user.email)
-    ) == 1
+    assert (
+        db.session.scalar(
+            select(func.count(OutboxMessage.id)).where(OutboxMessage.to_addr == user.email)
+        )
+        == 1
+    )
     late = utcnow().date() + timedelta(days=8)
     assert pledges.send_reminders(today=late)[0] == 1
     assert [o.pledge.organisation for o in pledges.overdue(late)] == [user.organisation]
-    report = {f"status-{c.id}": "in_progress" for c in core} | {f"text-{c.id}": "Done" for c in core}
+    report = {f"status-{c.id}": "in_progress" for c in core} | {
+        f"text-{c.id}": "Done" for c in core
+    }
     url = f"/pact/rounds/{round_.id}/report"
     bad = client.post(url, data={f"status-{core[0].id}": "bogus"})
     assert "Give a status" in bad.text
@@ -244,9 +249,24 @@ def test_pledge_report_progress_and_reminders(client, login_as, db):
 
 def test_only_admins_set_the_schedule_and_commitments(client, login_as):
     _pledging_rep(login_as)
-    assert client.post("/admin/adoption/rounds", data={"title": "R", "due_on": "2027-01-01"}).status_code == 403
+    assert (
+        client.post(
+            "/admin/adoption/rounds", data={"title": "R", "due_on": "2027-01-01"}
+        ).status_code
+        == 403
+    )
     assert client.get("/admin/adoption").status_code == 403
     login_as("admin")
-    assert client.post("/admin/adoption/rounds", data={"title": "R", "due_on": "2027-01-01"}).status_code == 302
-    assert client.post("/admin/adoption/commitments", data={"key": "oversight", "title": "Oversight"}).status_code == 302
+    assert (
+        client.post(
+            "/admin/adoption/rounds", data={"title": "R", "due_on": "2027-01-01"}
+        ).status_code
+        == 302
+    )
+    assert (
+        client.post(
+            "/admin/adoption/commitments", data={"key": "oversight", "title": "Oversight"}
+        ).status_code
+        == 302
+    )
     assert "Oversight" in client.get("/admin/adoption").text
