@@ -61,7 +61,7 @@ class SignForm(FlaskForm):
         description="For example: managing director, empowered by the articles of association.",
     )
     pdf = FileField("Signed form (PDF, at most 5 MB)")
-    submit = SubmitField("Sign")
+    submit = SubmitField("Sign the declaration")
 
 
 class WithdrawForm(FlaskForm):
