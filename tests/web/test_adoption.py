@@ -120,8 +120,10 @@ def test_only_representatives_of_a_verified_organisation_sign(client, login_as, 
     assert client.get("/code/ai-code/sign").status_code == status
 
 
-def test_signing_verification_register_and_withdrawal(client, login_as, code, db, tmp_path, app):
-    app.config["SIGNATURE_UPLOAD_DIR"] = str(tmp_path)
+def test_signing_verification_register_and_withdrawal(
+    client, login_as, code, db, tmp_path, app, monkeypatch
+):
+    monkeypatch.setitem(app.config, "SIGNATURE_UPLOAD_DIR", str(tmp_path))
     _adopt_all(code)
     user = login_as("stakeholder", **_rep())
     data = _sign_data(code, pdf=(io.BytesIO(_pdf()), "signed.pdf"))
