@@ -53,6 +53,9 @@ class Config:
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300 per minute")  # per client address
     PASSWORD_MIN_LENGTH = 12
     COMMENT_MAX_LENGTH = int(os.environ.get("COMMENT_MAX_LENGTH", "5000"))
+    # Signed declaration PDFs: where they are kept (default instance/signatures) and how large.
+    SIGNATURE_UPLOAD_DIR = os.environ.get("SIGNATURE_UPLOAD_DIR") or None
+    SIGNATURE_MAX_BYTES = int(os.environ.get("SIGNATURE_MAX_BYTES", str(5 * 1024 * 1024)))
     TOKEN_MAX_AGE_SECONDS = 60 * 60 * 24 * 2
     RESET_TOKEN_MAX_AGE_SECONDS = 60 * 60 * 2
     PAGE_SIZE = 50

@@ -85,6 +85,7 @@ def configure(app: Flask) -> None:
     from consult import cli
     from consult.accounts.views import admin_bp
     from consult.accounts.views import bp as accounts_bp
+    from consult.adoption.views import bp as adoption_bp
     from consult.api.views import bp as api_bp
     from consult.api.views import docs_bp as api_docs_bp
     from consult.comments.views import bp as comments_bp
@@ -99,7 +100,7 @@ def configure(app: Flask) -> None:
 
     for blueprint in (
         core_bp, accounts_bp, admin_bp, groups_bp, drafts_bp, comments_bp, moderation_bp,
-        api_bp, api_docs_bp, opendata_bp, search_bp, feeds_bp,
+        api_bp, api_docs_bp, opendata_bp, search_bp, feeds_bp, adoption_bp,
     ):  # fmt: skip
         app.register_blueprint(blueprint)
     cli.register(app)

@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 consult_cli = AppGroup("consult", help="Consult administration commands.")
 
 # Each domain that has demo data provides demo.load(); they run in dependency order.
-DEMO_MODULES = ("accounts", "groups", "drafts", "comments", "moderation")
+DEMO_MODULES = ("accounts", "groups", "drafts", "comments", "moderation", "adoption")
 
 
 @consult_cli.command("demo")
@@ -78,6 +78,23 @@ def send_deadline_reminders() -> None:
     count = queue_deadline_reminders(utcnow())
     db.session.commit()
     click.echo(f"queued {count} deadline reminder(s)")
+
+
+@consult_cli.command("send-report-reminders")
+def send_report_reminders() -> None:
+    """E-mail AI Pact report reminders: 30 and 7 days before, and overdue (each sent once)."""
+    from consult.adoption.pledges import rounds, send_reminders
+
+    with click.progressbar(length=len(rounds()), label="Report rounds") as bar:
+
+        def advance(items: list) -> Any:
+            for item in items:
+                yield item
+                bar.update(1)
+
+        reminders, mails = send_reminders(progress_bar=advance)
+    db.session.commit()
+    click.echo(f"{reminders} reminder(s) sent in {mails} e-mail(s).")
 
 
 @consult_cli.command("create-admin")

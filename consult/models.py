@@ -1,6 +1,7 @@
 """Imports every domain's models so metadata is complete (Alembic, create_all)."""
 
 from consult.accounts.models import *  # noqa: F403
+from consult.adoption.models import *  # noqa: F403
 from consult.api.models import *  # noqa: F403
 from consult.comments.fingerprint import *  # noqa: F403
 from consult.comments.models import *  # noqa: F403

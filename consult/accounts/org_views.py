@@ -23,6 +23,7 @@ from consult.accounts.models import (
 )
 from consult.accounts.org_forms import DomainForm, PactForm
 from consult.accounts.views import _field_error, bp
+from consult.core import hooks
 from consult.core.permissions import can_declare_pact, can_represent, can_view_person, require
 from consult.extensions import db
 
@@ -52,6 +53,9 @@ def show_organisation(organisation_id: int) -> str:
         manager=manager,
         action_form=ActionForm(formdata=None),
         domain_form=DomainForm(formdata=None),
+        panels=hooks.collect("organisation_page", organisation=organisation, user=current_user).get(
+            "panels", []
+        ),
     )
 
 

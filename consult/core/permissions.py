@@ -256,6 +256,43 @@ def can_declare_pact(user: Any, organisation: Any) -> bool:
     return can_represent(user, organisation)
 
 
+def can_adopt(user: Any, document: Any) -> bool:
+    """Propose a chapter's final version as adopted: chairs and vice-chairs of its group, admins."""
+    return can_publish(user, document)
+
+
+def can_confirm_adoption(user: Any) -> bool:
+    """Confirm an adoption (it is shown as adopted only then): administrators only."""
+    return is_admin(user)
+
+
+def can_sign(user: Any, organisation: Any) -> bool:
+    """Sign a code, sign more chapters, withdraw: representatives of a verified organisation."""
+    return (
+        organisation is not None
+        and organisation.verified_at is not None
+        and is_representative(user, organisation)
+    )
+
+
+def can_verify_signature(user: Any) -> bool:
+    """Verify or reject signatures, manage codes, commitments and report rounds: admins only."""
+    return is_admin(user)
+
+
+def can_view_signature(user: Any, signature: Any) -> bool:
+    """A verified signature is public; before that only its organisation and admins see it."""
+    if signature.status == "verified":
+        return True
+    return is_admin(user) or is_representative(user, signature.organisation)
+
+
+def can_pledge(user: Any, organisation: Any) -> bool:
+    """Publish an AI Pact pledge and file its reports: representatives of a verified
+    organisation that declared pillar II."""
+    return can_sign(user, organisation) and organisation.pact_status == "pillar_ii"
+
+
 def can_view_person(user: Any, person: Any) -> bool:
     """A person's public page: when they chose to be listed; always for themselves and admins."""
     if person is None or not person.is_active:
@@ -308,6 +345,11 @@ TEMPLATE_GLOBALS = {
     "can_declare_pact": can_declare_pact,
     "can_represent": can_represent,
     "can_view_person": can_view_person,
+    "can_adopt": can_adopt,
+    "can_confirm_adoption": can_confirm_adoption,
+    "can_sign": can_sign,
+    "can_verify_signature": can_verify_signature,
+    "can_pledge": can_pledge,
     "is_member": is_member,
     "group_role": group_role,
 }

@@ -1,0 +1,1 @@
+"""Adoption of codes, signatures, AI Pact pledges and implementation reports."""

@@ -1,0 +1,244 @@
+"""Codes and their chapters, adoptions, signatures, AI Pact pledges and implementation reports."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from consult.accounts.models import Organisation
+from consult.db import Base, TimestampMixin, utcnow
+from consult.drafts.models import Document, Version
+
+ADOPTION_PROPOSED = "proposed"
+ADOPTION_ADOPTED = "adopted"
+SIGNATURE_PENDING = "pending"
+SIGNATURE_VERIFIED = "verified"
+SIGNATURE_REJECTED = "rejected"
+SIGNATURE_STATUSES = {
+    SIGNATURE_PENDING: "Awaiting verification",
+    SIGNATURE_VERIFIED: "Verified",
+    SIGNATURE_REJECTED: "Rejected",
+}
+PROGRESS = {
+    "not_started": "Not started",
+    "in_progress": "In progress",
+    "implemented": "Implemented",
+}
+REMINDER_KINDS = ("30_days", "7_days", "overdue")
+
+
+class Code(TimestampMixin, Base):
+    """A code of practice: an ordered set of chapter documents, signed as a whole or in part."""
+
+    __tablename__ = "codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(250))
+    summary: Mapped[str] = mapped_column(Text, default="")
+
+    chapters: Mapped[list[CodeChapter]] = relationship(
+        order_by="CodeChapter.position", lazy="selectin", back_populates="code"
+    )
+
+
+class CodeChapter(Base):
+    """A document that is one chapter of a code (a document belongs to at most one code)."""
+
+    __tablename__ = "code_chapters"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code_id: Mapped[int] = mapped_column(ForeignKey("codes.id"), index=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), unique=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+    code: Mapped[Code] = relationship(back_populates="chapters")
+    document: Mapped[Document] = relationship(lazy="joined")
+
+
+class Adoption(Base):
+    """A chapter's final version marked adopted by a chair, confirmed by an administrator."""
+
+    __tablename__ = "adoptions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("versions.id"), unique=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    status: Mapped[str] = mapped_column(String(10), default=ADOPTION_PROPOSED)
+    adopted_on: Mapped[date]
+    note: Mapped[str] = mapped_column(Text, default="")
+    link: Mapped[str] = mapped_column(String(500), default="")
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    proposed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    confirmed_at: Mapped[datetime | None]
+
+    version: Mapped[Version] = relationship(lazy="joined")
+
+    @property
+    def is_adopted(self) -> bool:
+        return self.status == ADOPTION_ADOPTED
+
+
+class Signature(Base):
+    """An organisation's signed declaration of a code or some of its chapters."""
+
+    __tablename__ = "signatures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code_id: Mapped[int] = mapped_column(ForeignKey("codes.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    signatory_name: Mapped[str] = mapped_column(String(120))
+    signatory_function: Mapped[str] = mapped_column(String(120))
+    authority: Mapped[str] = mapped_column(Text)
+    pdf_path: Mapped[str | None] = mapped_column(String(80))
+    pdf_size: Mapped[int | None]
+    status: Mapped[str] = mapped_column(String(10), default=SIGNATURE_PENDING)
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    verified_at: Mapped[datetime | None]
+    withdrawn_at: Mapped[datetime | None]
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    withdrawal_reason: Mapped[str] = mapped_column(Text, default="")
+
+    code: Mapped[Code] = relationship(lazy="joined")
+    organisation: Mapped[Organisation] = relationship(lazy="joined")
+    chapters: Mapped[list[SignatureChapter]] = relationship(lazy="selectin")
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == SIGNATURE_VERIFIED
+
+    @property
+    def status_label(self) -> str:
+        if self.withdrawn_at is not None:
+            return "Withdrawn"
+        return SIGNATURE_STATUSES.get(self.status, self.status)
+
+
+class SignatureChapter(Base):
+    """One chapter covered by a signature."""
+
+    __tablename__ = "signature_chapters"
+    __table_args__ = (UniqueConstraint("signature_id", "document_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    signature_id: Mapped[int] = mapped_column(ForeignKey("signatures.id"), index=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+
+
+class PactCommitment(Base):
+    """An AI Pact commitment: the core ones every pledge holds, and optional ones admins keep."""
+
+    __tablename__ = "pact_commitments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    is_core: Mapped[bool] = mapped_column(default=False)
+    position: Mapped[int] = mapped_column(default=0)
+    retired_at: Mapped[datetime | None]
+
+
+class Pledge(Base):
+    """An AI Pact pillar II organisation's published pledge."""
+
+    __tablename__ = "pledges"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), unique=True)
+    pledged_at: Mapped[datetime] = mapped_column(default=utcnow)
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    organisation: Mapped[Organisation] = relationship(lazy="joined")
+    items: Mapped[list[PledgeItem]] = relationship(lazy="selectin")
+
+
+class PledgeItem(Base):
+    """One commitment of a pledge, in the organisation's own words."""
+
+    __tablename__ = "pledge_items"
+    __table_args__ = (UniqueConstraint("pledge_id", "commitment_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pledge_id: Mapped[int] = mapped_column(ForeignKey("pledges.id"), index=True)
+    commitment_id: Mapped[int] = mapped_column(ForeignKey("pact_commitments.id"), index=True)
+    text: Mapped[str] = mapped_column(Text, default="")
+
+    commitment: Mapped[PactCommitment] = relationship(lazy="joined")
+
+
+class ReportRound(Base):
+    """A reporting deadline set by the administrators: every pledge owes one report."""
+
+    __tablename__ = "report_rounds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    due_on: Mapped[date]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ImplementationReport(Base):
+    """An organisation's report on its pledge for one round; public once submitted."""
+
+    __tablename__ = "implementation_reports"
+    __table_args__ = (UniqueConstraint("round_id", "pledge_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("report_rounds.id"), index=True)
+    pledge_id: Mapped[int] = mapped_column(ForeignKey("pledges.id"), index=True)
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    round: Mapped[ReportRound] = relationship(lazy="joined")
+    pledge: Mapped[Pledge] = relationship(lazy="joined")
+    entries: Mapped[list[ReportEntry]] = relationship(lazy="selectin")
+
+
+class ReportEntry(Base):
+    """Progress on one commitment in a report."""
+
+    __tablename__ = "report_entries"
+    __table_args__ = (UniqueConstraint("report_id", "commitment_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("implementation_reports.id"), index=True)
+    commitment_id: Mapped[int] = mapped_column(ForeignKey("pact_commitments.id"))
+    status: Mapped[str] = mapped_column(String(12))
+    text: Mapped[str] = mapped_column(Text, default="")
+
+    commitment: Mapped[PactCommitment] = relationship(lazy="joined")
+
+
+class ReportReminder(Base):
+    """A reminder sent (30 or 7 days before, or overdue): at most one of each kind per round."""
+
+    __tablename__ = "report_reminders"
+    __table_args__ = (UniqueConstraint("round_id", "pledge_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("report_rounds.id"), index=True)
+    pledge_id: Mapped[int] = mapped_column(ForeignKey("pledges.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+__all__ = [
+    "Adoption",
+    "Code",
+    "CodeChapter",
+    "ImplementationReport",
+    "PactCommitment",
+    "Pledge",
+    "PledgeItem",
+    "ReportEntry",
+    "ReportReminder",
+    "ReportRound",
+    "Signature",
+    "SignatureChapter",
+]

@@ -1,0 +1,244 @@
+"""AI Pact pledges, report rounds, implementation reports and reminders (flush, never commit)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+
+from consult.accounts.models import PACT_CORE_PLEDGES, Organisation, User
+from consult.accounts.organisations import representatives
+from consult.adoption.errors import AdoptionError
+from consult.adoption.models import (
+    PROGRESS,
+    ImplementationReport,
+    PactCommitment,
+    Pledge,
+    PledgeItem,
+    ReportEntry,
+    ReportReminder,
+    ReportRound,
+)
+from consult.core import audit, outbox
+from consult.db import utcnow
+from consult.extensions import db
+
+
+def ensure_core_commitments() -> None:
+    """The three core commitments exist (idempotent; the migration seeds them too)."""
+    present = set(db.session.scalars(select(PactCommitment.key)))
+    for position, (key, title) in enumerate(PACT_CORE_PLEDGES.items()):
+        if key not in present:
+            db.session.add(PactCommitment(key=key, title=title, is_core=True, position=position))
+    db.session.flush()
+
+
+def commitments(include_retired: bool = False) -> list[PactCommitment]:
+    stmt = select(PactCommitment).order_by(
+        PactCommitment.is_core.desc(), PactCommitment.position, PactCommitment.id
+    )
+    if not include_retired:
+        stmt = stmt.where(PactCommitment.retired_at.is_(None))
+    return list(db.session.scalars(stmt))
+
+
+def add_commitment(key: str, title: str, user: Any) -> PactCommitment:
+    if db.session.scalar(select(PactCommitment.id).where(PactCommitment.key == key)):
+        raise AdoptionError("A commitment with this key already exists.")
+    position = (db.session.scalar(select(func.max(PactCommitment.position))) or 0) + 1
+    commitment = PactCommitment(key=key, title=title, is_core=False, position=position)
+    db.session.add(commitment)
+    db.session.flush()
+    audit.record(user, "commitment.add", commitment, f"Commitment {title} added")
+    return commitment
+
+
+def pledge_of(organisation: Organisation) -> Pledge | None:
+    return db.session.scalar(select(Pledge).where(Pledge.organisation_id == organisation.id))
+
+
+def publish_pledge(organisation: Organisation, user: Any, texts: dict[int, str]) -> Pledge:
+    """Publish a pledge: every core commitment and the chosen optional ones, each with a text."""
+    if pledge_of(organisation) is not None:
+        raise AdoptionError("This organisation has already published its pledge.")
+    available = {c.id: c for c in commitments()}
+    missing = [c.title for c in available.values() if c.is_core and not texts.get(c.id)]
+    if missing:
+        raise AdoptionError("Describe each core commitment: " + ", ".join(missing) + ".")
+    pledge = Pledge(organisation_id=organisation.id, pledged_at=utcnow(), submitted_by_id=user.id)
+    db.session.add(pledge)
+    db.session.flush()
+    for commitment_id, text in texts.items():
+        if commitment_id in available and text.strip():
+            db.session.add(PledgeItem(pledge_id=pledge.id, commitment_id=commitment_id, text=text))
+    db.session.flush()
+    audit.record(
+        user, "pledge.publish", pledge, f"{organisation.name} published its AI Pact pledge",
+        after={"commitments": sorted(k for k, v in texts.items() if v.strip())},
+    )  # fmt: skip
+    return pledge
+
+
+def all_pledges() -> list[Pledge]:
+    return list(
+        db.session.scalars(
+            select(Pledge).join(Organisation).order_by(func.lower(Organisation.name))
+        )
+    )
+
+
+def pledge_counts() -> dict[int, int]:
+    """Pledging organisations per commitment (one query)."""
+    rows = db.session.execute(
+        select(PledgeItem.commitment_id, func.count()).group_by(PledgeItem.commitment_id)
+    ).all()
+    return {commitment_id: count for commitment_id, count in rows}
+
+
+def create_round(title: str, due_on: date, user: Any) -> ReportRound:
+    round_ = ReportRound(title=title, due_on=due_on, created_by_id=user.id)
+    db.session.add(round_)
+    db.session.flush()
+    audit.record(user, "report_round.create", round_, f"Reports due on {due_on.isoformat()}")
+    return round_
+
+
+def rounds() -> list[ReportRound]:
+    return list(db.session.scalars(select(ReportRound).order_by(ReportRound.due_on)))
+
+
+def report_of(round_: ReportRound, pledge: Pledge) -> ImplementationReport | None:
+    return db.session.scalar(
+        select(ImplementationReport).where(
+            ImplementationReport.round_id == round_.id, ImplementationReport.pledge_id == pledge.id
+        )
+    )
+
+
+def submit_report(
+    round_: ReportRound, pledge: Pledge, user: Any, entries: dict[int, tuple[str, str]]
+) -> ImplementationReport:
+    """A report: per pledged commitment a status and a text. Public once submitted."""
+    if report_of(round_, pledge) is not None:
+        raise AdoptionError("The report for this round has already been submitted.")
+    pledged = {item.commitment_id for item in pledge.items}
+    for commitment_id in pledged:
+        status, _text = entries.get(commitment_id, ("", ""))
+        if status not in PROGRESS:
+            raise AdoptionError("Give a status for every commitment.")
+    report = ImplementationReport(
+        round_id=round_.id, pledge_id=pledge.id, submitted_at=utcnow(), submitted_by_id=user.id
+    )
+    db.session.add(report)
+    db.session.flush()
+    for commitment_id in pledged:
+        status, text = entries[commitment_id]
+        db.session.add(
+            ReportEntry(report_id=report.id, commitment_id=commitment_id, status=status, text=text)
+        )
+    db.session.flush()
+    audit.record(
+        user, "report.submit", report,
+        f"{pledge.organisation.name} reported for {round_.title}",
+    )  # fmt: skip
+    return report
+
+
+@dataclass(frozen=True)
+class Outstanding:
+    round: ReportRound
+    pledge: Pledge
+
+
+def overdue(today: date | None = None) -> list[Outstanding]:
+    """Reports whose round is past due and not submitted (two queries)."""
+    today = today or utcnow().date()
+    due = [r for r in rounds() if r.due_on < today]
+    if not due:
+        return []
+    done = set(
+        tuple(row)
+        for row in db.session.execute(
+            select(ImplementationReport.round_id, ImplementationReport.pledge_id)
+        )
+    )
+    pledges = all_pledges()
+    return [
+        Outstanding(r, p)
+        for r in due
+        for p in pledges
+        if (r.id, p.id) not in done and p.pledged_at.date() <= r.due_on
+    ]
+
+
+def progress() -> list[tuple[Any, dict[str, int]]]:
+    """Per commitment, the latest submitted status counts (for the chart and its table)."""
+    rows = db.session.execute(
+        select(ReportEntry.commitment_id, ReportEntry.status, func.count()).group_by(
+            ReportEntry.commitment_id, ReportEntry.status
+        )
+    ).all()
+    by_commitment: dict[int, dict[str, int]] = {}
+    for commitment_id, status, count in rows:
+        by_commitment.setdefault(commitment_id, dict.fromkeys(PROGRESS, 0))[status] = count
+    return [(c, by_commitment[c.id]) for c in commitments() if c.id in by_commitment]
+
+
+def submitted_reports() -> list[ImplementationReport]:
+    return list(
+        db.session.scalars(
+            select(ImplementationReport).order_by(ImplementationReport.submitted_at.desc())
+        )
+    )
+
+
+def _remind(round_: ReportRound, pledge: Pledge, kind: str) -> int:
+    db.session.add(ReportReminder(round_id=round_.id, pledge_id=pledge.id, kind=kind))
+    people: list[User] = list(representatives(pledge.organisation))
+    subject = (
+        f"Your AI Pact report for {round_.title} is overdue"
+        if kind == "overdue"
+        else f"Your AI Pact report for {round_.title} is due on {round_.due_on.isoformat()}"
+    )
+    for person in people:
+        outbox.queue_template(
+            person, subject, "adoption_report_reminder", round=round_, pledge=pledge, kind=kind
+        )
+    return len(people)
+
+
+def send_reminders(today: date | None = None, progress_bar: Any = None) -> tuple[int, int]:
+    """Remind representatives 30 and 7 days before a report is due and once it is overdue.
+
+    Idempotent: each (round, pledge, kind) is remembered in report_reminders and sent once.
+    Returns (reminders, e-mails)."""
+    today = today or utcnow().date()
+    sent = set(
+        tuple(row)
+        for row in db.session.execute(
+            select(ReportReminder.round_id, ReportReminder.pledge_id, ReportReminder.kind)
+        )
+    )
+    done = set(
+        tuple(row)
+        for row in db.session.execute(
+            select(ImplementationReport.round_id, ImplementationReport.pledge_id)
+        )
+    )
+    pledges = all_pledges()
+    reminders = mails = 0
+    for round_ in progress_bar(rounds()) if progress_bar else rounds():
+        days = (round_.due_on - today).days
+        kind = "overdue" if days < 0 else "7_days" if days <= 7 else "30_days" if days <= 30 else ""
+        if not kind:
+            continue
+        for pledge in pledges:
+            key = (round_.id, pledge.id)
+            if key in done or (*key, kind) in sent or pledge.pledged_at.date() > round_.due_on:
+                continue
+            mails += _remind(round_, pledge, kind)
+            reminders += 1
+    db.session.flush()
+    return reminders, mails

@@ -1,0 +1,250 @@
+"""Codes, adoption of chapters and signatures: state changes (flush, never commit), audited."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from consult.accounts.models import Organisation, User
+from consult.adoption import pdfs
+from consult.adoption.errors import AdoptionError
+from consult.adoption.models import (
+    ADOPTION_ADOPTED,
+    SIGNATURE_PENDING,
+    SIGNATURE_REJECTED,
+    SIGNATURE_VERIFIED,
+    Adoption,
+    Code,
+    CodeChapter,
+    Signature,
+    SignatureChapter,
+)
+from consult.core import audit, outbox
+from consult.db import utcnow
+from consult.drafts.models import STATUS_EDITING, Document, Version
+from consult.extensions import db
+
+
+def create_code(slug: str, title: str, summary: str, documents: list[Document], user: Any) -> Code:
+    if db.session.scalar(select(Code.id).where(Code.slug == slug)) is not None:
+        raise AdoptionError("Another code already has this address.")
+    taken = db.session.scalars(
+        select(CodeChapter.document_id).where(
+            CodeChapter.document_id.in_([d.id for d in documents])
+        )
+    ).all()
+    if taken:
+        raise AdoptionError("A document can be a chapter of one code only.")
+    if not documents:
+        raise AdoptionError("Choose at least one chapter.")
+    code = Code(slug=slug, title=title, summary=summary)
+    db.session.add(code)
+    db.session.flush()
+    for position, document in enumerate(documents):
+        db.session.add(CodeChapter(code_id=code.id, document_id=document.id, position=position))
+    db.session.flush()
+    audit.record(user, "code.create", code, f"Code {title} created", after={"slug": slug})
+    return code
+
+
+def adoption_of(version: Version) -> Adoption | None:
+    return db.session.scalar(select(Adoption).where(Adoption.version_id == version.id))
+
+
+def is_final(version: Version) -> bool:
+    """Published and the document's latest published version."""
+    if version.status == STATUS_EDITING:
+        return False
+    later = db.session.scalar(
+        select(Version.id).where(
+            Version.document_id == version.document_id,
+            Version.number > version.number,
+            Version.status != STATUS_EDITING,
+        )
+    )
+    return later is None
+
+
+def propose_adoption(
+    version: Version, user: Any, adopted_on: date, note: str = "", link: str = ""
+) -> Adoption:
+    if not is_final(version):
+        raise AdoptionError("Only the final published version of a chapter can be adopted.")
+    if adoption_of(version) is not None:
+        raise AdoptionError("This version has already been put forward for adoption.")
+    adoption = Adoption(
+        version_id=version.id,
+        document_id=version.document_id,
+        adopted_on=adopted_on,
+        note=note,
+        link=link,
+        proposed_by_id=user.id,
+        proposed_at=utcnow(),
+    )
+    db.session.add(adoption)
+    db.session.flush()
+    audit.record(
+        user,
+        "adoption.propose",
+        adoption,
+        f"{version.document.title} v{version.number} put forward for adoption",
+        after={"adopted_on": adopted_on.isoformat(), "note": note, "link": link},
+    )
+    return adoption
+
+
+def confirm_adoption(adoption: Adoption, user: Any) -> None:
+    if adoption.is_adopted:
+        raise AdoptionError("This adoption is already confirmed.")
+    adoption.status = ADOPTION_ADOPTED
+    adoption.confirmed_by_id = user.id
+    adoption.confirmed_at = utcnow()
+    db.session.flush()
+    audit.record(
+        user,
+        "adoption.confirm",
+        adoption,
+        f"{adoption.version.document.title} v{adoption.version.number} adopted",
+        after={"adopted_on": adoption.adopted_on.isoformat()},
+    )
+
+
+def adopted_versions(document_ids: list[int]) -> dict[int, Adoption]:
+    """Confirmed adoptions by document id (one query)."""
+    if not document_ids:
+        return {}
+    rows = db.session.scalars(
+        select(Adoption).where(
+            Adoption.document_id.in_(document_ids), Adoption.status == ADOPTION_ADOPTED
+        )
+    ).all()
+    return {row.document_id: row for row in rows}
+
+
+def code_adoptions(code: Code) -> dict[int, Adoption]:
+    return adopted_versions([chapter.document_id for chapter in code.chapters])
+
+
+def code_is_adopted(code: Code) -> bool:
+    adopted = code_adoptions(code)
+    return bool(code.chapters) and all(c.document_id in adopted for c in code.chapters)
+
+
+def signed_chapter_ids(organisation: Organisation, code: Code) -> set[int]:
+    """Chapters the organisation has signed (pending or verified, not withdrawn)."""
+    rows = db.session.scalars(
+        select(SignatureChapter.document_id)
+        .join(Signature, Signature.id == SignatureChapter.signature_id)
+        .where(
+            Signature.code_id == code.id,
+            Signature.organisation_id == organisation.id,
+            Signature.withdrawn_at.is_(None),
+            Signature.status != SIGNATURE_REJECTED,
+        )
+    ).all()
+    return set(rows)
+
+
+def sign_code(
+    code: Code,
+    organisation: Organisation,
+    user: User,
+    chapter_ids: list[int],
+    signatory_name: str,
+    signatory_function: str,
+    authority: str,
+    pdf_data: bytes | None = None,
+) -> Signature:
+    """Declare the organisation's signature of chosen (adopted) chapters; awaits verification."""
+    adopted = code_adoptions(code)
+    valid = {c.document_id for c in code.chapters}
+    chosen = [i for i in dict.fromkeys(chapter_ids) if i in valid]
+    if not chosen:
+        raise AdoptionError("Choose at least one chapter to sign.")
+    if any(i not in adopted for i in chosen):
+        raise AdoptionError("Only adopted chapters can be signed.")
+    already = signed_chapter_ids(organisation, code) & set(chosen)
+    if already:
+        raise AdoptionError("The organisation has already signed some of these chapters.")
+    pdf_name = pdfs.store_pdf(pdf_data) if pdf_data else None
+    signature = Signature(
+        code_id=code.id,
+        organisation_id=organisation.id,
+        signatory_name=signatory_name,
+        signatory_function=signatory_function,
+        authority=authority,
+        pdf_path=pdf_name,
+        pdf_size=len(pdf_data) if pdf_data else None,
+        status=SIGNATURE_PENDING,
+        submitted_by_id=user.id,
+        submitted_at=utcnow(),
+    )
+    db.session.add(signature)
+    db.session.flush()
+    for document_id in chosen:
+        db.session.add(SignatureChapter(signature_id=signature.id, document_id=document_id))
+    db.session.flush()
+    audit.record(
+        user,
+        "signature.submit",
+        signature,
+        f"{organisation.name} signed {len(chosen)} chapter(s) of {code.title}",
+        after={"chapters": chosen, "signatory": signatory_name, "pdf": bool(pdf_name)},
+    )
+    return signature
+
+
+def _decide(signature: Signature, user: Any, status: str, action: str) -> None:
+    if signature.status != SIGNATURE_PENDING:
+        raise AdoptionError("This signature has already been decided.")
+    signature.status = status
+    signature.verified_by_id = user.id
+    signature.verified_at = utcnow()
+    db.session.flush()
+    audit.record(
+        user,
+        action,
+        signature,
+        f"Signature of {signature.organisation.name}: {status}",
+        before={"status": SIGNATURE_PENDING},
+        after={"status": status},
+    )
+    submitter = db.session.get(User, signature.submitted_by_id) if signature else None
+    if submitter is not None:
+        outbox.notify(
+            submitter,
+            f"Your signature of {signature.code.title}: {signature.status_label.lower()}",
+            "adoption_signature_decided",
+            signature=signature,
+        )
+
+
+def verify_signature(signature: Signature, user: Any) -> None:
+    _decide(signature, user, SIGNATURE_VERIFIED, "signature.verify")
+
+
+def reject_signature(signature: Signature, user: Any) -> None:
+    _decide(signature, user, SIGNATURE_REJECTED, "signature.reject")
+
+
+def withdraw_signature(signature: Signature, user: Any, reason: str) -> None:
+    """Withdraw: kept and shown as withdrawn with the reason and date; nothing is erased."""
+    if signature.withdrawn_at is not None:
+        raise AdoptionError("This signature has already been withdrawn.")
+    if signature.status == SIGNATURE_REJECTED:
+        raise AdoptionError("A rejected signature cannot be withdrawn.")
+    if not reason.strip():
+        raise AdoptionError("Give the reason for the withdrawal.")
+    signature.withdrawn_at = utcnow()
+    signature.withdrawn_by_id = user.id
+    signature.withdrawal_reason = reason
+    db.session.flush()
+    audit.record(
+        user,
+        "signature.withdraw",
+        signature,
+        f"{signature.organisation.name} withdrew its signature of {signature.code.title}",
+        after={"reason": reason},
+    )

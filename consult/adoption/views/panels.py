@@ -1,0 +1,44 @@
+"""Hook providers: the adopted banner on version pages, signatures on organisation pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from consult.adoption import register
+from consult.adoption.models import Adoption, Code, CodeChapter
+from consult.adoption.pledges import pledge_of
+from consult.core.permissions import can_adopt, can_confirm_adoption
+from consult.extensions import db
+
+
+def version_banner(version: Any, user: Any = None, **_: Any) -> dict[str, Any]:
+    """Hook "version_page": adopted (or awaiting confirmation), and the code it belongs to."""
+    adoption = db.session.scalar(select(Adoption).where(Adoption.version_id == version.id))
+    code = db.session.scalar(
+        select(Code).join(CodeChapter).where(CodeChapter.document_id == version.document_id)
+    )
+    context = {
+        "adoption": adoption,
+        "version": version,
+        "code": code,
+        "may_adopt": adoption is None and version.is_published and can_adopt(user, version),
+        "may_confirm": adoption is not None and can_confirm_adoption(user),
+    }
+    if adoption is None and not context["may_adopt"]:
+        return {}
+    return {"panels": [("adoption/_version_banner.html", context)]}
+
+
+def organisation_panel(organisation: Any, user: Any = None, **_: Any) -> dict[str, Any]:
+    """Hook "organisation_page": the codes and chapters it signed, and its AI Pact pledge."""
+    signatures = register.signatures_of(organisation)
+    pledge = pledge_of(organisation)
+    if not signatures and pledge is None:
+        return {}
+    return {
+        "panels": [
+            ("adoption/_organisation_panel.html", {"signatures": signatures, "pledge": pledge})
+        ]
+    }

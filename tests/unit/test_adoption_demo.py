@@ -1,0 +1,26 @@
+"""The adoption part of the demo tells the story of issue 16."""
+
+from __future__ import annotations
+
+from consult.adoption import pledges, register, services
+from consult.cli import DEMO_MODULES
+
+
+def test_demo_story(db):
+    import importlib
+
+    context: dict = {}
+    for name in DEMO_MODULES:
+        importlib.import_module(f"consult.{name}.demo").load(context)
+    code = context["code"]
+    assert services.code_is_adopted(code)
+    rows = register.build(code)
+    full = [
+        r for r in rows if len(r.cells) == 3 and all(not c.withdrawn_at for c in r.cells.values())
+    ]
+    assert len(full) == 6
+    assert sum(1 for r in rows if len(r.cells) == 1) == 1
+    assert sum(1 for r in rows if any(c.withdrawn_at for c in r.cells.values())) == 1
+    assert len(pledges.all_pledges()) == 12
+    assert len(pledges.submitted_reports()) == 11
+    assert len(pledges.overdue()) == 1
