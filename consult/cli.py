@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 consult_cli = AppGroup("consult", help="Consult administration commands.")
 
 # Each domain that has demo data provides demo.load(); they run in dependency order.
-DEMO_MODULES = ("accounts", "groups", "drafts", "comments", "moderation")
+DEMO_MODULES = ("accounts", "groups", "drafts", "comments", "moderation", "events")
 
 
 @consult_cli.command("demo")
@@ -76,6 +76,16 @@ def send_deadline_reminders() -> None:
     count = queue_deadline_reminders(utcnow())
     db.session.commit()
     click.echo(f"queued {count} deadline reminder(s)")
+
+
+@consult_cli.command("send-event-reminders")
+def send_event_reminders() -> None:
+    """E-mail participants of events starting within 24 hours, once each (run hourly)."""
+    from consult.events.services import queue_reminders
+
+    count = queue_reminders()
+    db.session.commit()
+    click.echo(f"queued {count} event reminder(s)")
 
 
 @consult_cli.command("create-admin")

@@ -5,6 +5,7 @@ from consult.api.models import *  # noqa: F403
 from consult.comments.models import *  # noqa: F403
 from consult.core.models import *  # noqa: F403
 from consult.drafts.models import *  # noqa: F403
+from consult.events.models import *  # noqa: F403
 from consult.groups.models import *  # noqa: F403
 from consult.moderation.models import *  # noqa: F403
 from consult.search.models import *  # noqa: F403
