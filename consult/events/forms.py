@@ -8,6 +8,7 @@ from wtforms import (
     DateTimeLocalField,
     IntegerField,
     RadioField,
+    SelectChoice,
     SelectField,
     StringField,
     SubmitField,
@@ -42,7 +43,7 @@ class EventForm(FlaskForm):
     )
     kind = RadioField(
         "Kind of event",
-        choices=list(KINDS.items()),
+        choices=[SelectChoice(k, v) for k, v in KINDS.items()],
         validators=[InputRequired("Choose the kind of event.")],
     )
     starts_at = DateTimeLocalField(
@@ -64,7 +65,7 @@ class EventForm(FlaskForm):
     )  # fmt: skip
     access = RadioField(
         "Who may register",
-        choices=list(ACCESS.items()),
+        choices=[SelectChoice(k, v) for k, v in ACCESS.items()],
         validators=[InputRequired("Choose who may register.")],
     )
     capacity = IntegerField(

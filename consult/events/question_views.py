@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
+from wtforms import SelectChoice
 
 from consult.core import permissions
 from consult.core.forms import show_refusal
@@ -33,7 +34,9 @@ def ask_question(event_id: int) -> Response:
     event = _event(event_id)
     require(permissions.can_ask_question(current_user, event, _status(event)))
     form = QuestionForm()
-    form.agenda_item_id.choices = [(0, "None")] + [(i.id, i.title) for i in event.agenda]
+    form.agenda_item_id.choices = [SelectChoice(0, "None")] + [
+        SelectChoice(i.id, i.title) for i in event.agenda
+    ]
     if form.validate_on_submit():
         try:
             question = services.ask_question(

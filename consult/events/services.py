@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from consult.accounts.affiliation import speaking_for
 from consult.core import audit
 from consult.core.outbox import queue_template
+from consult.core.urls import email_url
 from consult.db import utcnow
 from consult.events.models import (
     EVENT_CANCELLED,
@@ -39,6 +40,11 @@ EDITABLE = (
 
 class EventError(ValueError):
     """A request the event's state does not allow, with a message for the person."""
+
+
+def _mail(user: Any, subject: str, template: str, event: Event, **context: Any) -> None:
+    link = email_url("events.show_event", event_id=event.id)
+    queue_template(user, subject, template, event=event, link=link, **context)
 
 
 def _category_id(user: Any) -> int | None:
@@ -83,9 +89,7 @@ def update_event(
     if moved:
         for registration in participants(event):
             registration.reminded_at = None
-            queue_template(
-                registration.user, f"New time: {event.title}", "event_moved", event=event
-            )
+            _mail(registration.user, f"New time: {event.title}", "event_moved", event)
     db.session.flush()
     _promote(event)
     audit.record(actor, "event.update", event, summary=event.title, before=before)
@@ -98,11 +102,11 @@ def cancel_event(event: Event, actor: Any, reason: str) -> None:
     event.status = EVENT_CANCELLED
     event.sequence += 1
     for registration in participants(event, waiting=True):
-        queue_template(
+        _mail(
             registration.user,
             f"Cancelled: {event.title}",
             "event_cancelled",
-            event=event,
+            event,
             reason=reason,
         )
     db.session.flush()
@@ -180,9 +184,7 @@ def _promote(event: Event) -> list[Registration]:
             break
         registration.status = REG_REGISTERED
         db.session.flush()
-        queue_template(
-            registration.user, f"You have a place: {event.title}", "event_promoted", event=event
-        )
+        _mail(registration.user, f"You have a place: {event.title}", "event_promoted", event)
         promoted.append(registration)
     return promoted
 
@@ -196,7 +198,7 @@ def invite(event: Event, user: Any, actor: Any) -> Registration:
         db.session.add(registration)
     registration.status = REG_INVITED
     db.session.flush()
-    queue_template(user, f"Invitation: {event.title}", "event_invited", event=event)
+    _mail(user, f"Invitation: {event.title}", "event_invited", event)
     audit.record(actor, "event.invite", event, summary=user.email)
     return registration
 
@@ -262,6 +264,7 @@ def merge_question(question: Question, into: Question, actor: Any) -> int:
             support.question_id = into.id
             moved += 1
     into.support_count += moved
+    question.support_count -= moved
     question.status = Q_MERGED
     question.merged_into_id = into.id
     db.session.flush()
@@ -327,11 +330,11 @@ def queue_reminders(now: datetime | None = None) -> int:
         .order_by(Registration.id)
     ).all()
     for registration in due:
-        queue_template(
+        _mail(
             registration.user,
             f"Tomorrow: {registration.event.title}",
             "event_reminder",
-            event=registration.event,
+            registration.event,
         )
         registration.reminded_at = now
     db.session.flush()

@@ -13,6 +13,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
+from wtforms import SelectChoice
 
 from consult.accounts.models import User
 from consult.core import hooks, permissions
@@ -64,8 +65,8 @@ def _versions(group: WorkingGroup) -> list[Version]:
 
 def _prepare(form: EventForm, group: WorkingGroup) -> None:
     versions = _versions(group)
-    form.version_id.choices = [(0, "None")] + [
-        (v.id, f"{v.document.title}, version {v.number}") for v in versions
+    form.version_id.choices = [SelectChoice(0, "None")] + [
+        SelectChoice(v.id, f"{v.document.title}, version {v.number}") for v in versions
     ]
 
 
@@ -180,7 +181,9 @@ def show_event(event_id: int) -> str:
     status = _status(event)
     order = "time" if request.args.get("order") == "time" else "support"
     question_form = QuestionForm(formdata=None)
-    question_form.agenda_item_id.choices = [(0, "None")] + [(i.id, i.title) for i in event.agenda]
+    question_form.agenda_item_id.choices = [SelectChoice(0, "None")] + [
+        SelectChoice(i.id, i.title) for i in event.agenda
+    ]
     return render_template(
         "events/show.html",
         event=event,
