@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from flask import g
 from icalendar import Calendar
 from sqlalchemy import select
 
@@ -131,6 +132,7 @@ def test_waiting_list_moves_up_on_cancellation(client, login_as, group):
     client_user = login_as("visitor")
     assert client_user is None
     # The first registered person withdraws through the page: the first waiting moves up.
+    g.pop("_login_user", None)
     with client.session_transaction() as session:
         session["_user_id"] = first.get_id()
     assert client.post(f"/events/{event.id}/withdraw").status_code == 302
@@ -296,8 +298,12 @@ def test_attendance_counted_per_category(client, login_as, group):
     event.starts_at = utcnow() - timedelta(hours=3)
     event.ends_at = utcnow() - timedelta(hours=1)
     login_as("chair", group)
-    data = {"minutes": "## Decisions\n\n<script>x</script>Agreed.", "recording_url": "https://v.example.eu/r",
-            "slides_url": "https://f.example.eu/s.pdf", "attended": [str(people[0].id), str(people[1].id)]}  # fmt: skip
+    data = {
+        "minutes": "## Decisions\n\n<script>x</script>Agreed.",
+        "recording_url": "https://v.example.eu/r",
+        "slides_url": "https://f.example.eu/s.pdf",
+        "attended": [str(people[0].id), str(people[1].id)],
+    }
     assert client.post(f"/events/{event.id}/outcome", data=data).status_code == 302
     assert sum(r.attended for r in _db.session.scalars(select(Registration))) == 2
     body = page(client.get(f"/events/{event.id}"))
