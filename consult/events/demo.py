@@ -132,5 +132,21 @@ def load(context: dict[str, Any]) -> None:
     )
     services.support_question(asked, members[0])
     services.support_question(asked, members[3])
+    start = now + timedelta(days=12, hours=4)
+    webinar = services.create_event(
+        group,
+        chair,
+        [("The draft in ten minutes", None), ("Your questions", None)],
+        title="Webinar: the transparency chapter explained",
+        kind="webinar",
+        starts_at=start,
+        ends_at=start + timedelta(hours=1, minutes=30),
+        description="Open to every verified stakeholder. Send your questions in advance.",
+        online_url="https://meet.example.eu/webinar-transparency",
+        access="verified",
+        capacity=500,
+    )
+    services.register(webinar, members[6])
+    services.ask_question(webinar, members[6], "How will downstream providers be informed?", None)
     db.session.flush()
-    context["events"] = {"plenary": plenary, "meeting": meeting}
+    context["events"] = {"plenary": plenary, "meeting": meeting, "webinar": webinar}
