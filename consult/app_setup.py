@@ -91,6 +91,7 @@ def configure(app: Flask) -> None:
     from consult.comments.views import bp as comments_bp
     from consult.core.views import bp as core_bp
     from consult.drafts.views import bp as drafts_bp
+    from consult.events.views import bp as events_bp
     from consult.feeds.views import bp as feeds_bp
     from consult.groups.views import bp as groups_bp
     from consult.moderation.views import bp as moderation_bp
@@ -101,6 +102,7 @@ def configure(app: Flask) -> None:
     for blueprint in (
         core_bp, accounts_bp, admin_bp, groups_bp, drafts_bp, comments_bp, moderation_bp,
         api_bp, api_docs_bp, opendata_bp, search_bp, feeds_bp, adoption_bp,
+        events_bp,
     ):  # fmt: skip
         app.register_blueprint(blueprint)
     cli.register(app)

@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 consult_cli = AppGroup("consult", help="Consult administration commands.")
 
 # Each domain that has demo data provides demo.load(); they run in dependency order.
-DEMO_MODULES = ("accounts", "groups", "drafts", "comments", "moderation", "adoption")
+DEMO_MODULES = ("accounts", "groups", "drafts", "comments", "moderation", "adoption", "events")
 
 
 @consult_cli.command("demo")
@@ -95,6 +95,16 @@ def send_report_reminders() -> None:
         reminders, mails = send_reminders(progress_bar=advance)
     db.session.commit()
     click.echo(f"{reminders} reminder(s) sent in {mails} e-mail(s).")
+
+
+@consult_cli.command("send-event-reminders")
+def send_event_reminders() -> None:
+    """E-mail participants of events starting within 24 hours, once each (run hourly)."""
+    from consult.events.services import queue_reminders
+
+    count = queue_reminders()
+    db.session.commit()
+    click.echo(f"queued {count} event reminder(s)")
 
 
 @consult_cli.command("create-admin")

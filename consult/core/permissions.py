@@ -53,6 +53,8 @@ def _group_id(obj: Any) -> int | None:
         return _group_id(obj.section)
     if table == "revisions":
         return _group_id(obj.version)
+    if table == "events":
+        return int(obj.group_id)
     raise TypeError(f"no working group for {obj!r}")
 
 
@@ -302,6 +304,64 @@ def can_view_person(user: Any, person: Any) -> bool:
     return is_admin(user) or (_authenticated(user) and user.id == person.id)
 
 
+def can_manage_event(user: Any, obj: Any) -> bool:
+    """Create, edit, cancel events, invite, answer and merge questions, hide them, record
+    minutes and attendance: the group's chairs and vice-chairs, and admins."""
+    return can_publish(user, obj)
+
+
+def event_registration_refusal(user: Any, event: Any, status: str | None) -> str | None:
+    """Why `user` may not register for `event` (their registration status: `status`)."""
+    if not _authenticated(user):
+        return "Sign in to register."
+    if not (user.is_active and user.is_verified):
+        return "Confirm your e-mail address before registering."
+    if event.status == "cancelled":
+        return "This event has been cancelled."
+    if event.ends_at <= utcnow():
+        return "This event is over."
+    if status in ("registered", "waiting"):
+        return "You are already registered."
+    if can_manage_event(user, event):
+        return None
+    if event.access == "members" and not is_member(user, event):
+        return "Only members of the working group may register."
+    if event.access == "invitation" and status != "invited":
+        return "This event is by invitation only."
+    return None
+
+
+def can_register_event(user: Any, event: Any, status: str | None) -> bool:
+    return event_registration_refusal(user, event, status) is None
+
+
+def can_see_online_link(user: Any, event: Any, status: str | None) -> bool:
+    """The online link: registered participants (not the waiting list), chairs and admins."""
+    return status == "registered" or can_manage_event(user, event)
+
+
+def can_ask_question(user: Any, event: Any, status: str | None) -> bool:
+    """Questions to the chairs: registered participants, until the event ends."""
+    if not (_authenticated(user) and user.is_active and user.is_verified):
+        return False
+    if event.status == "cancelled" or event.ends_at <= utcnow():
+        return False
+    return status == "registered" or can_manage_event(user, event)
+
+
+def can_support_question(user: Any, question: Any, event: Any) -> bool:
+    """Support a question: any verified stakeholder but its author, while it is open."""
+    if not (_authenticated(user) and user.is_active and user.is_verified):
+        return False
+    if question.author_id == user.id or question.status != "open" or question.hidden_reason:
+        return False
+    return event.status != "cancelled"
+
+
+def can_report_question(user: Any, question: Any) -> bool:
+    return _authenticated(user) and user.is_active and question.author_id != user.id
+
+
 def require(allowed: bool) -> None:
     """Abort unless allowed: anonymous users go to sign-in, others get 403."""
     if allowed:
@@ -351,5 +411,12 @@ TEMPLATE_GLOBALS = {
     "can_verify_signature": can_verify_signature,
     "can_pledge": can_pledge,
     "is_member": is_member,
+    "can_manage_event": can_manage_event,
+    "can_register_event": can_register_event,
+    "event_registration_refusal": event_registration_refusal,
+    "can_see_online_link": can_see_online_link,
+    "can_ask_question": can_ask_question,
+    "can_support_question": can_support_question,
+    "can_report_question": can_report_question,
     "group_role": group_role,
 }

@@ -42,7 +42,8 @@ def visible_versions(document: Document) -> list[Version]:
 @bp.get("/")
 def home() -> str:
     data = queries.home_data(current_user)
-    return render_template("drafts/home.html", data=data, now=utcnow())
+    panels = hooks.collect("home_page", user=current_user).get("panels", [])
+    return render_template("drafts/home.html", data=data, now=utcnow(), panels=panels)
 
 
 @bp.get("/docs/<slug>/")

@@ -1,0 +1,1 @@
+"""Events of working groups: meetings, registrations, calendars, questions to the chairs."""

@@ -1,0 +1,177 @@
+"""Events of a working group: registrations, agenda, questions to the chairs, calendar tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from consult.accounts.models import StakeholderCategory, User
+from consult.db import Base, TimestampMixin, utcnow
+from consult.drafts.models import Section
+from consult.groups.models import WorkingGroup
+
+KINDS = {
+    "plenary": "Plenary",
+    "meeting": "Working-group meeting",
+    "workshop": "Workshop",
+    "webinar": "Webinar",
+}
+ACCESS = {
+    "members": "Members of the working group",
+    "verified": "Any verified stakeholder",
+    "invitation": "By invitation",
+}
+EVENT_SCHEDULED = "scheduled"
+EVENT_CANCELLED = "cancelled"
+REG_REGISTERED = "registered"
+REG_WAITING = "waiting"
+REG_CANCELLED = "cancelled"
+REG_INVITED = "invited"
+Q_OPEN = "open"
+Q_ANSWERED = "answered"
+Q_IN_MEETING = "in_meeting"
+Q_MERGED = "merged"
+Q_STATUSES = {
+    Q_OPEN: "Open",
+    Q_ANSWERED: "Answered in writing",
+    Q_IN_MEETING: "Answered in the meeting",
+    Q_MERGED: "Merged into another question",
+}
+TITLE_MAX = 200
+URL_MAX = 500
+
+
+class Event(TimestampMixin, Base):
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("working_groups.id"), index=True)
+    title: Mapped[str] = mapped_column(String(TITLE_MAX))
+    kind: Mapped[str] = mapped_column(String(12))
+    starts_at: Mapped[datetime] = mapped_column(index=True)
+    ends_at: Mapped[datetime]
+    description: Mapped[str] = mapped_column(Text, default="")
+    online_url: Mapped[str] = mapped_column(String(URL_MAX), default="")
+    place: Mapped[str] = mapped_column(String(300), default="")
+    access: Mapped[str] = mapped_column(String(12), default="members")
+    capacity: Mapped[int | None]
+    status: Mapped[str] = mapped_column(String(12), default=EVENT_SCHEDULED)
+    sequence: Mapped[int] = mapped_column(default=0)
+    minutes: Mapped[str] = mapped_column(Text, default="")
+    recording_url: Mapped[str] = mapped_column(String(URL_MAX), default="")
+    slides_url: Mapped[str] = mapped_column(String(URL_MAX), default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    group: Mapped[WorkingGroup] = relationship(lazy="joined")
+    agenda: Mapped[list[AgendaItem]] = relationship(
+        back_populates="event", order_by="AgendaItem.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def kind_label(self) -> str:
+        return KINDS.get(self.kind, self.kind)
+
+    @property
+    def access_label(self) -> str:
+        return ACCESS.get(self.access, self.access)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == EVENT_CANCELLED
+
+    def is_past(self, now: datetime | None = None) -> bool:
+        return self.ends_at <= (now or utcnow())
+
+
+class AgendaItem(Base):
+    __tablename__ = "event_agenda_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    title: Mapped[str] = mapped_column(String(TITLE_MAX))
+    section_id: Mapped[int | None] = mapped_column(ForeignKey("sections.id"))
+
+    event: Mapped[Event] = relationship(back_populates="agenda")
+    section: Mapped[Section | None] = relationship(lazy="joined")
+
+
+class Registration(TimestampMixin, Base):
+    __tablename__ = "event_registrations"
+    __table_args__ = (UniqueConstraint("event_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    status: Mapped[str] = mapped_column(String(12))
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("stakeholder_categories.id"))
+    attended: Mapped[bool] = mapped_column(default=False)
+    reminded_at: Mapped[datetime | None]
+
+    event: Mapped[Event] = relationship()
+    user: Mapped[User] = relationship(lazy="joined")
+    category: Mapped[StakeholderCategory | None] = relationship()
+
+
+class Question(TimestampMixin, Base):
+    __tablename__ = "event_questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("stakeholder_categories.id"))
+    agenda_item_id: Mapped[int | None] = mapped_column(ForeignKey("event_agenda_items.id"))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(12), default=Q_OPEN)
+    answer: Mapped[str] = mapped_column(Text, default="")
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("event_questions.id"))
+    hidden_reason: Mapped[str] = mapped_column(String(500), default="")
+    reported_count: Mapped[int] = mapped_column(default=0)
+    support_count: Mapped[int] = mapped_column(default=0)
+
+    author: Mapped[User] = relationship(foreign_keys=[author_id], lazy="joined")
+    category: Mapped[StakeholderCategory | None] = relationship(lazy="joined")
+    agenda_item: Mapped[AgendaItem | None] = relationship(lazy="joined")
+
+    @property
+    def is_hidden(self) -> bool:
+        return bool(self.hidden_reason)
+
+    @property
+    def status_label(self) -> str:
+        return Q_STATUSES.get(self.status, self.status)
+
+
+class QuestionSupport(Base):
+    __tablename__ = "event_question_supports"
+    __table_args__ = (UniqueConstraint("question_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("event_questions.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("stakeholder_categories.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CalendarToken(Base):
+    """The secret in a person's "my events" feed URL (calendar clients cannot sign in)."""
+
+    __tablename__ = "event_calendar_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+__all__ = [
+    "AgendaItem",
+    "CalendarToken",
+    "Event",
+    "Question",
+    "QuestionSupport",
+    "Registration",
+]

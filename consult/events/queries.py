@@ -1,0 +1,140 @@
+"""Read-only queries of the events domain (bounded query counts per page)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from consult.accounts.models import StakeholderCategory
+from consult.db import utcnow
+from consult.events.models import (
+    EVENT_CANCELLED,
+    REG_REGISTERED,
+    REG_WAITING,
+    Event,
+    Question,
+    QuestionSupport,
+    Registration,
+)
+from consult.extensions import db
+
+UPCOMING_LIMIT = 5
+
+
+def upcoming(group: Any = None, limit: int = UPCOMING_LIMIT) -> list[Event]:
+    stmt = select(Event).where(Event.ends_at > utcnow(), Event.status != EVENT_CANCELLED)
+    if group is not None:
+        stmt = stmt.where(Event.group_id == group.id)
+    return list(db.session.scalars(stmt.order_by(Event.starts_at, Event.id).limit(limit)))
+
+
+def past(group: Any, limit: int = UPCOMING_LIMIT) -> list[Event]:
+    stmt = select(Event).where(Event.group_id == group.id, Event.ends_at <= utcnow())
+    return list(db.session.scalars(stmt.order_by(Event.starts_at.desc()).limit(limit)))
+
+
+def group_events(group: Any) -> list[Event]:
+    """Every event of a group (the calendar feed), newest first, bounded."""
+    stmt = select(Event).where(Event.group_id == group.id).order_by(Event.starts_at.desc())
+    return list(db.session.scalars(stmt.limit(500)))
+
+
+def events_of_user(user_id: int) -> list[Event]:
+    """The events a person is registered for or waiting for ("my events")."""
+    stmt = (
+        select(Event)
+        .join(Registration, Registration.event_id == Event.id)
+        .where(
+            Registration.user_id == user_id,
+            Registration.status.in_((REG_REGISTERED, REG_WAITING)),
+        )
+        .order_by(Event.starts_at.desc())
+        .limit(500)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def registered_ids(user_id: int, event_ids: list[int]) -> set[int]:
+    stmt = select(Registration.event_id).where(
+        Registration.user_id == user_id,
+        Registration.status == REG_REGISTERED,
+        Registration.event_id.in_(event_ids or [0]),
+    )
+    return set(db.session.scalars(stmt))
+
+
+def counts(event: Event) -> dict[str, int]:
+    rows = db.session.execute(
+        select(Registration.status, func.count(Registration.id))
+        .where(Registration.event_id == event.id)
+        .group_by(Registration.status)
+    ).all()
+    return {str(status): int(n) for status, n in rows}
+
+
+def _per_category(stmt: Any) -> list[tuple[str, int]]:
+    rows = db.session.execute(stmt).all()
+    return [(name or "No category", int(n)) for name, n in rows]
+
+
+def registrations_by_category(event: Event, attended: bool = False) -> list[tuple[str, int]]:
+    stmt = (
+        select(StakeholderCategory.name, func.count(Registration.id))
+        .select_from(Registration)
+        .outerjoin(StakeholderCategory, StakeholderCategory.id == Registration.category_id)
+        .where(Registration.event_id == event.id, Registration.status == REG_REGISTERED)
+    )
+    if attended:
+        stmt = stmt.where(Registration.attended.is_(True))
+    return _per_category(stmt.group_by(StakeholderCategory.name).order_by(StakeholderCategory.name))
+
+
+def questions_by_category(event: Event) -> list[tuple[str, int]]:
+    stmt = (
+        select(StakeholderCategory.name, func.count(Question.id))
+        .select_from(Question)
+        .outerjoin(StakeholderCategory, StakeholderCategory.id == Question.category_id)
+        .where(Question.event_id == event.id, Question.hidden_reason == "")
+        .group_by(StakeholderCategory.name)
+        .order_by(StakeholderCategory.name)
+    )
+    return _per_category(stmt)
+
+
+def questions(event: Event, order: str = "support") -> list[Question]:
+    stmt = select(Question).where(Question.event_id == event.id)
+    if order == "support":
+        stmt = stmt.order_by(Question.support_count.desc(), Question.id)
+    else:
+        stmt = stmt.order_by(Question.id)
+    return list(db.session.scalars(stmt.limit(1000)))
+
+
+def support_by_category(event: Event) -> dict[int, list[tuple[str, int]]]:
+    """For each question of the event, its supporters counted per category (one query)."""
+    rows = db.session.execute(
+        select(
+            QuestionSupport.question_id, StakeholderCategory.name, func.count(QuestionSupport.id)
+        )
+        .join(Question, Question.id == QuestionSupport.question_id)
+        .outerjoin(StakeholderCategory, StakeholderCategory.id == QuestionSupport.category_id)
+        .where(Question.event_id == event.id)
+        .group_by(QuestionSupport.question_id, StakeholderCategory.name)
+        .order_by(StakeholderCategory.name)
+    ).all()
+    result: dict[int, list[tuple[str, int]]] = {}
+    for question_id, name, n in rows:
+        result.setdefault(int(question_id), []).append((name or "No category", int(n)))
+    return result
+
+
+def supported_by(user: Any, event: Event) -> set[int]:
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    stmt = (
+        select(QuestionSupport.question_id)
+        .join(Question, Question.id == QuestionSupport.question_id)
+        .where(Question.event_id == event.id, QuestionSupport.user_id == user.id)
+    )
+    return set(db.session.scalars(stmt))

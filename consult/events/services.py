@@ -1,0 +1,341 @@
+"""Event services: schedule, change, cancel, register, waiting list, questions, outcome."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+
+from consult.accounts.affiliation import speaking_for
+from consult.core import audit
+from consult.core.outbox import queue_template
+from consult.core.urls import email_url
+from consult.db import utcnow
+from consult.events.models import (
+    EVENT_CANCELLED,
+    Q_ANSWERED,
+    Q_IN_MEETING,
+    Q_MERGED,
+    Q_OPEN,
+    REG_CANCELLED,
+    REG_INVITED,
+    REG_REGISTERED,
+    REG_WAITING,
+    AgendaItem,
+    CalendarToken,
+    Event,
+    Question,
+    QuestionSupport,
+    Registration,
+)
+from consult.extensions import db
+
+EDITABLE = (
+    "title", "kind", "starts_at", "ends_at", "description", "online_url", "place", "access",
+    "capacity",
+)  # fmt: skip
+
+
+class EventError(ValueError):
+    """A request the event's state does not allow, with a message for the person."""
+
+
+def _mail(user: Any, subject: str, template: str, event: Event, **context: Any) -> None:
+    link = email_url("events.show_event", event_id=event.id)
+    queue_template(user, subject, template, event=event, link=link, **context)
+
+
+def _category_id(user: Any) -> int | None:
+    category = speaking_for(user).category
+    return category.id if category is not None else None
+
+
+def _set_agenda(event: Event, agenda: list[tuple[str, int | None]]) -> None:
+    event.agenda.clear()
+    db.session.flush()
+    for position, (title, section_id) in enumerate(agenda):
+        event.agenda.append(AgendaItem(position=position, title=title, section_id=section_id))
+
+
+def create_event(
+    group: Any, actor: Any, agenda: list[tuple[str, int | None]], **fields: Any
+) -> Event:
+    if fields["ends_at"] <= fields["starts_at"]:
+        raise EventError("The event must end after it starts.")
+    event = Event(group_id=group.id, created_by_id=actor.id, **fields)
+    db.session.add(event)
+    _set_agenda(event, agenda)
+    db.session.flush()
+    audit.record(actor, "event.create", event, summary=event.title)
+    return event
+
+
+def update_event(
+    event: Event, actor: Any, agenda: list[tuple[str, int | None]], **fields: Any
+) -> bool:
+    """Change an event; a new time is e-mailed to participants. Returns whether time changed."""
+    if event.is_cancelled:
+        raise EventError("A cancelled event cannot be changed.")
+    if fields["ends_at"] <= fields["starts_at"]:
+        raise EventError("The event must end after it starts.")
+    before = {"starts_at": event.starts_at.isoformat(), "ends_at": event.ends_at.isoformat()}
+    moved = fields["starts_at"] != event.starts_at or fields["ends_at"] != event.ends_at
+    for name in EDITABLE:
+        setattr(event, name, fields[name])
+    _set_agenda(event, agenda)
+    event.sequence += 1
+    if moved:
+        for registration in participants(event):
+            registration.reminded_at = None
+            _mail(registration.user, f"New time: {event.title}", "event_moved", event)
+    db.session.flush()
+    _promote(event)
+    audit.record(actor, "event.update", event, summary=event.title, before=before)
+    return moved
+
+
+def cancel_event(event: Event, actor: Any, reason: str) -> None:
+    if event.is_cancelled:
+        raise EventError("This event is already cancelled.")
+    event.status = EVENT_CANCELLED
+    event.sequence += 1
+    for registration in participants(event, waiting=True):
+        _mail(
+            registration.user,
+            f"Cancelled: {event.title}",
+            "event_cancelled",
+            event,
+            reason=reason,
+        )
+    db.session.flush()
+    audit.record(actor, "event.cancel", event, summary=reason)
+
+
+def participants(event: Event, waiting: bool = False) -> list[Registration]:
+    statuses = (REG_REGISTERED, REG_WAITING) if waiting else (REG_REGISTERED,)
+    stmt = select(Registration).where(
+        Registration.event_id == event.id, Registration.status.in_(statuses)
+    )
+    return list(db.session.scalars(stmt.order_by(Registration.id)))
+
+
+def registration_of(event: Event, user: Any) -> Registration | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return db.session.scalars(
+        select(Registration).where(
+            Registration.event_id == event.id, Registration.user_id == user.id
+        )
+    ).first()
+
+
+def _registered_count(event: Event) -> int:
+    stmt = select(func.count(Registration.id)).where(
+        Registration.event_id == event.id, Registration.status == REG_REGISTERED
+    )
+    return int(db.session.scalar(stmt) or 0)
+
+
+def _has_room(event: Event) -> bool:
+    return event.capacity is None or _registered_count(event) < event.capacity
+
+
+def register(event: Event, user: Any) -> Registration:
+    """Register `user`, or put them on the waiting list when the event is full."""
+    registration = registration_of(event, user)
+    if registration is None:
+        registration = Registration(event_id=event.id, user_id=user.id, status=REG_CANCELLED)
+        db.session.add(registration)
+    elif registration.status in (REG_REGISTERED, REG_WAITING):
+        raise EventError("You are already registered.")
+    # The waiting list is first come, first served: re-joining puts you at its end.
+    registration.status = REG_REGISTERED if _has_room(event) else REG_WAITING
+    registration.category_id = _category_id(user)
+    registration.updated_at = utcnow()
+    db.session.flush()
+    return registration
+
+
+def cancel_registration(event: Event, user: Any) -> Registration | None:
+    """Withdraw; the first person on the waiting list moves up. Returns who moved up."""
+    registration = registration_of(event, user)
+    if registration is None or registration.status not in (REG_REGISTERED, REG_WAITING):
+        raise EventError("You are not registered for this event.")
+    registration.status = REG_CANCELLED
+    db.session.flush()
+    promoted = _promote(event)
+    return promoted[0] if promoted else None
+
+
+def _promote(event: Event) -> list[Registration]:
+    """Move people up from the waiting list while there is room, telling each by e-mail."""
+    promoted: list[Registration] = []
+    if event.is_cancelled or event.is_past():
+        return promoted
+    waiting = db.session.scalars(
+        select(Registration)
+        .where(Registration.event_id == event.id, Registration.status == REG_WAITING)
+        .order_by(Registration.updated_at, Registration.id)
+    ).all()
+    for registration in waiting:
+        if not _has_room(event):
+            break
+        registration.status = REG_REGISTERED
+        db.session.flush()
+        _mail(registration.user, f"You have a place: {event.title}", "event_promoted", event)
+        promoted.append(registration)
+    return promoted
+
+
+def invite(event: Event, user: Any, actor: Any) -> Registration:
+    registration = registration_of(event, user)
+    if registration is not None and registration.status in (REG_REGISTERED, REG_WAITING):
+        raise EventError("That person is already registered.")
+    if registration is None:
+        registration = Registration(event_id=event.id, user_id=user.id, status=REG_INVITED)
+        db.session.add(registration)
+    registration.status = REG_INVITED
+    db.session.flush()
+    _mail(user, f"Invitation: {event.title}", "event_invited", event)
+    audit.record(actor, "event.invite", event, summary=user.email)
+    return registration
+
+
+def ask_question(event: Event, user: Any, body: str, agenda_item_id: int | None) -> Question:
+    if agenda_item_id is not None and agenda_item_id not in {item.id for item in event.agenda}:
+        raise EventError("Choose an item of this event's agenda.")
+    question = Question(
+        event_id=event.id,
+        author_id=user.id,
+        category_id=_category_id(user),
+        agenda_item_id=agenda_item_id,
+        body=body,
+    )
+    db.session.add(question)
+    db.session.flush()
+    return question
+
+
+def support_question(question: Question, user: Any) -> bool:
+    """Support a question once; returns False if the person already supported it."""
+    exists = db.session.scalar(
+        select(QuestionSupport.id).where(
+            QuestionSupport.question_id == question.id, QuestionSupport.user_id == user.id
+        )
+    )
+    if exists is not None:
+        return False
+    db.session.add(
+        QuestionSupport(question_id=question.id, user_id=user.id, category_id=_category_id(user))
+    )
+    question.support_count += 1
+    db.session.flush()
+    return True
+
+
+def answer_question(question: Question, actor: Any, answer: str, in_meeting: bool) -> None:
+    if question.status == Q_MERGED:
+        raise EventError("This question was merged into another; answer that one.")
+    question.status = Q_IN_MEETING if in_meeting else Q_ANSWERED
+    question.answer = answer
+    question.answered_by_id = actor.id
+    db.session.flush()
+    audit.record(actor, "question.answer", question, summary=question.status)
+
+
+def merge_question(question: Question, into: Question, actor: Any) -> int:
+    """Merge a duplicate: its supporters (not already there) move to `into`. Returns moved."""
+    if question.id == into.id or into.event_id != question.event_id:
+        raise EventError("Choose another question of the same event.")
+    if into.status == Q_MERGED or question.status != Q_OPEN:
+        raise EventError("Only an open question can be merged, into one not merged itself.")
+    already = set(
+        db.session.scalars(
+            select(QuestionSupport.user_id).where(QuestionSupport.question_id == into.id)
+        )
+    ) | {into.author_id}
+    moved = 0
+    for support in db.session.scalars(
+        select(QuestionSupport).where(QuestionSupport.question_id == question.id)
+    ):
+        if support.user_id not in already:
+            support.question_id = into.id
+            moved += 1
+    into.support_count += moved
+    question.support_count -= moved
+    question.status = Q_MERGED
+    question.merged_into_id = into.id
+    db.session.flush()
+    audit.record(actor, "question.merge", question, after={"into": into.id, "moved": moved})
+    return moved
+
+
+def report_question(question: Question, user: Any, reason: str) -> None:
+    question.reported_count += 1
+    db.session.flush()
+    audit.record(user, "question.report", question, summary=reason)
+
+
+def hide_question(question: Question, actor: Any, reason: str) -> None:
+    question.hidden_reason = reason
+    db.session.flush()
+    audit.record(actor, "question.hide", question, summary=reason)
+
+
+def record_outcome(event: Event, actor: Any, **fields: Any) -> None:
+    for name in ("minutes", "recording_url", "slides_url"):
+        setattr(event, name, fields[name])
+    db.session.flush()
+    audit.record(actor, "event.outcome", event, summary=event.title)
+
+
+def record_attendance(event: Event, actor: Any, attended_ids: set[int]) -> int:
+    count = 0
+    for registration in participants(event):
+        registration.attended = registration.user_id in attended_ids
+        count += registration.attended
+    db.session.flush()
+    audit.record(actor, "event.attendance", event, after={"attended": count})
+    return count
+
+
+def calendar_token(user: Any, renew: bool = False) -> CalendarToken:
+    token = db.session.scalars(
+        select(CalendarToken).where(CalendarToken.user_id == user.id)
+    ).first()
+    if token is None:
+        token = CalendarToken(user_id=user.id, token=secrets.token_urlsafe(32))
+        db.session.add(token)
+    elif renew:
+        token.token = secrets.token_urlsafe(32)
+    db.session.flush()
+    return token
+
+
+def queue_reminders(now: datetime | None = None) -> int:
+    """E-mail each participant once, in the 24 hours before the event (idempotent)."""
+    now = now or utcnow()
+    due = db.session.scalars(
+        select(Registration)
+        .join(Event, Event.id == Registration.event_id)
+        .where(
+            Registration.status == REG_REGISTERED,
+            Registration.reminded_at.is_(None),
+            Event.status != EVENT_CANCELLED,
+            Event.starts_at > now,
+            Event.starts_at <= now + timedelta(hours=24),
+        )
+        .order_by(Registration.id)
+    ).all()
+    for registration in due:
+        _mail(
+            registration.user,
+            f"Tomorrow: {registration.event.title}",
+            "event_reminder",
+            registration.event,
+        )
+        registration.reminded_at = now
+    db.session.flush()
+    return len(due)

@@ -1,0 +1,34 @@
+"""Events demo: a past plenary with its outcome and answers, an upcoming meeting with a queue."""
+
+from __future__ import annotations
+
+from consult.db import utcnow
+from consult.events import demo, queries, services
+from consult.extensions import db as _db
+from tests import factories
+
+
+def test_demo_events(db):
+    group = factories.GroupFactory(slug="transparency-copyright")
+    chair = factories.MembershipFactory(group=group, role="chair").user
+    for _ in range(8):
+        factories.MembershipFactory(group=group, role="member")
+    version = factories.VersionFactory(document=factories.DocumentFactory(group=group))
+    context = {
+        "groups": {"transparency-copyright": group},
+        "staff": {"chair-transparency-copyright": chair},
+        "versions": {"transparency": [version]},
+    }
+    demo.load(context)
+    _db.session.flush()
+    plenary, meeting = context["events"]["plenary"], context["events"]["meeting"]
+    assert plenary.is_past() and plenary.minutes and plenary.recording_url and plenary.slides_url
+    answered = [q for q in queries.questions(plenary) if q.status in ("answered", "in_meeting")]
+    assert len(answered) == 2
+    assert any(q.status == "merged" for q in queries.questions(plenary))
+    assert sum(n for _, n in queries.registrations_by_category(plenary, attended=True)) == 6
+    assert meeting.starts_at > utcnow()
+    assert queries.counts(meeting) == {"registered": 4, "waiting": 2}
+    assert all(q.status == "open" for q in queries.questions(meeting))
+    assert len(services.participants(meeting, waiting=True)) == 6
+    assert queries.upcoming(group) == [meeting, context["events"]["webinar"]]
