@@ -359,7 +359,8 @@ def can_support_question(user: Any, question: Any, event: Any) -> bool:
 
 
 def can_report_question(user: Any, question: Any) -> bool:
-    return _authenticated(user) and user.is_active and question.author_id != user.id
+    """As for comments: a confirmed e-mail address, and not one's own question."""
+    return can_report(user) and question.author_id != user.id
 
 
 def require(allowed: bool) -> None:

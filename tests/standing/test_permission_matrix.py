@@ -69,6 +69,31 @@ admin.unretire_category            POST     302   403   403   403   403   403   
 admin.users                        GET      302   403   403   403   403   403   403   403   200
  admin.verify_organisation          POST     302   403   403   403   403   403   403   403   302
 admin.verify_pact                  POST     302   403   403   403   403   403   403   403   302
+adoption.add_commitment            POST     302   403   403   403   403   403   403   403   302
+adoption.confirm_adoption          POST     302   404   404   404   404   404   404   404   404
+adoption.create_code               GET      302   403   403   403   403   403   403   403   200
+adoption.create_code               POST     302   403   403   403   403   403   403   403   200
+adoption.create_round              POST     302   403   403   403   403   403   403   403   302
+adoption.decide_signature          POST     302   404   404   404   404   404   404   404   404
+adoption.download_pdf              GET      404   404   404   404   404   404   404   404   404
+adoption.export_register           GET      404   404   404   404   404   404   404   404   404
+adoption.list_pledges              GET      200   200   200   200   200   200   200   200   200
+adoption.propose_adoption          GET      302   403   403   403   403   403   403   200   200
+adoption.propose_adoption          POST     302   403   403   403   403   403   403   200   200
+adoption.propose_adoption@members  GET      302   404   404   403   403   404   403   200   200
+adoption.publish_pledge            GET      302   403   403   403   403   403   403   403   403
+adoption.publish_pledge            POST     302   403   403   403   403   403   403   403   403
+adoption.register_feed             GET      404   404   404   404   404   404   404   404   404
+adoption.review                    GET      302   403   403   403   403   403   403   403   200
+adoption.show_code                 GET      404   404   404   404   404   404   404   404   404
+adoption.show_register             GET      404   404   404   404   404   404   404   404   404
+adoption.show_report               GET      404   404   404   404   404   404   404   404   404
+adoption.show_signature            GET      404   404   404   404   404   404   404   404   404
+adoption.sign_code                 GET      302   404   404   404   404   404   404   404   404
+adoption.sign_code                 POST     302   404   404   404   404   404   404   404   404
+adoption.submit_report             GET      302   404   404   404   404   404   404   404   404
+adoption.submit_report             POST     302   404   404   404   404   404   404   404   404
+adoption.withdraw_signature        POST     302   404   404   404   404   404   404   404   404
  api.compare_versions               GET      400   400   400   400   400   400   400   400   400
  api.get_document                   GET      200   200   200   200   200   200   200   200   200
  api.get_group                      GET      200   200   200   200   200   200   200   200   200
@@ -149,6 +174,29 @@ drafts.show_document@members       GET      404   404   404   302   302   404   
 drafts.show_version                GET      200   200   200   200   200   200   200   200   200
 drafts.show_version@members        GET      404   404   404   200   200   404   200   200   200
 drafts.start_version               POST     302   403   403   403   403   403   403   302   302
+events.ask_question                POST     302   403   403   403   403   403   403   302   302
+events.cancel_event                GET      302   403   403   403   403   403   403   200   200
+events.cancel_event                POST     302   403   403   403   403   403   403   200   200
+events.create_event                GET      302   403   403   403   403   403   403   200   200
+events.create_event                POST     302   403   403   403   403   403   403   200   200
+events.edit_event                  GET      302   403   403   403   403   403   403   200   200
+events.edit_event                  POST     302   403   403   403   403   403   403   200   200
+events.event_ics                   GET      200   200   200   200   200   200   200   200   200
+events.group_ics                   GET      200   200   200   200   200   200   200   200   200
+events.invite                      POST     302   403   403   403   403   403   403   302   302
+events.manage_question             GET      302   403   403   403   403   403   403   200   200
+events.manage_question             POST     302   403   403   403   403   403   403   200   200
+events.my_events                   GET      302   200   200   200   200   200   200   200   200
+events.my_events                   POST     302   302   302   302   302   302   302   302   302
+events.my_ics                      GET      404   404   404   404   404   404   404   404   404
+events.record_outcome              GET      302   403   403   403   403   403   403   200   200
+events.record_outcome              POST     302   403   403   403   403   403   403   302   302
+events.register                    POST     302   302   302   302   302   302   302   302   302
+events.report_question             GET      302   403   200   200   200   200   200   403   200
+events.report_question             POST     302   403   200   200   200   200   200   403   200
+events.show_event                  GET      200   200   200   200   200   200   200   200   200
+events.support_question            POST     302   403   302   302   302   302   302   403   302
+events.withdraw                    POST     302   302   302   302   302   302   302   302   302
  feeds.document_versions            GET      200   200   200   200   200   200   200   200   200
  feeds.document_versions@members    GET      404   404   404   404   404   404   404   404   404
  feeds.group_versions               GET      200   200   200   200   200   200   200   200   200
@@ -268,9 +316,13 @@ def routes(app: Flask) -> dict[tuple[str, str], Rule]:
     return found
 
 
+# URL values that differ per endpoint where two routes share a parameter name.
+ENDPOINT_VALUES = {"adoption.decide_signature": {"decision": "verify"}}
+
+
 def url_for_rule(rule: Rule, world: World, endpoint: str = "") -> str:
-    values = dict(world.params)
-    if rule.rule.startswith(("/groups/", "/api/v1/groups/")):
+    values = dict(world.params) | ENDPOINT_VALUES.get(rule.endpoint, {})
+    if rule.rule.startswith(("/groups/", "/api/v1/groups/", "/events/groups/")):
         values["slug"] = world.params["group_slug"]
     if rule.endpoint in EDITING_ENDPOINTS:
         values.update(world.editing)

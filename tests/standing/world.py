@@ -84,6 +84,21 @@ def build_world() -> World:
         version=draft_version,
         provision=factories.ProvisionFactory(document_id=draft.id, key="c1-m1"),
     )
+    # An upcoming members' meeting of the group (events) with one question on it.
+    from datetime import timedelta
+
+    from consult.db import utcnow
+    from consult.events import services as event_services
+    from consult.events.models import Question
+
+    start = utcnow().replace(microsecond=0) + timedelta(days=3)
+    event = event_services.create_event(
+        group, people["chair"], [("Opening", None)], title="Matrix meeting", kind="meeting",
+        starts_at=start, ends_at=start + timedelta(hours=2), online_url="https://meet.example/m",
+        access="members", capacity=None,
+    )  # fmt: skip
+    question = Question(event_id=event.id, author_id=people["chair"].id, body="Why?")
+    _db.session.add(question)
     _db.session.commit()
     world.users = {role: user.get_id() for role, user in people.items()}
     world.params = {
@@ -113,6 +128,12 @@ def build_world() -> World:
         "token_id": 2_000_000,
         "other": 1,
         "table": "comments",
+        "event_id": event.id,
+        "question_id": question.id,
+        "adoption_id": 2_000_000,
+        "round_id": 2_000_000,
+        "signature_id": 2_000_000,
+        "fmt": "csv",
     }
     world.params["group_slug"] = group.slug
     hidden = factories.DocumentFactory(group=group, slug="matrix-members", visibility="members")

@@ -12,7 +12,13 @@ from consult.adoption.errors import AdoptionError
 from consult.adoption.forms import ActionForm, AdoptForm, CodeForm
 from consult.adoption.models import Adoption, Code
 from consult.adoption.views import bp
-from consult.core.permissions import can_adopt, can_confirm_adoption, can_view, require
+from consult.core.permissions import (
+    can_adopt,
+    can_confirm_adoption,
+    can_view,
+    require,
+    require_visible,
+)
 from consult.drafts.models import Document, Version
 from consult.extensions import db
 
@@ -21,7 +27,7 @@ def _version(slug: str, number: int) -> Version:
     version = db.first_or_404(
         select(Version).join(Document).where(Document.slug == slug, Version.number == number)
     )
-    require(can_view(current_user, version))
+    require_visible(can_view(current_user, version))
     return version
 
 
