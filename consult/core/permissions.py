@@ -227,6 +227,19 @@ def require(allowed: bool) -> None:
     _deny()
 
 
+def require_visible(allowed: bool) -> None:
+    """404 unless allowed, so existence is not leaked; a signed-out reader signs in first.
+
+    A members-only link followed while signed out leads to the sign-in page and back here;
+    a signed-in reader who may not see the page gets the same 404 as for a missing one.
+    """
+    if allowed:
+        return
+    if not _authenticated(current_user):
+        _deny()
+    abort(404)
+
+
 def _deny() -> NoReturn:
     from consult.extensions import login_manager
 
