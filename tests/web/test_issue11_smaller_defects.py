@@ -79,3 +79,34 @@ def test_reports_queue_names_the_provision_by_title(client, db):
     page = client.get(c.url("reports")).get_data(as_text=True)
     assert "Measure 1.1: Measure heading 1" in page
     assert "provision c1-m1" not in page
+
+
+def test_version_page_revision_links_read_differently(client, db):
+    c = build_consultation(comments=1)
+    revision = revisions.open_revision(c.version, user=c.chair)
+    login(client, c.chair)
+    page = client.get(f"/docs/{c.slug}/v1/").get_data(as_text=True)
+    assert "Edit the draft of version 2 (revision in progress)" in page
+    assert "Revision workspace preparing" not in page
+    revisions.publish_revision(
+        revision,
+        user=c.chair,
+        changelog="Clearer.",
+        opens_at=None,
+        closes_at=None,
+        publish_anyway=True,
+    )
+    login(client, c.chair)
+    page = client.get(f"/docs/{c.slug}/v2/").get_data(as_text=True)
+    assert "How version 2 was revised from version 1" in page
+    assert "Revision workspace of this version" not in page
+
+
+def test_home_page_names_the_working_group(client, db):
+    c = build_consultation(comments=0)  # open for comment (factory window)
+    page = client.get("/").get_data(as_text=True)
+    assert (
+        f'Drafted by <a class="govuk-link" href="/groups/{c.group.slug}/">{c.group.name}</a>'
+        in page
+    )
+    assert f"by {c.group.name}</span>" in page  # recently published
