@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from consult.comments.models import Comment
-from consult.extensions import db
 from consult.moderation import revisions
 from tests import factories
 from tests.web.test_moderation_support import build_consultation, login
@@ -37,7 +36,7 @@ def test_triage_excerpt_renders_markdown(client, db):
 
 
 def test_my_comments_excerpt_renders_markdown(client, db):
-    c, comment = _markdown_consultation()
+    _c, comment = _markdown_consultation()
     login(client, comment.author)
     _assert_rendered(client.get("/me/comments").get_data(as_text=True))
 
