@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-PORT ?= 5000
+export PORT ?= 5000  # gunicorn binds it; config.BASE_URL (mail links) follows it
 WORKERS ?= 2
 export FLASK_APP := wsgi.py
 # Local runs (make run, demo, migrate) are explicitly development; deployments set production.

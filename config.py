@@ -18,6 +18,12 @@ def _bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def default_base_url() -> str:
+    """BASE_URL, else the address `make run` serves on (its PORT, 5000 by default)."""
+    port = os.environ.get("PORT", "5000")
+    return os.environ.get("BASE_URL") or f"http://127.0.0.1:{port}"
+
+
 class Config:
     SITE_NAME = os.environ.get("SITE_NAME", "Consult")
     SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -34,7 +40,7 @@ class Config:
     PREFERRED_URL_SCHEME = "http"
     SERVER_NAME = os.environ.get("SERVER_NAME")
     # Where the site is reached; e-mails written outside a request (cron jobs) link there.
-    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    BASE_URL = default_base_url()
     # Mail: everything goes through the outbox; `flask consult send-mail` delivers.
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))

@@ -1273,7 +1273,7 @@ def analyze() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """`python -m bench.generate`: what `flask consult generate` does, plus a JSON summary file."""
+    """`python -m bench.generate`: load benchmark data from a checkout (bench/ is not installed)."""
     import argparse
     import json
 

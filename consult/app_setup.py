@@ -78,6 +78,7 @@ def configure(app: Flask) -> None:
     app.jinja_env.globals["section_kinds"] = SECTION_KINDS
     app.jinja_env.filters["markdown"] = text.render
     app.jinja_env.filters["excerpt"] = text.excerpt
+    app.jinja_env.filters["markdown_excerpt"] = text.render_excerpt
     app.jinja_env.filters["datetime"] = timefmt.format_datetime
     app.jinja_env.filters["date"] = timefmt.format_date
     app.jinja_env.filters["iso"] = timefmt.iso

@@ -62,9 +62,10 @@ def send_mail(limit: int, loop: bool, interval: int) -> None:
 @consult_cli.command("send-digests")
 def send_digests() -> None:
     """Bundle daily-digest notifications into one e-mail per user (run once a day)."""
+    from consult.accounts.models import User
     from consult.core.outbox import build_digests
 
-    count = build_digests()
+    count = build_digests(lambda user_id: db.session.get(User, user_id))
     db.session.commit()
     click.echo(f"queued {count} digest(s)")
 
@@ -155,39 +156,6 @@ def _advancing(steps: list, bar: Any) -> Any:
     for step in steps:
         yield step
         bar.update(1)
-
-
-@consult_cli.command("generate")
-@click.option("--scale", type=click.Choice(["small", "large"]), default="small", show_default=True)
-@click.option("--comments", type=int, default=None, help="Override the number of comments.")
-@click.option("--seed", type=int, default=None, help="Random seed (same seed, same data).")
-def generate(scale: str, comments: int | None, seed: int | None) -> None:
-    """Load benchmark data (bench/generate.py) into a fresh database, timed."""
-    try:  # bench/ lives beside the package, importable from the project directory only
-        from bench.generate import DEFAULT_SEED, GenerateError, analyze
-        from bench.generate import generate as generate_data
-    except ImportError as exc:
-        raise click.ClickException(f"run this from the project directory ({exc})") from exc
-
-    started = time.perf_counter()
-    try:
-        summary = generate_data(
-            scale, seed=DEFAULT_SEED if seed is None else seed, comments=comments, echo=click.echo
-        )
-    except GenerateError as exc:
-        raise click.ClickException(str(exc)) from exc
-    db.session.commit()
-    analyze()
-    db.session.commit()
-    elapsed = time.perf_counter() - started
-    click.echo(f"Generated the {scale} scale in {elapsed:.1f}s on {db.engine.dialect.name}:")
-    click.echo("  " + ", ".join(f"{n} {table}" for table, n in summary.counts.items()))
-    click.echo(f"  accounts (password {summary.as_dict()['password']}):")
-    for role, email in summary.accounts.items():
-        click.echo(f"    {role:<12} {email}")
-    click.echo(f"  thread of {summary.thread_comments} comments; pages:")
-    for name, url in summary.urls().items():
-        click.echo(f"    {name:<11} {url}")
 
 
 @consult_cli.command("cluster")

@@ -19,7 +19,7 @@ from consult.comments.models import (
     CommentRevision,
 )
 from consult.core.pagination import Page, paginate
-from consult.core.permissions import can_view, is_admin, is_member
+from consult.core.permissions import can_view, is_admin, is_member, require_visible
 from consult.drafts.models import Document, Provision, Section, Version
 from consult.drafts.services import resolve_provision, sections_of
 from consult.extensions import db
@@ -35,8 +35,9 @@ def version_or_404(slug: str, number: int, user: Any) -> Version:
     version = db.session.scalars(
         select(Version).join(Document).where(Document.slug == slug, Version.number == number)
     ).first()
-    if version is None or not can_view(user, version):
+    if version is None:
         abort(404)
+    require_visible(can_view(user, version))
     return version
 
 
@@ -153,11 +154,11 @@ def reports_page(version: Version, status: str) -> Page:
     """Reports on the version's comments: open ones oldest first, resolved newest first."""
     reporter = aliased(User)
     stmt: Any = (
-        select(CommentReport, Comment, reporter.display_name, User.display_name, Provision.key)
+        select(CommentReport, Comment, reporter.display_name, User.display_name, Section)
         .join(Comment, CommentReport.comment_id == Comment.id)
         .join(reporter, CommentReport.reporter_id == reporter.id)
         .join(User, Comment.author_id == User.id)
-        .join(Provision, Comment.provision_id == Provision.id)
+        .join(Section, Comment.section_id == Section.id)
         .where(Comment.version_id == version.id)
     )
     if status == "open":
@@ -197,8 +198,9 @@ def comment_or_404(comment_id: int, user: Any) -> Comment:
     from consult.comments.services import may_see
 
     comment = db.session.get(Comment, comment_id)
-    if comment is None or not can_view(user, comment.section.version) or not may_see(user, comment):
+    if comment is None:
         abort(404)
+    require_visible(can_view(user, comment.section.version) and may_see(user, comment))
     return comment
 
 

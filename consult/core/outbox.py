@@ -6,6 +6,7 @@ import logging
 import re
 import smtplib
 import ssl
+from collections.abc import Callable
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
@@ -53,10 +54,11 @@ def notify(user: Any, subject: str, template: str, **context: Any) -> None:
     queue_template(user, subject, template, **context)
 
 
-def build_digests() -> int:
-    """Bundle each daily-digest user's pending notifications into one e-mail."""
-    from consult.accounts.models import User  # core never imports domains at module level
+def build_digests(load_user: Callable[[int], Any]) -> int:
+    """Bundle each daily-digest user's pending notifications into one e-mail.
 
+    `load_user(id)` returns the recipient (or None): core knows no domain model itself.
+    """
     pending = db.session.scalars(
         select(Notification)
         .where(Notification.digested_at.is_(None))
@@ -67,7 +69,7 @@ def build_digests() -> int:
         by_user.setdefault(note.user_id, []).append(note)
     now = utcnow()
     for user_id, notes in by_user.items():
-        user = db.session.get(User, user_id)
+        user = load_user(user_id)
         if user is None:
             continue
         queue_template(

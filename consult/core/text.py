@@ -56,6 +56,24 @@ def render(source: str | None) -> Markup:
     return Markup(_render(source))  # noqa: S704 - sanitised by bleach above
 
 
+INLINE_TAGS = frozenset({"a", "abbr", "code", "del", "em", "s", "strong", "sub", "sup"})
+_inline_cleaner = bleach.Cleaner(
+    tags=INLINE_TAGS, attributes=ALLOWED_ATTRIBUTES, protocols=ALLOWED_PROTOCOLS, strip=True
+)
+
+
+@lru_cache(maxsize=20_000)
+def _render_excerpt(source: str, length: int) -> str:
+    return str(_inline_cleaner.clean(_md.renderInline(excerpt(source, length))))
+
+
+def render_excerpt(source: str | None, length: int = 160) -> Markup:
+    """A one-paragraph preview with its emphasis, code and links rendered (then bleached)."""
+    if not source:
+        return Markup("")
+    return Markup(_render_excerpt(source, length))  # noqa: S704 - sanitised by bleach above
+
+
 def excerpt(source: str | None, length: int = 160) -> str:
     """Plain-text preview (for e-mails, lists); escaped by Jinja like any other string."""
     text = " ".join((source or "").split())

@@ -8,7 +8,10 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Any
 
+import bleach
 from markupsafe import Markup, escape
+
+from consult.core import text
 
 STATUSES = ("added", "removed", "moved", "renumbered", "edited", "unchanged")
 STATUS_LABELS = {
@@ -66,6 +69,72 @@ def word_diff(old: str, new: str) -> Markup:
         if op in {"insert", "replace"}:
             out.append(_wrap("ins", "added", b[j1:j2]))
     return Markup("".join(out))  # noqa: S704 - every token escaped above
+
+
+# Rendered HTML as tokens: tags, character references, then the words of the text between them.
+_HTML_TOKEN = re.compile(r"<[^>]*>|&#?\w+;|\s+|[\w'\u2019-]+|[^\w\s<&]+|[<&]")
+_DIFF_CLEANER = bleach.Cleaner(
+    tags=set(text.ALLOWED_TAGS) | {"ins", "span"},
+    attributes={**text.ALLOWED_ATTRIBUTES, "span": ["class"]},
+    protocols=text.ALLOWED_PROTOCOLS,
+    strip=True,
+)
+
+
+def _is_tag(token: str) -> bool:
+    return token.startswith("<")
+
+
+def _mark(tag: str, label: str, run: list[str]) -> list[str]:
+    """Wrap each stretch of text between tags in <ins>/<del>, keeping the tags outside."""
+    out: list[str] = []
+    words: list[str] = []
+    for token in [*run, ""]:
+        if token and not _is_tag(token):
+            words.append(token)
+            continue
+        if words:
+            out.append(_wrap_html(tag, label, words))
+            words = []
+        if token and tag == "ins":  # the new text's structure is kept, the old one's dropped
+            out.append(token)
+    return out
+
+
+def _wrap_html(tag: str, label: str, words: list[str]) -> str:
+    """Like _wrap, for tokens that are already HTML-escaped (rendered text)."""
+    if not "".join(words).strip():
+        return "" if tag == "del" else "".join(words)
+    start, end = 0, len(words)
+    if tag == "ins":  # added whitespace at either end stays outside <ins>
+        while words[start].isspace():
+            start += 1
+        while words[end - 1].isspace():
+            end -= 1
+    hidden = f'<span class="govuk-visually-hidden">{label}: </span>'
+    inner = "".join(words[start:end])
+    return f"{''.join(words[:start])}<{tag}>{hidden}{inner}</{tag}>{''.join(words[end:])}"
+
+
+def rendered_diff(old: str, new: str) -> Markup:
+    """Both Markdown texts rendered (and bleached), then diffed word by word inside the HTML.
+
+    The result is the new text as readers see it, with removed words in <del> and added ones
+    in <ins> where they occur; the whole is bleached again so the markup stays balanced and safe.
+    """
+    a = _HTML_TOKEN.findall(str(text.render(old)))
+    b = _HTML_TOKEN.findall(str(text.render(new)))
+    out: list[str] = []
+    matcher = SequenceMatcher(str.isspace, a, b, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            out.extend(b[j1:j2])
+            continue
+        if op in {"delete", "replace"}:
+            out.extend(_mark("del", "removed", a[i1:i2]))
+        if op in {"insert", "replace"}:
+            out.extend(_mark("ins", "added", b[j1:j2]))
+    return Markup(_DIFF_CLEANER.clean("".join(out)))  # noqa: S704 - bleached just above
 
 
 @dataclass
@@ -177,7 +246,7 @@ def compare_sections(
             else:
                 row.heading_diff = escape(section.heading)
             if before.body != section.body:
-                row.body_diff = word_diff(before.body, section.body)
+                row.body_diff = rendered_diff(before.body, section.body)
         rows.append(row)
         row_of[section.provision_id] = row
 

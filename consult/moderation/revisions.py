@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -13,14 +12,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from consult.accounts.models import User
-from consult.comments.models import PROPOSAL_PASSAGE, STATE_DELETED, Comment
+from consult.comments.models import STATE_DELETED, Comment
 from consult.comments.services import lock_comment
 from consult.core import audit
 from consult.core.numbers import bounded_int
 from consult.core.permissions import can_moderate
 from consult.db import utcnow
 from consult.drafts import services as drafts
-from consult.drafts.diff import Comparison, Row
 from consult.drafts.models import STATUS_EDITING, STATUS_PUBLISHED, Section, Version
 from consult.extensions import db
 from consult.moderation.models import (
@@ -28,25 +26,11 @@ from consult.moderation.models import (
     REVISION_PUBLISHED,
     Change,
     ChangeComment,
-    Disposition,
     Revision,
 )
 from consult.moderation.services import ModerationError, undecided_comments
 
 logger = logging.getLogger(__name__)
-
-
-class ProposalConflict(ModerationError):
-    """A passage proposal whose quoted passage is no longer in the provision's current text."""
-
-    def __init__(self, comment: Comment, section: Section) -> None:
-        super().__init__(
-            f"The passage quoted by comment #{comment.id} is no longer in the current text of "
-            f"{section.title}: it was edited after the comment was made. Compare the texts "
-            "below and edit the provision by hand."
-        )
-        self.comment = comment
-        self.section = section
 
 
 class UndecidedComments(ModerationError):
@@ -328,82 +312,6 @@ def move_provision(
     return section
 
 
-# --- applying a proposal -------------------------------------------------------------------
-
-
-def _passage_pattern(quote: str) -> re.Pattern[str] | None:
-    """The quote's words in order; any whitespace (and emphasis marks) may separate them.
-
-    Quotes are copied from the provision as displayed, so `*documentation* up` in the
-    Markdown source must match the quoted `documentation up`.
-    """
-    words = quote.split()
-    if not words:
-        return None
-    return re.compile(r"[\s*_~`]+".join(re.escape(word) for word in words))
-
-
-def replace_passage(body: str, quote: str, replacement: str) -> str | None:
-    """`body` with the first occurrence of `quote` replaced (whitespace-insensitive), or None."""
-    pattern = _passage_pattern(quote)
-    if pattern is None:
-        return None
-    match = pattern.search(body)
-    if match is None:
-        return None
-    return body[: match.start()] + replacement.strip() + body[match.end() :]
-
-
-def section_for_comment(revision: Revision, comment: Comment) -> Section | None:
-    """The provision a base-version comment is about, as it stands in the new version."""
-    return db.session.scalars(
-        select(Section).where(
-            Section.version_id == revision.version_id,
-            Section.provision_id == comment.provision_id,
-        )
-    ).first()
-
-
-def apply_proposal(revision: Revision, comment: Comment, *, user: User) -> Section:
-    """Put a comment's proposed text into the new version with one action, and link it."""
-    _require_open(revision)
-    if comment.version_id != revision.base_version_id or comment.parent_id is not None:
-        raise ModerationError("Only top-level comments on the previous version can be applied.")
-    if comment.state == STATE_DELETED:
-        raise ModerationError(f"Comment #{comment.id} was deleted by its author.")
-    proposal = (comment.proposed_text or "").strip()
-    if not proposal:
-        raise ModerationError(f"Comment #{comment.id} proposes no text.")
-    section = section_for_comment(revision, comment)
-    if section is None:
-        raise ModerationError(
-            f"The provision comment #{comment.id} is about has been removed from the next "
-            "version, so its proposal cannot be applied."
-        )
-    if comment.proposal_scope == PROPOSAL_PASSAGE:
-        body = replace_passage(section.body, comment.quote, proposal)
-        if body is None:
-            raise ProposalConflict(comment, section)
-    else:
-        body = proposal
-    drafts.update_section(
-        section,
-        expected_lock_version=section.lock_version,
-        heading=section.heading,
-        body=body,
-        number=section.number,
-        user=user,
-    )
-    record_change(
-        revision,
-        section.provision_id,
-        comment_ids=[comment.id],
-        applied_ids=[comment.id],
-        user=user,
-    )
-    return section
-
-
 # --- publishing ----------------------------------------------------------------------------
 
 
@@ -452,88 +360,3 @@ def publish_revision(
 
 def _change_count(revision: Revision) -> int:
     return len(db.session.scalars(select(Change.id).where(Change.revision_id == revision.id)).all())
-
-
-# --- the workspace -------------------------------------------------------------------------
-
-
-@dataclass
-class WorkspaceRow:
-    row: Row
-    comments: list[tuple[Comment, Disposition | None]] = field(default_factory=list)
-    change: Change | None = None
-    linked: dict[int, bool] = field(default_factory=dict)  # comment id -> applied
-
-    @property
-    def section(self) -> Section:
-        return self.row.new if self.row.new is not None else self.row.old
-
-
-@dataclass
-class Workspace:
-    revision: Revision
-    comparison: Comparison
-    rows: list[WorkspaceRow]
-    undecided: int
-
-
-def base_comments_by_provision(
-    revision: Revision, provision_id: int | None = None
-) -> dict[int, list[tuple[Comment, Disposition | None]]]:
-    """Top-level comments of the base version (with dispositions), by provision (one query)."""
-    stmt = (
-        select(Comment, Disposition)
-        .outerjoin(Disposition, Disposition.comment_id == Comment.id)
-        .options(joinedload(Comment.category))
-        .where(
-            Comment.version_id == revision.base_version_id,
-            Comment.parent_id.is_(None),
-            Comment.state != STATE_DELETED,
-        )
-        .order_by(Comment.created_at, Comment.id)
-    )
-    if provision_id is not None:
-        stmt = stmt.where(Comment.provision_id == provision_id)
-    grouped: dict[int, list[tuple[Comment, Disposition | None]]] = {}
-    for comment, disposition in db.session.execute(stmt).all():
-        grouped.setdefault(comment.provision_id, []).append((comment, disposition))
-    return grouped
-
-
-def changes_of(revision: Revision) -> tuple[dict[int, Change], dict[int, dict[int, bool]]]:
-    """provision_id -> Change, and provision_id -> {comment id: applied} (two queries)."""
-    changes = {
-        c.provision_id: c
-        for c in db.session.scalars(select(Change).where(Change.revision_id == revision.id))
-    }
-    by_change = {c.id: c.provision_id for c in changes.values()}
-    linked: dict[int, dict[int, bool]] = {}
-    if by_change:
-        for link in db.session.scalars(
-            select(ChangeComment).where(ChangeComment.change_id.in_(list(by_change)))
-        ):
-            linked.setdefault(by_change[link.change_id], {})[link.comment_id] = link.applied
-    return changes, linked
-
-
-def workspace(revision: Revision) -> Workspace:
-    comparison = drafts.compare_versions(revision.base_version, revision.version)
-    comments = base_comments_by_provision(revision)
-    changes, linked = changes_of(revision)
-    rows = [
-        WorkspaceRow(
-            row=row,
-            comments=comments.get(row.provision_id, []),
-            change=changes.get(row.provision_id),
-            linked=linked.get(row.provision_id, {}),
-        )
-        for row in comparison.rows
-    ]
-    undecided = sum(
-        1 for items in comments.values() for _, d in items if d is None or d.outcome is None
-    )
-    return Workspace(revision=revision, comparison=comparison, rows=rows, undecided=undecided)
-
-
-def is_editing(revision: Revision) -> bool:
-    return revision.status == REVISION_OPEN and revision.version.status == STATUS_EDITING

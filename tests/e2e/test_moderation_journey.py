@@ -99,7 +99,8 @@ def test_proposal_triaged_applied_published_and_traced_by_its_author(person):
     chair = person().page
     sign_in(chair, CHAIR)
     open_current_version(chair)
-    chair.get_by_role("link", name=f"Revision workspace preparing version {number + 1}").click()
+    draft = f"Edit the draft of version {number + 1} (revision in progress)"
+    chair.get_by_role("link", name=draft).click()
     chair.get_by_role("link", name=f"Publish version {number + 1}").click()
     look(chair, "publish")
     chair.get_by_role("textbox", name="Changelog").fill(

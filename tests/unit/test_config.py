@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from consult import create_app
@@ -82,3 +84,22 @@ def test_only_an_explicit_development_run_gets_the_dev_secret_and_mailbox(monkey
     assert app.config["SECRET_KEY"] == DEV_SECRET
     assert Production.DEV_MAILBOX is False
     assert Production.SECRET_KEY != DEV_SECRET
+
+
+def test_base_url_follows_the_port_make_run_serves_on(monkeypatch):
+    from config import default_base_url
+
+    monkeypatch.delenv("BASE_URL", raising=False)
+    monkeypatch.setenv("PORT", "5103")
+    assert default_base_url() == "http://127.0.0.1:5103"
+    monkeypatch.setenv("BASE_URL", "https://consult.example")
+    assert default_base_url() == "https://consult.example"
+    makefile = (Path(__file__).resolve().parents[2] / "Makefile").read_text()
+    assert "export PORT" in makefile  # gunicorn and the app see the same port
+
+
+def test_readme_production_section_names_every_scheduled_command():
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    production = readme.split("## Production", 1)[1].split("\n## ", 1)[0]
+    for command in ("send-mail", "send-digests", "send-deadline-reminders"):
+        assert f"flask consult {command}" in production

@@ -162,3 +162,28 @@ def test_children_of_a_moved_parent_are_not_moved_themselves():
     flags = {r.provision_id: r.flags for r in compare_sections("a", "b", old, new).rows}
     assert flags[2] == set()
     assert "moved" in flags[1] or "moved" in flags[3]
+
+
+def test_rendered_diff_marks_changes_inside_the_rendered_text():
+    """Issue 11 part 9: the comparison shows rendered Markdown, not its source."""
+    from consult.drafts.diff import rendered_diff
+
+    result = str(
+        rendered_diff(
+            "Keep the **documentation**\nup to date.\n\n- one\n- two",
+            "Keep full **documentation**\nup to date.\n\n- one\n- three",
+        )
+    )
+    assert "<strong>documentation</strong>" in result and "**" not in result
+    assert f"Keep {DEL}the</del>{ADD}full</ins> <strong>" in result
+    assert f"<li>{DEL}two</del>{ADD}three</ins></li>" in result
+    assert result.count("<ul>") == result.count("</ul>") == 1
+
+
+def test_rendered_diff_stays_bleached():
+    from consult.drafts.diff import rendered_diff
+
+    new = "Safe <script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>"
+    result = str(rendered_diff("Safe text.", new))
+    assert "<script" not in result and "<img" not in result and "href=" not in result
+    assert "&lt;script&gt;" in result  # shown as text, never run

@@ -11,11 +11,16 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
+from consult.accounts.models import User
 from consult.core import outbox
 from consult.core.models import Notification, OutboxMessage
 from consult.db import utcnow
 from consult.extensions import db
 from tests.factories import UserFactory
+
+
+def load_user(user_id: int) -> User | None:
+    return db.session.get(User, user_id)
 
 
 class RecordingHandler:
@@ -153,7 +158,7 @@ def test_notify_respects_the_users_choice_and_digests_bundle(app, db):
         assert {m.to_addr for m in mails} == {immediate.email}
         notes = db.session.scalars(select(Notification)).all()
         assert {n.user_id for n in notes} == {daily.id} and len(notes) == 2
-        assert outbox.build_digests() == 1
+        assert outbox.build_digests(load_user) == 1
     [digest] = db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.to_addr == daily.email)
     ).all()
@@ -163,7 +168,7 @@ def test_notify_respects_the_users_choice_and_digests_bundle(app, db):
     assert "2. Deadline in 3 days" in digest.body_text
     assert all(n.digested_at is not None for n in notes)
     with app.test_request_context():
-        assert outbox.build_digests() == 0  # nothing new to bundle
+        assert outbox.build_digests(load_user) == 0  # nothing new to bundle
 
 
 def test_a_message_that_cannot_be_built_fails_alone_and_the_rest_go_out(db, smtp):

@@ -86,7 +86,7 @@ def test_unknown_key_and_invisible_documents_are_404(client, login_as, db, secti
     )
     version.document.visibility = "members"
     db.session.flush()
-    assert client.get(url_of(section)).status_code == 404
+    assert "/login?next=" in client.get(url_of(section)).headers["Location"]  # sign in, then back
     login_as("stakeholder")
     assert client.get(url_of(section)).status_code == 404
     login_as("observer", group=version.document.group)

@@ -165,3 +165,34 @@ def test_public_document_of_the_group_stays_public(app, client, login_as, closed
     _db.session.flush()
     login_as("stakeholder")
     assert client.get("/docs/open-doc/v1/").status_code == 200
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_members_only_link_signed_out_leads_to_sign_in_and_back(app, client, closed, page):
+    """Issue 11 part 8: a member following a shared link while signed out signs in first."""
+    endpoint, values = pages(closed)[page]
+    need(app, endpoint)
+    with app.test_request_context():
+        url = url_for(endpoint, **values)
+    response = client.get(url)
+    assert response.status_code == 302, (page, response.status_code)
+    location = response.headers["Location"]
+    assert "/login" in location
+    assert "next=" in location
+    member = factories.UserFactory()
+    factories.MembershipFactory(user=member, group=closed.group, role="member")
+    _db.session.flush()
+    signed_in = client.post(location, data={"email": member.email, "password": factories.PASSWORD})
+    assert signed_in.status_code == 302
+    assert signed_in.headers["Location"].split("?")[0].endswith(url.split("?")[0])
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_members_only_pages_are_404_to_signed_in_non_members(app, client, login_as, closed, page):
+    """Signed in but not a member: the same 404 as a page that does not exist (no oracle)."""
+    endpoint, values = pages(closed)[page]
+    need(app, endpoint)
+    login_as("stakeholder")
+    with app.test_request_context():
+        url = url_for(endpoint, **values)
+    assert client.get(url).status_code == 404, page

@@ -9,7 +9,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from consult.core import hooks
-from consult.core.permissions import can_moderate, can_publish, can_view
+from consult.core.permissions import can_moderate, can_publish, can_view, require_visible
 from consult.db import utcnow
 from consult.drafts import queries, windows
 from consult.drafts.diff import STATUS_LABELS, STATUSES
@@ -22,16 +22,18 @@ from consult.drafts.views import bp
 def load_document(slug: str) -> Document:
     """The document, or 404 also when the viewer may not see it (existence is not leaked)."""
     document = queries.get_document(slug)
-    if document is None or not can_view(current_user, document):
+    if document is None:
         abort(404)
+    require_visible(can_view(current_user, document))
     return document
 
 
 def load_version(slug: str, number: int) -> tuple[Document, Version]:
     document = load_document(slug)
     version = queries.get_version(document, number)
-    if version is None or not can_view(current_user, version):
+    if version is None:
         abort(404)
+    require_visible(can_view(current_user, version))
     return document, version
 
 

@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from consult.core import hooks
 from consult.core.pagination import paginate
-from consult.core.permissions import can_view, require
+from consult.core.permissions import can_view, require_visible
 from consult.drafts.models import SECTION_KINDS
 from consult.moderation import report, similarity
 from consult.moderation.models import OUTCOMES
@@ -22,7 +22,7 @@ from consult.moderation.views._load import load_version, nav_links
 @bp.get("/docs/<slug>/v<int:number>/report", endpoint="report")
 def report_page(slug: str, number: int) -> str:
     version = load_version(slug, number)
-    require(can_view(current_user, version))
+    require_visible(can_view(current_user, version))
     page = paginate(report.report_statement(version), per_page=current_app.config["PAGE_SIZE"])
     categories, total = report.summary_by_category(version)
     return render_template(
@@ -46,7 +46,7 @@ def report_page(slug: str, number: int) -> str:
 @bp.get("/docs/<slug>/v<int:number>/report.csv")
 def report_csv(slug: str, number: int) -> Response:
     version = load_version(slug, number)
-    require(can_view(current_user, version))
+    require_visible(can_view(current_user, version))
     viewer = current_user._get_current_object()  # the proxy is not for the generator
     return Response(
         stream_with_context(report.csv_lines(version, viewer)),
@@ -62,7 +62,7 @@ def report_csv(slug: str, number: int) -> Response:
 def report_xlsx(slug: str, number: int) -> Response:
     """The same report as a workbook, for people who open it in a spreadsheet."""
     version = load_version(slug, number)
-    require(can_view(current_user, version))
+    require_visible(can_view(current_user, version))
     return Response(
         report.xlsx_bytes(version, current_user),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

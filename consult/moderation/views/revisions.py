@@ -19,7 +19,8 @@ from consult.drafts.diff import word_diff
 from consult.drafts.errors import DraftError, EditConflict
 from consult.drafts.models import SECTION_KINDS, Section
 from consult.extensions import db
-from consult.moderation import revisions
+from consult.moderation import proposals, revisions
+from consult.moderation import workspace as workspaces
 from consult.moderation.forms import (
     AddSectionForm,
     ApplyProposalForm,
@@ -92,7 +93,7 @@ def _common(revision: Revision) -> dict[str, Any]:
         "base": revision.base_version,
         "document": version.document,
         "links": nav_links(revision.base_version),
-        "editable": revisions.is_editing(revision),
+        "editable": workspaces.is_editing(revision),
         "version_url": optional_url(
             "drafts.show_version", slug=version.document.slug, number=version.number
         ),
@@ -107,7 +108,7 @@ def _comment_ids(form: Any, other: str = "other_comments") -> list[int]:
 
 def _motivating_comments(form: Any, revision: Revision, section: Section) -> list[Any]:
     """The base version's comments on the provision, offered as the form's reasons."""
-    items = revisions.base_comments_by_provision(revision, section.provision_id).get(
+    items = workspaces.base_comments_by_provision(revision, section.provision_id).get(
         section.provision_id, []
     )
     form.comment_ids.choices = [(c.id, f"#{c.id}") for c, _ in items]
@@ -146,7 +147,7 @@ def show_revision(slug: str, revision_id: int) -> str:
     require(can_moderate(current_user, revision))
     return render_template(
         "moderation/revision.html",
-        workspace=revisions.workspace(revision),
+        workspace=workspaces.workspace(revision),
         apply_form=ApplyProposalForm(),
         **_common(revision),
     )
@@ -162,7 +163,7 @@ def _edit_page(
     status: int = 200,
 ) -> tuple[str, int]:
     items = _motivating_comments(form, revision, section)
-    changes, linked = revisions.changes_of(revision)
+    changes, linked = workspaces.changes_of(revision)
     base_section = next(
         (
             s
@@ -238,8 +239,8 @@ def apply_proposal(slug: str, revision_id: int, comment_id: int) -> Any:
     if not form.validate_on_submit():
         abort(400)
     try:
-        section = revisions.apply_proposal(revision, comment, user=current_user)
-    except revisions.ProposalConflict as conflict:
+        section = proposals.apply_proposal(revision, comment, user=current_user)
+    except proposals.ProposalConflict as conflict:
         db.session.rollback()
         return render_template(
             "moderation/proposal_conflict.html",
