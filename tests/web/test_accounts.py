@@ -62,7 +62,7 @@ def test_signup_page_offers_active_categories_and_countries(client, db):
     assert "Old category" not in page
     assert "Existing Org (France)" in page
     assert '<optgroup label="EU and EEA">' in page and ">Latvia<" in page
-    assert 'aria-controls="affiliation-new"' in page and 'aria-expanded' not in page
+    assert 'aria-controls="affiliation-new"' in page and "aria-expanded" not in page
 
 
 def test_signup_with_new_organisation(client, db):
