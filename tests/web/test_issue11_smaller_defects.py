@@ -94,6 +94,7 @@ def test_version_page_revision_links_read_differently(client, db):
         opens_at=None,
         closes_at=None,
         publish_anyway=True,
+        close_open_window=True,
     )
     login(client, c.chair)
     page = client.get(f"/docs/{c.slug}/v2/").get_data(as_text=True)

@@ -157,8 +157,13 @@ def test_members_only_exports_are_404_to_others(client, db, path):
     factories.VersionFactory(document=document, number=1)
     member = factories.UserFactory()
     factories.MembershipFactory(user=member, group=group, role="member")
+    outsider = factories.UserFactory()
     db.session.commit()
+    signed_out = client.get(f"/docs/{document.slug}/v1/{path}")
+    assert signed_out.status_code == 302 and "/login" in signed_out.headers["Location"]
+    login(client, outsider)
     assert client.get(f"/docs/{document.slug}/v1/{path}").status_code == 404
+    client.post("/logout")
     login(client, member)
     assert client.get(f"/docs/{document.slug}/v1/{path}").status_code == 200
 
