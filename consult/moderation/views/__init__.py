@@ -20,4 +20,4 @@ def _register_hooks(state: object) -> None:
 
 bp.record_once(_register_hooks)
 
-from consult.moderation.views import report, revisions, triage  # noqa: E402, F401 - routes on bp
+from consult.moderation.views import report, revisions, statistics, triage  # noqa: E402, F401 - routes on bp
