@@ -17,9 +17,7 @@ def user_data_files(user: Any) -> dict[str, Any]:
         "files": [
             (
                 "api_tokens.json",
-                table_rows(
-                    ApiToken.__table__, ApiToken.user_id == user.id, leave_out=("token_hash",)
-                ),  # type: ignore[arg-type]
+                table_rows(ApiToken, ApiToken.user_id == user.id, leave_out=("token_hash",)),
             )
         ]
     }

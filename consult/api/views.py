@@ -8,9 +8,8 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as BaseResponse
 
-from consult.api import discussion, resources  # noqa: F401 - their routes register on bp
+from consult.api import discussion, resources, userdata  # noqa: F401 - their routes register on bp
 from consult.api import openapi as openapi_doc
-from consult.api import userdata
 from consult.api.forms import CreateTokenForm, RevokeTokenForm
 from consult.api.http import OPERATIONS, PREFIX, bp
 from consult.api.models import ApiToken

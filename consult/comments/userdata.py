@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, or_, select, update
 
@@ -27,18 +26,18 @@ def user_data_files(user: Any) -> dict[str, Any]:
     own = select(Comment.id).where(Comment.author_id == user.id).scalar_subquery()
     return {
         "files": [
-            ("comments.json", table_rows(Comment.__table__, Comment.author_id == user.id)),  # type: ignore[arg-type]
+            ("comments.json", table_rows(Comment, Comment.author_id == user.id)),
             (
                 "comment_history.json",
-                table_rows(CommentRevision.__table__, CommentRevision.comment_id.in_(own)),  # type: ignore[arg-type]
+                table_rows(CommentRevision, CommentRevision.comment_id.in_(own)),
             ),
             (
                 "endorsements.json",
-                table_rows(Endorsement.__table__, Endorsement.user_id == user.id),
-            ),  # type: ignore[arg-type]
+                table_rows(Endorsement, Endorsement.user_id == user.id),
+            ),
             (
                 "reports_made.json",
-                table_rows(CommentReport.__table__, CommentReport.reporter_id == user.id),  # type: ignore[arg-type]
+                table_rows(CommentReport, CommentReport.reporter_id == user.id),
             ),
         ]
     }

@@ -30,10 +30,9 @@ Produced on {when}.
 """
 
 
-def table_rows(
-    table: Table, *where: Any, leave_out: Iterable[str] = ()
-) -> Iterator[dict[str, Any]]:
-    """The rows of `table` matching `where`, as dicts, fetched in batches (lazy)."""
+def table_rows(model: Any, *where: Any, leave_out: Iterable[str] = ()) -> Iterator[dict[str, Any]]:
+    """The rows of a model's table matching `where`, as dicts, fetched in batches (lazy)."""
+    table: Table = model.__table__
     skip = set(leave_out)
     columns = [column for column in table.columns if column.name not in skip]
     stmt = select(*columns).where(*where).order_by(table.c.id).execution_options(yield_per=BATCH)
@@ -42,15 +41,14 @@ def table_rows(
 
 
 def _core_files(user: Any) -> list[tuple[str, Iterable[dict[str, Any]]]]:
-    audit = AuditEvent.__table__
     about_user = or_(
-        audit.c.actor_id == user.id,
-        (audit.c.object_type == "users") & (audit.c.object_id == user.id),
+        AuditEvent.actor_id == user.id,
+        (AuditEvent.object_type == "users") & (AuditEvent.object_id == user.id),
     )
     return [
-        ("audit_events.json", table_rows(audit, about_user)),  # type: ignore[arg-type]
-        ("notifications.json", table_rows(Notification.__table__, Notification.user_id == user.id)),  # type: ignore[arg-type]
-        ("emails.json", table_rows(OutboxMessage.__table__, OutboxMessage.user_id == user.id)),  # type: ignore[arg-type]
+        ("audit_events.json", table_rows(AuditEvent, about_user)),
+        ("notifications.json", table_rows(Notification, Notification.user_id == user.id)),
+        ("emails.json", table_rows(OutboxMessage, OutboxMessage.user_id == user.id)),
     ]
 
 

@@ -16,7 +16,7 @@ def user_data_files(user: Any) -> dict[str, Any]:
         "files": [
             (
                 "working_group_memberships.json",
-                table_rows(Membership.__table__, Membership.user_id == user.id),  # type: ignore[arg-type]
+                table_rows(Membership, Membership.user_id == user.id),
             )
         ]
     }

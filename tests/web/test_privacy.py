@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from consult.api.models import ApiToken
 from consult.core.models import AuditEvent, OutboxMessage
-from consult.extensions import db
+from consult.extensions import db as _db
 from tests import factories
 from tests.factories import PASSWORD
 from tests.web.test_accounts_reset import mails_to, status_of
@@ -38,8 +38,8 @@ def test_export_holds_everything_about_the_user_and_nobody_else(client, db, logi
     other = factories.CommentFactory(section=c.sections[0], body="Someone else's remark.")
     factories.EndorsementFactory(comment=other, user=user, stance="support")
     factories.ReportFactory(comment=other, reporter=user, reason="spam")
-    db.session.add(ApiToken(user_id=user.id, name="laptop", token_hash="f" * 64, prefix="abc"))
-    db.session.flush()
+    _db.session.add(ApiToken(user_id=user.id, name="laptop", token_hash="f" * 64, prefix="abc"))
+    _db.session.flush()
     response = client.post("/me/account/export")
     assert response.status_code == 200
     assert response.mimetype == "application/zip"
@@ -82,10 +82,10 @@ def test_leaving_erases_personal_data_and_keeps_public_record(app, client, db, l
         section=c.sections[1], author=user, body="Secret words.", is_confidential=True
     )
     factories.DispositionFactory(comment=public, outcome="accepted", rationale="Adopted.")
-    db.session.add(ApiToken(user_id=user.id, name="laptop", token_hash="e" * 64, prefix="abc"))
+    _db.session.add(ApiToken(user_id=user.id, name="laptop", token_hash="e" * 64, prefix="abc"))
     pending = OutboxMessage(to_addr=user.email, subject="Queued", body_text="x", user_id=user.id)
-    db.session.add(pending)
-    db.session.flush()
+    _db.session.add(pending)
+    _db.session.flush()
     page_before = _public(app, c.url("report"))
     csv_before = _public(app, c.url("report.csv"))
     g.pop("_login_user", None)
@@ -96,7 +96,7 @@ def test_leaving_erases_personal_data_and_keeps_public_record(app, client, db, l
     )
     response = client.post("/me/account/delete", data={"delete-password": PASSWORD})
     assert response.status_code == 302
-    db.session.refresh(user)
+    _db.session.refresh(user)
     assert user.is_erased and user.display_name == "Former participant"
     assert "ada" not in user.email.lower() and user.bio == "" and not user.is_active
     assert db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)).all() == []
@@ -108,7 +108,7 @@ def test_leaving_erases_personal_data_and_keeps_public_record(app, client, db, l
     page_after = _public(app, c.url("report"))
     assert page_after == page_before.replace("Ada Lovelace", "Former participant")
     assert _public(app, c.url("report.csv")) == csv_before
-    [event] = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "user.erase"))
+    [event] = _db.session.scalars(select(AuditEvent).where(AuditEvent.action == "user.erase"))
     assert "own request" in event.summary and "Ada" not in event.summary
 
 
@@ -142,7 +142,7 @@ def test_admin_erases_on_request_audited_and_others_may_not(client, db, login_as
     done = client.post(f"/admin/users/{target.id}/erase", data={"reason": "Letter of 2 Nov"})
     assert done.status_code == 302
     assert target.is_erased and target.display_name == "Former participant"
-    [event] = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "user.erase"))
+    [event] = _db.session.scalars(select(AuditEvent).where(AuditEvent.action == "user.erase"))
     assert event.actor_id == admin.id and "Letter of 2 Nov" in event.summary
 
 
