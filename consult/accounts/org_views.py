@@ -23,6 +23,7 @@ from consult.accounts.models import (
 )
 from consult.accounts.org_forms import DomainForm, PactForm
 from consult.accounts.views import _field_error, bp
+from consult.core import hooks
 from consult.core.permissions import can_declare_pact, can_represent, can_view_person, require
 from consult.extensions import db
 
@@ -52,6 +53,7 @@ def show_organisation(organisation_id: int) -> str:
         manager=manager,
         action_form=ActionForm(formdata=None),
         domain_form=DomainForm(formdata=None),
+        panels=hooks.collect("organisation_page", organisation=organisation).get("panels", []),
     )
 
 
@@ -230,4 +232,9 @@ def show_person(user_id: int) -> str:
     person = db.get_or_404(User, user_id)
     if not can_view_person(current_user, person):
         abort(404)  # a person who did not choose to be listed has no public page
-    return render_template("accounts/person.html", person=person, speaks_for=speaking_for(person))
+    return render_template(
+        "accounts/person.html",
+        person=person,
+        speaks_for=speaking_for(person),
+        panels=hooks.collect("person_page", person=person).get("panels", []),
+    )

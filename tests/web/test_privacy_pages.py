@@ -142,3 +142,24 @@ def test_statistics_count_public_comments_only_in_a_bounded_number_of_queries(
     with count_queries() as again:
         client.get("/statistics")
     assert again.count == counter.count
+
+
+def test_person_and_organisation_pages_show_public_comments_paginated(client, db, app, monkeypatch):
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 2)
+    c = build_consultation(comments=0)
+    person = factories.UserFactory(display_name="Listed Person", listed_publicly=True)
+    for n in range(3):
+        factories.CommentFactory(section=c.sections[0], author=person, body=f"Public remark {n}.")
+    factories.CommentFactory(
+        section=c.sections[1], author=person, body="Only staff read this.", is_confidential=True
+    )
+    for url in (f"/people/{person.id}", f"/organisations/{person.organisation_id}"):
+        first = client.get(url).get_data(as_text=True)
+        assert "Public remark 2." in first and "Public remark 1." in first
+        assert "Public remark 0." not in first and "Only staff read this." not in first
+        assert "Page 1 of 2" in first
+        second = client.get(url + "?page=2").get_data(as_text=True)
+        assert "Public remark 0." in second
+    assert "Listed Person" in client.get(f"/organisations/{person.organisation_id}").get_data(
+        as_text=True
+    )

@@ -12,7 +12,7 @@ from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from consult.comments import pending, queries, services, threads, userdata
+from consult.comments import pending, profiles, queries, services, threads, userdata
 from consult.comments.models import Comment
 from consult.core import hooks
 from consult.core.forms import show_refusal
@@ -194,6 +194,7 @@ def register_app_hooks(app: Any) -> None:
     hooks.register(app, "version_page", version_page_counts)
     hooks.register(app, "group_page", group_page_balance)
     userdata.register(app)
+    profiles.register(app)
     app.extensions.setdefault("consult_csrf_rescue", []).append(rescue_expired_comment)
     app.jinja_env.globals["comment_url"] = comment_url
     app.jinja_env.globals.setdefault("can_view", can_view)
