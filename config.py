@@ -66,6 +66,26 @@ class Config:
     RESET_TOKEN_MAX_AGE_SECONDS = 60 * 60 * 2
     PAGE_SIZE = 50
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    # The body running the site, shown in the privacy notice (each a setting, none hard-coded).
+    CONTROLLER_NAME = os.environ.get("CONTROLLER_NAME", "The public body running this consultation")
+    CONTROLLER_ADDRESS = os.environ.get("CONTROLLER_ADDRESS", "Address not configured")
+    CONTROLLER_EMAIL = os.environ.get("CONTROLLER_EMAIL", "privacy@consult.invalid")
+    DPO_EMAIL = os.environ.get("DPO_EMAIL", "dpo@consult.invalid")
+    SUPERVISORY_AUTHORITY = os.environ.get(
+        "SUPERVISORY_AUTHORITY", "the data-protection authority of your country"
+    )
+    LEGAL_BASIS = os.environ.get(
+        "LEGAL_BASIS",
+        "Article 6(1)(e) GDPR (or Article 5(1)(a) of Regulation (EU) 2018/1725 for an EU "
+        "institution): a task carried out in the public interest, the public consultation",
+    )
+    ACCESSIBILITY_CONTACT = os.environ.get("ACCESSIBILITY_CONTACT", "accessibility@consult.invalid")
+    ACCESSIBILITY_CHECKED_ON = os.environ.get("ACCESSIBILITY_CHECKED_ON", "2026-11-28")
+    # Retention (days), applied by `flask consult purge` (run daily); 0 keeps for ever.
+    UNVERIFIED_ACCOUNT_DAYS = int(os.environ.get("UNVERIFIED_ACCOUNT_DAYS", "30"))
+    SENT_MAIL_BODY_DAYS = int(os.environ.get("SENT_MAIL_BODY_DAYS", "90"))
+    PENDING_COMMENT_DAYS = int(os.environ.get("PENDING_COMMENT_DAYS", "2"))
+    AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "0"))
     # Number of proxies (load balancer, nginx) in front of the app whose X-Forwarded-* to trust.
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 

@@ -152,6 +152,22 @@ def reindex() -> None:
     )
 
 
+@consult_cli.command("purge")
+def purge() -> None:
+    """Delete what the retention settings say is kept no longer (run it daily from cron)."""
+    from consult.core.retention import steps
+    from consult.db import utcnow
+
+    done: list[tuple[str, int]] = []
+    planned = steps(utcnow())
+    with click.progressbar(planned, label="Purging", item_show_func=lambda s: s and s[0]) as bar:
+        for label, run in bar:
+            done.append((label, run()))
+            db.session.flush()
+    db.session.commit()
+    click.echo("Purged: " + "; ".join(f"{label}: {count}" for label, count in done) + ".")
+
+
 def _advancing(steps: list, bar: Any) -> Any:
     for step in steps:
         yield step

@@ -138,6 +138,9 @@ class User(UserMixin, TimestampMixin, Base):
     listed_publicly: Mapped[bool] = mapped_column(default=False)
     # Part of the login cookie id: changing it (password reset) signs out every session.
     session_nonce: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(8))
+    # Set when the person left (or an administrator erased the account): personal data gone,
+    # the row kept so their public comments stay in the record as "Former participant".
+    erased_at: Mapped[datetime | None]
 
     organisation: Mapped[Organisation | None] = relationship(
         lazy="joined", foreign_keys=[organisation_id]
@@ -166,6 +169,10 @@ class User(UserMixin, TimestampMixin, Base):
     @property
     def is_verified(self) -> bool:
         return self.email_verified_at is not None
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
 
     @property
     def category(self) -> StakeholderCategory | None:

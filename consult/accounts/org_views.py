@@ -234,4 +234,9 @@ def show_person(user_id: int) -> str:
     person = db.get_or_404(User, user_id)
     if not can_view_person(current_user, person):
         abort(404)  # a person who did not choose to be listed has no public page
-    return render_template("accounts/person.html", person=person, speaks_for=speaking_for(person))
+    return render_template(
+        "accounts/person.html",
+        person=person,
+        speaks_for=speaking_for(person),
+        panels=hooks.collect("person_page", person=person).get("panels", []),
+    )

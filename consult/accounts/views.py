@@ -288,4 +288,4 @@ def change_password() -> str | Response:
 
 
 # The organisation and person pages register on this blueprint too.
-from consult.accounts import org_views  # noqa: E402, F401
+from consult.accounts import org_views, privacy_views  # noqa: E402, F401

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as BaseResponse
 
-from consult.api import discussion, resources  # noqa: F401 - their routes register on bp
+from consult.api import discussion, resources, userdata  # noqa: F401 - their routes register on bp
 from consult.api import openapi as openapi_doc
 from consult.api.forms import CreateTokenForm, RevokeTokenForm
 from consult.api.http import OPERATIONS, PREFIX, bp
@@ -85,6 +85,9 @@ def revoke_api_token(token_id: int) -> BaseResponse:
 
 def _register(state: Any) -> None:
     hooks.register(state.app, "profile_page", _profile_panel)
+    hooks.register(state.app, "user_data", userdata.user_data_files)
+    hooks.register(state.app, "user_erase", userdata.erase_tokens)
+    hooks.register(state.app, "purge", userdata.purge_steps)
 
 
 docs_bp.record_once(_register)

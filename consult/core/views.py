@@ -1,4 +1,4 @@
-"""Health check and the development-only mailbox."""
+"""Health check, the development-only mailbox, and the privacy, accessibility and rules pages."""
 
 from __future__ import annotations
 
@@ -29,3 +29,18 @@ def mailbox() -> str:
         select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(50)
     ).all()
     return render_template("core/mailbox.html", messages=messages)
+
+
+@bp.get("/privacy")
+def privacy_notice() -> str:
+    return render_template("core/privacy.html")
+
+
+@bp.get("/accessibility")
+def accessibility() -> str:
+    return render_template("core/accessibility.html")
+
+
+@bp.get("/participation-rules")
+def participation_rules() -> str:
+    return render_template("core/rules.html")

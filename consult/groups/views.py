@@ -22,7 +22,7 @@ from consult.core import hooks, permissions
 from consult.core.forms import show_refusal
 from consult.core.permissions import require
 from consult.extensions import db
-from consult.groups import queries, services
+from consult.groups import queries, services, userdata
 from consult.groups.forms import (
     AppointChairForm,
     ApproveForm,
@@ -37,6 +37,7 @@ from consult.groups.models import ROLES, Membership, WorkingGroup
 
 logger = logging.getLogger(__name__)
 bp = Blueprint("groups", __name__, url_prefix="/groups")
+bp.record_once(userdata.register)
 
 
 def _group(slug: str) -> WorkingGroup:

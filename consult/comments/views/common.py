@@ -14,7 +14,7 @@ from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from consult.comments import pending, queries, services, threads
+from consult.comments import pending, profiles, queries, services, threads, userdata
 from consult.comments.counts import count_columns
 from consult.comments.models import LOCK_REASONS, Comment
 from consult.core import hooks
@@ -233,6 +233,8 @@ def register_app_hooks(app: Any) -> None:
     hooks.register(app, "version_page", version_page_counts)
     hooks.register(app, "version_audience", version_audience)
     hooks.register(app, "group_page", group_page_balance)
+    userdata.register(app)
+    profiles.register(app)
     app.extensions.setdefault("consult_csrf_rescue", []).append(rescue_expired_comment)
     app.jinja_env.globals["comment_url"] = comment_url
     app.jinja_env.globals["LOCK_REASONS"] = LOCK_REASONS

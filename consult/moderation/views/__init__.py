@@ -21,4 +21,11 @@ def _register_hooks(state: object) -> None:
 
 bp.record_once(_register_hooks)
 
-from consult.moderation.views import desk, report, revisions, similar, triage  # noqa: E402, F401 - routes on bp
+from consult.moderation.views import (  # noqa: E402, F401 - routes on bp
+    desk,
+    report,
+    revisions,
+    similar,
+    statistics,
+    triage,
+)
