@@ -24,12 +24,16 @@ from tests.standing.world import ROLES, World, build_world, module_database, rol
 MATRIX_TEXT = """
 endpoint                           method  anon unver stake membr obsrv othmd moder chair admin
  accounts.add_domain                POST     302   403   403   403   403   403   403   403   302
+accounts.change_email              POST     302   200   200   200   200   200   200   200   200
 accounts.change_password           POST     302   200   200   200   200   200   200   200   200
+accounts.confirm_email_change      GET      400   400   400   400   400   400   400   400   400
  accounts.decide_member             POST     302   403   403   403   403   403   403   403   302
 accounts.declare_pact              GET      302   403   403   403   403   403   403   403   200
 accounts.declare_pact              POST     302   403   403   403   403   403   403   403   302
+accounts.delete_account            POST     302   200   200   200   200   200   200   200   200
  accounts.edit_organisation         GET      302   403   403   403   403   403   403   403   200
  accounts.edit_organisation         POST     302   403   403   403   403   403   403   403   302
+accounts.export_data               POST     302   200   200   200   200   200   200   200   200
 accounts.login                     GET      200   200   200   200   200   200   200   200   200
 accounts.login                     POST     200   200   200   200   200   200   200   200   200
 accounts.logout                    POST     302   302   302   302   302   302   302   302   302
@@ -48,6 +52,7 @@ accounts.show_organisation         GET      200   200   200   200   200   200   
 accounts.signup                    GET      200   302   302   302   302   302   302   302   302
 accounts.signup                    POST     200   302   302   302   302   302   302   302   302
 accounts.verify_email              GET      400   400   400   400   400   400   400   400   400
+accounts.your_data                 GET      302   200   200   200   200   200   200   200   200
  admin.approve_pact_change          POST     302   403   403   403   403   403   403   403   404
 admin.audit_log                    GET      302   403   403   403   403   403   403   403   200
 admin.categories                   GET      302   403   403   403   403   403   403   403   200
@@ -55,6 +60,8 @@ admin.categories                   POST     302   403   403   403   403   403   
  admin.decline_pact_change          POST     302   403   403   403   403   403   403   403   404
 admin.disable_user                 POST     302   403   403   403   403   403   403   403   302
 admin.enable_user                  POST     302   403   403   403   403   403   403   403   302
+admin.erase_user                   GET      302   403   403   403   403   403   403   403   200
+admin.erase_user                   POST     302   403   403   403   403   403   403   403   200
 admin.grant_admin                  POST     302   403   403   403   403   403   403   403   302
 admin.index                        GET      302   403   403   403   403   403   403   403   200
 admin.organisations                GET      302   403   403   403   403   403   403   403   200
@@ -137,8 +144,11 @@ comments.show_provision@members    GET      302   404   404   200   200   404   
 comments.unhide_comment            POST     302   403   403   403   403   403   302   302   302
 comments.uphold_report             GET      302   403   403   403   403   403   200   200   200
 comments.uphold_report             POST     302   403   403   403   403   403   200   200   200
+core.accessibility                 GET      200   200   200   200   200   200   200   200   200
 core.healthz                       GET      200   200   200   200   200   200   200   200   200
 core.mailbox                       GET      200   200   200   200   200   200   200   200   200
+core.participation_rules           GET      200   200   200   200   200   200   200   200   200
+core.privacy_notice                GET      200   200   200   200   200   200   200   200   200
 drafts.add_section                 GET      302   404   404   404   404   404   200   200   200
 drafts.add_section                 POST     302   404   404   404   404   404   200   200   200
 drafts.change_window               GET      302   403   403   403   403   403   403   200   200
@@ -249,6 +259,7 @@ moderation.show_revision           GET      302   403   403   403   403   403   
  moderation.similar_comments@members GET      302   404   404   403   403   404   200   200   200
  moderation.similar_group           GET      302   403   403   403   403   403   404   404   404
  moderation.similar_group@members   GET      302   404   404   403   403   404   404   404   404
+moderation.statistics_page         GET      200   200   200   200   200   200   200   200   200
 moderation.triage                  GET      302   403   403   403   403   403   200   200   200
 moderation.triage                  POST     302   403   403   403   403   403   400   400   400
 moderation.triage@members          GET      302   404   404   403   403   404   200   200   200
