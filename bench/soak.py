@@ -293,7 +293,7 @@ def check_database(url: str, acknowledged: list[int]) -> dict[str, Any]:
     from consult.comments.counts import recount_statement
     from consult.comments.models import CommentCount
 
-    engine = sa.create_engine(url)
+    engine = sa.create_engine(url, pool_pre_ping=True)
     with engine.connect() as conn:
         stored = set(conn.scalars(sa.text("SELECT id FROM comments")).all())
         expected = {tuple(row[:3]): tuple(row[3:]) for row in conn.execute(recount_statement())}
@@ -329,7 +329,7 @@ def main() -> int:
         print("nginx is not installed (make soak installs Debian's package)", file=sys.stderr)
         return 2
     name = f"soak_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
     with admin.connect() as conn:
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
     url = sa.engine.make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
