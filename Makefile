@@ -8,7 +8,7 @@ export FLASK_APP := wsgi.py
 # Local runs (make run, demo, migrate) are explicitly development; deployments set production.
 export CONSULT_ENV ?= development
 
-.PHONY: run test lint typecheck unit e2e bench soak migrate demo clean install
+.PHONY: run test lint typecheck unit e2e bench soak migrate demo clean install translations messages
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required") if sys.version_info < (3, 11) else None'
@@ -17,7 +17,19 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev,redis]"
 	touch $@
 
-install: $(BIN)/.installed
+install: $(BIN)/.installed translations
+
+# Interface catalogues: the .po files are the source (in git); the .mo files are built here.
+CATALOGUES := $(wildcard consult/translations/*/LC_MESSAGES/messages.po)
+%.mo: %.po $(BIN)/.installed
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+translations: $(CATALOGUES:.po=.mo)
+
+# After marking new strings: extract them and merge them into every catalogue, then translate.
+messages: $(BIN)/.installed
+	$(BIN)/pybabel extract --no-location --sort-output --omit-header -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 -o consult/translations/messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching -i consult/translations/messages.pot -d consult/translations
 
 migrate: install
 	$(BIN)/flask db upgrade

@@ -6,11 +6,11 @@ from flask import Flask, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from consult.core import permissions, text, timefmt
+from consult.core import i18n, permissions, text, timefmt
 from consult.core.errors import register_error_handlers
 from consult.core.inputs import register_input_guard
 from consult.core.security import register_security_headers
-from consult.extensions import csrf, db, limiter, login_manager, migrate
+from consult.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 COMMITTED_FLAG = "_consult_sqlite_committed"
@@ -64,6 +64,12 @@ def configure(app: Flask) -> None:
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=i18n.select_locale,
+        timezone_selector=i18n.select_timezone,
+        default_translation_directories=i18n.TRANSLATIONS_DIR,
+    )
     with app.app_context():
         _sqlite_fixes(db.engine)
 
@@ -73,6 +79,7 @@ def configure(app: Flask) -> None:
 
     app.jinja_env.globals.update(permissions.TEMPLATE_GLOBALS)
     app.jinja_env.globals["site_name"] = app.config["SITE_NAME"]
+    app.jinja_env.globals["current_language"] = i18n.current_language
     from consult.drafts.models import SECTION_KINDS
 
     app.jinja_env.globals["section_kinds"] = SECTION_KINDS
