@@ -15,7 +15,16 @@ from typing import Any, cast
 from sqlalchemy import Table, func, insert, inspect, select, text
 
 from bench import words
-from consult.accounts.models import DEFAULT_CATEGORIES, Organisation, StakeholderCategory, User
+from consult.accounts.models import (
+    CONFIRMED_BY_ADMIN,
+    CONFIRMED_BY_REPRESENTATIVE,
+    DEFAULT_CATEGORIES,
+    TIE_CONFIRMED,
+    Organisation,
+    OrganisationMembership,
+    StakeholderCategory,
+    User,
+)
 from consult.comments.counts import recount as recount_comments
 from consult.comments.models import Comment, CommentReport, CommentRevision, Endorsement
 from consult.drafts.models import Document, Provision, ProvisionKey, Section, Version
@@ -557,6 +566,7 @@ class _Generator:
                 )
                 self.people_info[uid] = (oid, org_name, cat_id, pact)
         self.insert(users_table, rows)
+        self._organisation_ties(rows)
         self.stakeholders = user_ids
         # Some people comment far more than others.
         weights = [min(rng.paretovariate(1.2), 40.0) for _ in user_ids]
@@ -568,6 +578,33 @@ class _Generator:
             "stakeholder": f"stakeholder0001@{EMAIL_DOMAIN}",
         }
         self.summary.counts["stakeholders"] = len(user_ids)
+
+    def _organisation_ties(self, users: list[dict[str, Any]]) -> None:
+        """Every member speaks for their organisation through a confirmed tie (the comments are
+        snapshotted that way); the first member of each organisation is its representative."""
+        ties_table: Table = _table(OrganisationMembership)
+        members = [user for user in users if user["organisation_id"] is not None]
+        seen: set[int] = set()
+        ties: list[dict[str, Any]] = []
+        for tid, user in zip(self.ids(ties_table, len(members)), members, strict=True):
+            first = user["organisation_id"] not in seen
+            seen.add(user["organisation_id"])
+            ties.append(
+                {
+                    "id": tid,
+                    "organisation_id": user["organisation_id"],
+                    "user_id": user["id"],
+                    "status": TIE_CONFIRMED,
+                    "is_representative": first,
+                    "confirmed_via": CONFIRMED_BY_ADMIN if first else CONFIRMED_BY_REPRESENTATIVE,
+                    "decided_by_id": self.admin_id,
+                    "decided_at": user["created_at"] + timedelta(days=1),
+                    "created_at": user["created_at"],
+                    "updated_at": user["created_at"],
+                }
+            )
+        self.insert(ties_table, ties)
+        self.summary.counts["organisation_ties"] = len(ties)
 
     def groups(self) -> None:
         rng = self.rng

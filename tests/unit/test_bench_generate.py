@@ -19,7 +19,7 @@ from bench.generate import (
     Summary,
     generate,
 )
-from consult.accounts.models import Organisation, User
+from consult.accounts.models import Organisation, OrganisationMembership, User
 from consult.comments.models import Comment, Endorsement
 from consult.drafts.models import Document, Provision, ProvisionKey, Section, Version
 from consult.groups.models import Membership
@@ -67,6 +67,24 @@ def test_counts_match_the_scale(db: Any, small: Summary) -> None:
     # Every category of stakeholder is represented.
     categories = db.session.scalars(select(Organisation.category_id).distinct()).all()
     assert len(categories) == 5
+
+
+def test_members_speak_for_their_organisation_through_confirmed_ties(
+    db: Any, small: Summary
+) -> None:
+    from consult.accounts.affiliation import speaking_for
+
+    members = db.session.scalars(select(User).where(User.organisation_id.is_not(None))).all()
+    assert members
+    for user in members:
+        assert speaking_for(user).organisation == user.organisation
+    representatives = db.session.scalars(
+        select(OrganisationMembership.organisation_id).where(
+            OrganisationMembership.is_representative
+        )
+    ).all()
+    organisations = db.session.scalar(select(func.count()).select_from(Organisation))
+    assert len(representatives) == len(set(representatives)) == organisations
 
 
 def test_versions_windows_and_sections(db: Any, small: Summary) -> None:
