@@ -55,8 +55,10 @@ e2e: install
 	$(BIN)/python -m pytest -q -p no:cacheprovider -m e2e tests/e2e
 
 # The whole suite: lint, types, migrations (inside pytest), unit/web and browser tests.
+# Two processes (pytest-xdist; a file's tests stay together), each with its own database.
+TEST_WORKERS ?= 2
 test: lint typecheck
-	$(BIN)/python -m pytest -p no:cacheprovider -q
+	$(BIN)/python -m pytest -p no:cacheprovider -q -n $(TEST_WORKERS) --dist loadfile
 
 bench: install
 	$(BIN)/python -m bench.run

@@ -25,6 +25,35 @@ class _ConnectionSession(_FlaskSession):
         return bind if bind is not None else self.bind
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Under pytest-xdist on PostgreSQL, each worker gets its own database beside the named one,
+    set before any configuration is read (SQLite runs use an in-memory database per process)."""
+    import os
+
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker and url.startswith("postgresql"):
+        os.environ["TEST_DATABASE_URL"] = _worker_database(url, worker)
+
+
+def _worker_database(url: str, worker: str) -> str:
+    import sqlalchemy as sa
+
+    base = sa.engine.make_url(url)
+    name = f"{base.database}_{worker}"
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            exists = conn.execute(
+                sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            ).first()
+            if not exists:
+                conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def app() -> Iterator[Flask]:
     app = create_app("testing")
