@@ -199,3 +199,45 @@ def test_password_change_ends_other_sessions(app, client, db):
     assert response.status_code == 302
     assert status_of(client, "/me/profile") == 200
     assert status_of(other, "/me/profile") == 302
+
+
+def test_export_has_the_decisions_on_ones_comments_and_those_one_took(client, db, login_as):
+    c = build_consultation(comments=0)
+    chair = factories.UserFactory(display_name="Chair Person")
+    user = login_as("stakeholder")
+    mine = factories.CommentFactory(section=c.sections[0], author=user, body="Mine.")
+    factories.DispositionFactory(comment=mine, outcome="accepted", rationale="Taken over.")
+    from consult.db import utcnow
+    from consult.moderation.models import DispositionRecord
+
+    _db.session.add(
+        DispositionRecord(
+            comment_id=mine.id, outcome="accepted", rationale="Taken over.",
+            decided_by_id=chair.id, decided_at=utcnow(),
+        )
+    )  # fmt: skip
+    _db.session.flush()
+    files = _zip(client.post("/me/account/export"))
+    [disposition] = files["dispositions_of_my_comments.json"]
+    assert disposition["comment_id"] == mine.id and disposition["rationale"] == "Taken over."
+    assert "assignee_id" not in disposition
+    assert [r["comment_id"] for r in files["disposition_history_of_my_comments.json"]] == [mine.id]
+    assert files["decisions_made.json"] == []
+
+
+def test_leaving_blanks_the_decided_copy_of_a_confidential_comment(client, db, login_as):
+    c = build_consultation(comments=0)
+    user = login_as("stakeholder")
+    secret = factories.CommentFactory(
+        section=c.sections[0], author=user, body="Secret words.", is_confidential=True
+    )
+    public = factories.CommentFactory(section=c.sections[1], author=user, body="Public words.")
+    kept = factories.DispositionFactory(comment=public, decided_body="Public words.")
+    gone = factories.DispositionFactory(
+        comment=secret, decided_body="Secret words.", rationale="Noted."
+    )
+    assert client.post("/me/account/delete", data={"delete-password": PASSWORD}).status_code == 302
+    _db.session.refresh(gone)
+    _db.session.refresh(kept)
+    assert gone.decided_body == "" and gone.rationale == "Noted."
+    assert kept.decided_body == "Public words."

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint
 
 from consult.core import hooks
-from consult.moderation import similarity, traceability
+from consult.moderation import similarity, traceability, userdata
 
 bp = Blueprint("moderation", __name__)
 
@@ -17,6 +17,8 @@ def _register_hooks(state: object) -> None:
     hooks.register(app, "version_page", traceability.version_page_provider)
     hooks.register(app, "compare_page", traceability.compare_page_provider)
     hooks.register(app, "comments_overview", similarity.overview_provider)
+    hooks.register(app, "user_data", userdata.user_data_files)
+    hooks.register(app, "user_erase", userdata.erase_decided_text)
 
 
 bp.record_once(_register_hooks)
