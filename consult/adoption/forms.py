@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     DateField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
     SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import URL, DataRequired, Length, Optional, Regexp
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 
@@ -93,3 +108,110 @@ class RoundForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired("Enter a title."), Length(max=200)])
     due_on = DateField("Due on", validators=[DataRequired("Enter the due date.")])
     submit = SubmitField("Set the schedule")
+
+
+TEXT_MAX = 2000
+PROGRESS_CHOICES = [
+    SelectChoice("not_started", _l("Not started")),
+    SelectChoice("in_progress", _l("In progress")),
+    SelectChoice("implemented", _l("Implemented")),
+]
+
+
+class UnadoptForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Why the adoption was made in error"),
+        validators=[DataRequired(_l("Give the reason for the withdrawal.")), Length(max=2000)],
+        description=_l("Shown on the version page once an administrator confirms it."),
+    )
+    submit = SubmitField(_l("Ask to withdraw the adoption"))
+
+
+class ScheduleForm(FlaskForm):
+    report_months = IntegerField(
+        _l("Months between reports"),
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=60, message=_l("Enter a number of months from 1 to 60.")),
+        ],
+        description=_l(
+            "Each signatory reports on each signed chapter this many months after signing, "
+            "and again every as many months. Leave empty for no reports."
+        ),
+    )
+    submit = SubmitField(_l("Set the reporting schedule"))
+
+
+class PledgeForm(FlaskForm):
+    """One text per commitment (fields text_<commitment id>), added per request."""
+
+    submit = SubmitField(_l("Publish the pledge"))
+
+    def commitment_fields(self) -> list[Any]:
+        return [field for field in self if field.name.startswith("text_")]
+
+
+def build_pledge_form(
+    commitments: Iterable[Any], texts: Mapping[int, str] | None = None, editing: bool = False
+) -> PledgeForm:
+    """The pledge form for the commitments on offer (core ones required), filled with `texts`."""
+    fields: dict[str, Any] = {}
+    for commitment in commitments:
+        required = (
+            [DataRequired(_l("Describe this core commitment."))] if commitment.is_core
+            else [Optional()]
+        )  # fmt: skip
+        fields[f"text_{commitment.id}"] = TextAreaField(
+            commitment.title,
+            validators=[*required, Length(max=TEXT_MAX)],
+            description=_l("What the organisation commits to do.")
+            if commitment.is_core
+            else _l("What the organisation commits to do; leave empty not to pledge it."),
+        )
+    if editing:
+        fields["submit"] = SubmitField(_l("Save the changes"))
+    form_class = type("PledgeFormFor", (PledgeForm,), fields)
+    data = {f"text_{cid}": text for cid, text in (texts or {}).items()}
+    return form_class(data=data)
+
+
+def pledge_texts(form: PledgeForm) -> dict[int, str]:
+    return {
+        int(field.name.removeprefix("text_")): (field.data or "").strip()
+        for field in form.commitment_fields()
+    }
+
+
+class ProgressReportForm(FlaskForm):
+    """Per item a status (status_<id>) and a text (text_<id>), added per request."""
+
+    submit = SubmitField(_l("Submit the report"))
+
+    def pairs(self) -> list[tuple[Any, Any]]:
+        return [
+            (self[name], self["text_" + name.removeprefix("status_")])
+            for name in self._fields
+            if name.startswith("status_")
+        ]
+
+
+def build_report_form(items: Iterable[tuple[int, str]]) -> ProgressReportForm:
+    """A report form for (id, title) items: each a status and what was done."""
+    fields: dict[str, Any] = {}
+    for key, title in items:
+        fields[f"status_{key}"] = RadioField(
+            title,
+            choices=PROGRESS_CHOICES,
+            validators=[InputRequired(_l("Choose a status."))],
+        )
+        fields[f"text_{key}"] = TextAreaField(
+            _l("What was done"), validators=[Optional(), Length(max=TEXT_MAX)]
+        )
+    return type("ProgressReportFormFor", (ProgressReportForm,), fields)()
+
+
+def report_entries(form: ProgressReportForm) -> dict[int, tuple[str, str]]:
+    return {
+        int(status.name.removeprefix("status_")): (status.data or "", (text.data or "").strip())
+        for status, text in form.pairs()
+    }
