@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from flask_babel import refresh
 from sqlalchemy import func, select, update
 
 from consult.adoption import pledges, services, signatory_reports
@@ -117,6 +118,10 @@ def test_admins_set_the_schedule(client, login_as, code):
     assert client.post("/code/ai-code/schedule", data={"report_months": "3"}).status_code == 302
     assert code.report_months == 3
     assert "every 3 months after signing" in client.get("/code/ai-code/signatories").text
+    refresh()  # the tests' requests share one app context, where Flask-Babel keeps the locale
+    german = client.get("/code/ai-code/signatories?lang=de").text
+    refresh()
+    assert "Umsetzungsberichte der Unterzeichner" in german and "alle 3 Monate" in german
 
 
 def test_a_signatory_reports_on_a_chapter(client, login_as, code, db):
