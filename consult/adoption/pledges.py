@@ -295,9 +295,13 @@ def _remind(round_: ReportRound, pledge: Pledge, kind: str) -> int:
     db.session.add(ReportReminder(round_id=round_.id, pledge_id=pledge.id, kind=kind))
     people: list[User] = list(representatives(pledge.organisation))
     subject = (
-        f"Your AI Pact report for {round_.title} is overdue"
+        _("Your AI Pact report for %(title)s is overdue", title=round_.title)
         if kind == "overdue"
-        else f"Your AI Pact report for {round_.title} is due on {round_.due_on.isoformat()}"
+        else _(
+            "Your AI Pact report for %(title)s is due on %(date)s",
+            title=round_.title,
+            date=round_.due_on.isoformat(),
+        )
     )
     for person in people:
         outbox.queue_template(

@@ -274,7 +274,11 @@ def _decide(signature: Signature, user: Any, status: str, action: str) -> None:
     if submitter is not None:
         outbox.notify(
             submitter,
-            f"Your signature of {signature.code.title}: {signature.status_label.lower()}",
+            _(
+                "Your signature of %(code)s: %(status)s",
+                code=signature.code.title,
+                status=signature.status_label.lower(),
+            ),
             "adoption_signature_decided",
             signature=signature,
         )

@@ -313,7 +313,7 @@ def test_the_register_paginates_with_a_bounded_number_of_queries(client, code, c
     _many_signatories(code, 55)
     with count_queries() as many:
         page = client.get("/code/ai-code/signatories?category=industry").text
-    assert many.count == few.count
+    assert many.count == few.count <= 25  # 21 today, with 5 or 60 organisations
     assert "60 organisation(s)" in page and "Page 1 of 2" in page
     assert "category=industry" in page.split('rel="next"')[0].rsplit("href=", 1)[1]
     second = client.get("/code/ai-code/signatories?category=industry&page=2").text

@@ -55,7 +55,7 @@ def propose_adoption(slug: str, number: int) -> str | Response:
             form.form_errors.append(error.message)
         else:
             db.session.commit()
-            flash("Put forward for adoption: an administrator will confirm it.", "success")
+            flash(_("Put forward for adoption: an administrator will confirm it."), "success")
             return _to_version(version)
     return render_template("adoption/adopt.html", form=form, version=version)
 
@@ -72,7 +72,7 @@ def confirm_adoption(adoption_id: int) -> Response:
             flash(error.message, "error")
         else:
             db.session.commit()
-            flash("The adoption is confirmed.", "success")
+            flash(_("The adoption is confirmed."), "success")
     return _to_version(adoption.version)
 
 
@@ -129,7 +129,7 @@ def create_code() -> str | Response:
             form.form_errors.append(error.message)
         else:
             db.session.commit()
-            flash("The code is created.", "success")
+            flash(_("The code is created."), "success")
             return redirect(url_for("adoption.show_code", slug=code.slug))
     return render_template("adoption/code_new.html", form=form)
 

@@ -138,9 +138,9 @@ def add_commitment() -> Response:
             flash(error.message, "error")
         else:
             db.session.commit()
-            flash("Commitment added.", "success")
+            flash(_("Commitment added."), "success")
     else:
-        flash("Enter a key (lower-case letters, digits, underscores) and a title.", "error")
+        flash(_("Enter a key (lower-case letters, digits, underscores) and a title."), "error")
     return redirect(url_for("adoption.review"))
 
 
@@ -169,7 +169,7 @@ def create_round() -> Response:
     if form.validate_on_submit():
         pledges.create_round(form.title.data, form.due_on.data, current_user)
         db.session.commit()
-        flash("Reporting schedule set.", "success")
+        flash(_("Reporting schedule set."), "success")
     else:
-        flash("Enter a title and a due date.", "error")
+        flash(_("Enter a title and a due date."), "error")
     return redirect(url_for("adoption.review"))
