@@ -167,7 +167,8 @@ def build_pledge_form(
     fields: dict[str, Any] = {}
     for commitment in commitments:
         required = (
-            [DataRequired(_l("Describe this core commitment."))] if commitment.is_core
+            [DataRequired(_l("Describe the core commitment “%(title)s”.", title=commitment.title))]
+            if commitment.is_core
             else [Optional()]
         )  # fmt: skip
         fields[f"text_{commitment.id}"] = TextAreaField(
@@ -211,7 +212,7 @@ def build_report_form(items: Iterable[tuple[int, str]]) -> ProgressReportForm:
         fields[f"status_{key}"] = RadioField(
             title,
             choices=PROGRESS_CHOICES,
-            validators=[InputRequired(_l("Choose a status."))],
+            validators=[InputRequired(_l("Choose a status for “%(title)s”.", title=title))],
         )
         fields[f"text_{key}"] = TextAreaField(
             _l("What was done"), validators=[Optional(), Length(max=TEXT_MAX)]

@@ -216,7 +216,7 @@ def test_pledge_report_progress_and_reminders(client, login_as, db):
     assert client.get("/pact/pledge").status_code == 403
     user = _pledging_rep(login_as)
     response = client.post("/pact/pledge", data={f"text_{core[0].id}": "Only one."})
-    assert "Describe this core commitment" in response.text
+    assert "Describe the core commitment" in response.text
     assert "Only one.</textarea>" in response.text  # kept on error
     data = {f"text_{c.id}": f"We do {c.title}." for c in core}
     assert client.post("/pact/pledge", data=data).status_code == 302
