@@ -283,12 +283,16 @@ def progress() -> list[tuple[Any, dict[str, int]]]:
     return [(c, by_commitment[c.id]) for c in commitments() if c.id in by_commitment]
 
 
-def submitted_reports() -> list[ImplementationReport]:
-    return list(
-        db.session.scalars(
-            select(ImplementationReport).order_by(ImplementationReport.submitted_at.desc())
-        )
+def submitted_reports(
+    limit: int | None = None, pledge: Pledge | None = None
+) -> list[ImplementationReport]:
+    """Submitted reports, newest first: all, the latest `limit`, or one pledge's."""
+    stmt = select(ImplementationReport).order_by(
+        ImplementationReport.submitted_at.desc(), ImplementationReport.id.desc()
     )
+    if pledge is not None:
+        stmt = stmt.where(ImplementationReport.pledge_id == pledge.id)
+    return list(db.session.scalars(stmt.limit(limit)))
 
 
 def _remind(round_: ReportRound, pledge: Pledge, kind: str) -> int:

@@ -249,6 +249,8 @@ def test_pledge_report_progress_and_reminders(client, login_as, db):
     assert pledges.overdue(late) == []
     page = client.get("/pact/pledges").text
     assert '<table class="govuk-table" id="progress">' in page and "In progress" in page
+    pledge = pledges.pledge_of(user.organisation)
+    assert "First report</a>" in client.get(f"/pact/pledges/{pledge.id}").text
 
 
 def test_only_admins_set_the_schedule_and_commitments(client, login_as):

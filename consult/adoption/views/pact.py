@@ -32,6 +32,7 @@ from consult.core.permissions import can_pledge, can_verify_signature, require
 from consult.extensions import db
 
 PER_PAGE = 50
+RECENT_REPORTS = 50  # the rest are on each pledge's page
 
 
 @bp.get("/pact/pledges")
@@ -43,7 +44,7 @@ def list_pledges() -> str:
         counts=pledges.pledge_counts(),
         progress=pledges.progress(),
         statuses=PROGRESS,
-        reports=pledges.submitted_reports(),
+        reports=pledges.submitted_reports(limit=RECENT_REPORTS),
         overdue=pledges.overdue(),
     )
 
@@ -52,7 +53,10 @@ def list_pledges() -> str:
 def show_pledge(pledge_id: int) -> str:
     pledge = db.get_or_404(Pledge, pledge_id)
     return render_template(
-        "adoption/pledge.html", pledge=pledge, revisions=pledges.revisions(pledge)
+        "adoption/pledge.html",
+        pledge=pledge,
+        revisions=pledges.revisions(pledge),
+        reports=pledges.submitted_reports(pledge=pledge),
     )
 
 
