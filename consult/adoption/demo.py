@@ -10,8 +10,14 @@ from sqlalchemy import update
 
 from consult.accounts.models import PACT_CORE_PLEDGES, PACT_PILLAR_II, Organisation
 from consult.accounts.organisations import representatives
-from consult.adoption import pledges, services
-from consult.adoption.models import ImplementationReport, Pledge, Signature
+from consult.adoption import pledges, services, signatory_reports
+from consult.adoption.models import (
+    ImplementationReport,
+    Pledge,
+    PledgeRevision,
+    SignatoryReport,
+    Signature,
+)
 from consult.db import utcnow
 from consult.extensions import db
 
@@ -81,16 +87,21 @@ def load(context: dict[str, Any]) -> None:
         withdrawn, _signer(verified[7], admin), "The organisation stopped providing the model."
     )
     for back, signature in enumerate(signatures):
-        when = now - timedelta(days=20 - back)
+        # The first three signed six weeks ago: their first monthly reports are due already.
+        when = now - timedelta(days=(45 if back < 3 else 20) - back)
         db.session.execute(
             update(Signature)
             .where(Signature.id == signature.id)
             .values(submitted_at=when, verified_at=when + timedelta(days=1))
         )
+        db.session.refresh(signature)
+    _signatory_reports(code, signatures, admin, now)
 
     # Twelve AI Pact pledges with a report each, one overdue.
     pledges.ensure_core_commitments()
     optional = pledges.add_commitment("human_oversight", "Human oversight", admin)
+    # Offered for a while, then retired: kept on the pledges that took it.
+    retiring = pledges.add_commitment("incident_register", "A register of AI incidents", admin)
     pledging = [o for o in organisations if o.verified_at is not None][:12]
     for organisation in pledging:
         if organisation.pact_status != PACT_PILLAR_II:
@@ -105,13 +116,19 @@ def load(context: dict[str, Any]) -> None:
     commitments = pledges.commitments()
     for i, organisation in enumerate(pledging):
         texts = {c.id: f"{organisation.name} commits to: {c.title.lower()}." for c in commitments
-                 if c.is_core or (c.id == optional.id and i % 3 == 0)}  # fmt: skip
+                 if c.is_core or (c.id == optional.id and i % 3 == 0)
+                 or (c.id == retiring.id and i % 4 == 1)}  # fmt: skip
         signer = _signer(organisation, admin)
         pledge = pledges.publish_pledge(organisation, signer, texts)
         db.session.execute(
             update(Pledge)
             .where(Pledge.id == pledge.id)
             .values(pledged_at=now - timedelta(days=380))
+        )
+        db.session.execute(
+            update(PledgeRevision)
+            .where(PledgeRevision.pledge_id == pledge.id)
+            .values(created_at=now - timedelta(days=380))
         )
         db.session.refresh(pledge)
         if i == len(pledging) - 1:
@@ -129,6 +146,45 @@ def load(context: dict[str, Any]) -> None:
             .where(ImplementationReport.id == report.id)
             .values(submitted_at=now - timedelta(days=12 + i))
         )
+    pledges.retire_commitment(retiring, admin)
+    _edit_a_pledge(pledging[0], admin)
     db.session.flush()
     context["code"] = code
     logger.info("adoption demo: %d signatures, %d pledges", len(signatures) + 2, len(pledging))
+
+
+def _signatory_reports(code: Any, signatures: list[Signature], admin: Any, now: Any) -> None:
+    """Monthly reports per signed chapter: the first two signatories reported on every
+    chapter, the third on all but safety and security (overdue)."""
+    services.set_report_schedule(code, 1, admin)
+    for i, signature in enumerate(signatures[:3]):
+        signer = _signer(signature.organisation, admin)
+        for j, due in enumerate(signatory_reports.outstanding(code, [signature])):
+            if i == 2 and due.title == "Safety and security":
+                continue  # the overdue one
+            adoption = services.adopted_versions([due.document_id])[due.document_id]
+            sections = signatory_reports.commitments_of([adoption.version_id])
+            entries = {
+                section.provision_id: (
+                    STATUS_CYCLE[(i + j + k) % len(STATUS_CYCLE)],
+                    "Documentation and processes in place; an external audit is planned.",
+                )
+                for k, section in enumerate(sections[adoption.version_id])
+            }
+            report = signatory_reports.submit_report(signature, due.document_id, signer, entries)
+            db.session.execute(
+                update(SignatoryReport)
+                .where(SignatoryReport.id == report.id)
+                .values(submitted_at=now - timedelta(days=12 - i - j))
+            )
+
+
+def _edit_a_pledge(organisation: Organisation, admin: Any) -> None:
+    """One organisation sharpened its pledge after publishing it: its history shows both."""
+    pledge = pledges.pledge_of(organisation)
+    if pledge is None:
+        return
+    texts = {item.commitment_id: item.text for item in pledge.items}
+    first = pledge.items[0].commitment_id
+    texts[first] = texts[first] + " Reviewed each year by the board."
+    pledges.edit_pledge(pledge, _signer(organisation, admin), texts)

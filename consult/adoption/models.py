@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.accounts.models import Organisation
@@ -13,18 +14,19 @@ from consult.drafts.models import Document, Version
 
 ADOPTION_PROPOSED = "proposed"
 ADOPTION_ADOPTED = "adopted"
+ADOPTION_WITHDRAWN = "withdrawn"
 SIGNATURE_PENDING = "pending"
 SIGNATURE_VERIFIED = "verified"
 SIGNATURE_REJECTED = "rejected"
 SIGNATURE_STATUSES = {
-    SIGNATURE_PENDING: "Awaiting verification",
-    SIGNATURE_VERIFIED: "Verified",
-    SIGNATURE_REJECTED: "Rejected",
+    SIGNATURE_PENDING: _l("Awaiting verification"),
+    SIGNATURE_VERIFIED: _l("Verified"),
+    SIGNATURE_REJECTED: _l("Rejected"),
 }
 PROGRESS = {
-    "not_started": "Not started",
-    "in_progress": "In progress",
-    "implemented": "Implemented",
+    "not_started": _l("Not started"),
+    "in_progress": _l("In progress"),
+    "implemented": _l("Implemented"),
 }
 REMINDER_KINDS = ("30_days", "7_days", "overdue")
 
@@ -38,6 +40,8 @@ class Code(TimestampMixin, Base):
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     title: Mapped[str] = mapped_column(String(250))
     summary: Mapped[str] = mapped_column(Text, default="")
+    # Signatories report on each signed chapter every `report_months` months after signing.
+    report_months: Mapped[int | None]
 
     chapters: Mapped[list[CodeChapter]] = relationship(
         order_by="CodeChapter.position", lazy="selectin", back_populates="code"
@@ -74,12 +78,26 @@ class Adoption(Base):
     proposed_at: Mapped[datetime] = mapped_column(default=utcnow)
     confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     confirmed_at: Mapped[datetime | None]
+    # Withdrawn when adopted in error: a chair proposes it with a reason, an administrator confirms.
+    withdrawal_reason: Mapped[str] = mapped_column(Text, default="")
+    withdrawal_proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    withdrawal_proposed_at: Mapped[datetime | None]
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    withdrawn_at: Mapped[datetime | None]
 
     version: Mapped[Version] = relationship(lazy="joined")
 
     @property
     def is_adopted(self) -> bool:
         return self.status == ADOPTION_ADOPTED
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status == ADOPTION_WITHDRAWN
+
+    @property
+    def withdrawal_pending(self) -> bool:
+        return self.is_adopted and self.withdrawal_proposed_at is not None
 
 
 class Signature(Base):
@@ -115,8 +133,8 @@ class Signature(Base):
     @property
     def status_label(self) -> str:
         if self.withdrawn_at is not None:
-            return "Withdrawn"
-        return SIGNATURE_STATUSES.get(self.status, self.status)
+            return str(_l("Withdrawn"))
+        return str(SIGNATURE_STATUSES.get(self.status, self.status))
 
 
 class SignatureChapter(Base):
@@ -152,9 +170,15 @@ class Pledge(Base):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), unique=True)
     pledged_at: Mapped[datetime] = mapped_column(default=utcnow)
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    revised_at: Mapped[datetime | None]
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
-    items: Mapped[list[PledgeItem]] = relationship(lazy="selectin")
+    all_items: Mapped[list[PledgeItem]] = relationship(lazy="selectin", order_by="PledgeItem.id")
+
+    @property
+    def items(self) -> list[PledgeItem]:
+        """The commitments currently pledged (ones dropped in an edit are kept, ended)."""
+        return [item for item in self.all_items if item.ended_at is None]
 
 
 class PledgeItem(Base):
@@ -167,8 +191,25 @@ class PledgeItem(Base):
     pledge_id: Mapped[int] = mapped_column(ForeignKey("pledges.id"), index=True)
     commitment_id: Mapped[int] = mapped_column(ForeignKey("pact_commitments.id"), index=True)
     text: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
 
     commitment: Mapped[PactCommitment] = relationship(lazy="joined")
+
+
+class PledgeRevision(Base):
+    """A dated snapshot of a pledge as published or edited: its history, never rewritten."""
+
+    __tablename__ = "pledge_revisions"
+    __table_args__ = (UniqueConstraint("pledge_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pledge_id: Mapped[int] = mapped_column(ForeignKey("pledges.id"), index=True)
+    number: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # [{"commitment_id": 1, "title": "...", "text": "..."}, ...] as pledged at that time.
+    items: Mapped[list[dict[str, object]]] = mapped_column(JSON, default=list)
 
 
 class ReportRound(Base):
@@ -228,6 +269,56 @@ class ReportReminder(Base):
     sent_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class SignatoryReport(Base):
+    """A signatory's report on one signed chapter for one period; public once submitted."""
+
+    __tablename__ = "signatory_reports"
+    __table_args__ = (UniqueConstraint("signature_id", "document_id", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    signature_id: Mapped[int] = mapped_column(ForeignKey("signatures.id"), index=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    # The adopted version whose commitments the report covers.
+    version_id: Mapped[int] = mapped_column(ForeignKey("versions.id"))
+    period: Mapped[int]
+    due_on: Mapped[date]
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    signature: Mapped[Signature] = relationship(lazy="joined")
+    document: Mapped[Document] = relationship(lazy="joined")
+    entries: Mapped[list[SignatoryReportEntry]] = relationship(
+        lazy="selectin", order_by="SignatoryReportEntry.id"
+    )
+
+
+class SignatoryReportEntry(Base):
+    """Progress on one commitment of the chapter in a signatory report."""
+
+    __tablename__ = "signatory_report_entries"
+    __table_args__ = (UniqueConstraint("report_id", "provision_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("signatory_reports.id"), index=True)
+    provision_id: Mapped[int] = mapped_column(ForeignKey("provisions.id"), index=True)
+    status: Mapped[str] = mapped_column(String(12))
+    text: Mapped[str] = mapped_column(Text, default="")
+
+
+class SignatoryReminder(Base):
+    """A reminder of a signatory report (30 or 7 days before, or overdue), sent once."""
+
+    __tablename__ = "signatory_reminders"
+    __table_args__ = (UniqueConstraint("signature_id", "document_id", "period", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    signature_id: Mapped[int] = mapped_column(ForeignKey("signatures.id"), index=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    period: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(10))
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 __all__ = [
     "Adoption",
     "Code",
@@ -236,9 +327,13 @@ __all__ = [
     "PactCommitment",
     "Pledge",
     "PledgeItem",
+    "PledgeRevision",
     "ReportEntry",
     "ReportReminder",
     "ReportRound",
+    "SignatoryReminder",
+    "SignatoryReport",
+    "SignatoryReportEntry",
     "Signature",
     "SignatureChapter",
 ]

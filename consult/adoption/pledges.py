@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from flask_babel import gettext as _
+from sqlalchemy import Select, func, select
 
 from consult.accounts.models import PACT_CORE_PLEDGES, Organisation, User
 from consult.accounts.organisations import representatives
+from consult.adoption import signatory_reports
 from consult.adoption.errors import AdoptionError
 from consult.adoption.models import (
     PROGRESS,
@@ -17,6 +19,7 @@ from consult.adoption.models import (
     PactCommitment,
     Pledge,
     PledgeItem,
+    PledgeRevision,
     ReportEntry,
     ReportReminder,
     ReportRound,
@@ -46,13 +49,24 @@ def commitments(include_retired: bool = False) -> list[PactCommitment]:
 
 def add_commitment(key: str, title: str, user: Any) -> PactCommitment:
     if db.session.scalar(select(PactCommitment.id).where(PactCommitment.key == key)):
-        raise AdoptionError("A commitment with this key already exists.")
+        raise AdoptionError(_("A commitment with this key already exists."))
     position = (db.session.scalar(select(func.max(PactCommitment.position))) or 0) + 1
     commitment = PactCommitment(key=key, title=title, is_core=False, position=position)
     db.session.add(commitment)
     db.session.flush()
     audit.record(user, "commitment.add", commitment, f"Commitment {title} added")
     return commitment
+
+
+def retire_commitment(commitment: PactCommitment, user: Any) -> None:
+    """No longer offered to new pledges; kept on the pledges that hold it."""
+    if commitment.is_core:
+        raise AdoptionError(_("A core commitment cannot be retired."))
+    if commitment.retired_at is not None:
+        raise AdoptionError(_("This commitment is already retired."))
+    commitment.retired_at = utcnow()
+    db.session.flush()
+    audit.record(user, "commitment.retire", commitment, f"Commitment {commitment.title} retired")
 
 
 def pledge_of(organisation: Organisation) -> Pledge | None:
@@ -62,11 +76,11 @@ def pledge_of(organisation: Organisation) -> Pledge | None:
 def publish_pledge(organisation: Organisation, user: Any, texts: dict[int, str]) -> Pledge:
     """Publish a pledge: every core commitment and the chosen optional ones, each with a text."""
     if pledge_of(organisation) is not None:
-        raise AdoptionError("This organisation has already published its pledge.")
+        raise AdoptionError(_("This organisation has already published its pledge."))
     available = {c.id: c for c in commitments()}
     missing = [c.title for c in available.values() if c.is_core and not texts.get(c.id)]
     if missing:
-        raise AdoptionError("Describe each core commitment: " + ", ".join(missing) + ".")
+        raise AdoptionError(_("Describe each core commitment: %(list)s.", list=", ".join(missing)))
     pledge = Pledge(organisation_id=organisation.id, pledged_at=utcnow(), submitted_by_id=user.id)
     db.session.add(pledge)
     db.session.flush()
@@ -74,6 +88,7 @@ def publish_pledge(organisation: Organisation, user: Any, texts: dict[int, str])
         if commitment_id in available and text.strip():
             db.session.add(PledgeItem(pledge_id=pledge.id, commitment_id=commitment_id, text=text))
     db.session.flush()
+    _snapshot(pledge, user)
     audit.record(
         user, "pledge.publish", pledge, f"{organisation.name} published its AI Pact pledge",
         after={"commitments": sorted(k for k, v in texts.items() if v.strip())},
@@ -81,18 +96,100 @@ def publish_pledge(organisation: Organisation, user: Any, texts: dict[int, str])
     return pledge
 
 
-def all_pledges() -> list[Pledge]:
+def _snapshot(pledge: Pledge, user: Any) -> PledgeRevision:
+    """Record the pledge as it now stands (revision 1 when published, then one per edit)."""
+    db.session.refresh(pledge, ["all_items"])
+    number = (
+        db.session.scalar(
+            select(func.max(PledgeRevision.number)).where(PledgeRevision.pledge_id == pledge.id)
+        )
+        or 0
+    ) + 1
+    revision = PledgeRevision(
+        pledge_id=pledge.id,
+        number=number,
+        created_at=utcnow(),
+        created_by_id=getattr(user, "id", None),
+        items=[
+            {"commitment_id": i.commitment_id, "title": i.commitment.title, "text": i.text}
+            for i in pledge.items
+        ],
+    )
+    db.session.add(revision)
+    db.session.flush()
+    return revision
+
+
+def edit_pledge(pledge: Pledge, user: Any, texts: dict[int, str]) -> None:
+    """Change a pledge's texts, add or drop optional commitments; the earlier wording is kept
+    as a dated revision, dropped commitments are ended (never deleted), all audited."""
+    offered = {c.id: c for c in commitments()}
+    current = {item.commitment_id: item for item in pledge.all_items}
+    held = {cid for cid, item in current.items() if item.ended_at is None}
+    core = [c for c in commitments(include_retired=True) if c.is_core]
+    missing = [c.title for c in core if not texts.get(c.id, "").strip()]
+    if missing:
+        raise AdoptionError(_("Describe each core commitment: %(list)s.", list=", ".join(missing)))
+    before = {cid: current[cid].text for cid in sorted(held)}
+    if not revisions(pledge):  # published before pledges kept their history
+        _snapshot(pledge, None)
+    now = utcnow()
+    for cid, text in texts.items():
+        text = text.strip()
+        item = current.get(cid)
+        if not text:
+            continue
+        if item is None:
+            if cid not in offered:  # a retired commitment is not offered to be added
+                continue
+            db.session.add(PledgeItem(pledge_id=pledge.id, commitment_id=cid, text=text))
+        elif item.ended_at is not None:
+            if cid not in offered:
+                continue
+            item.ended_at, item.text, item.updated_at = None, text, now
+        elif item.text != text:
+            item.text, item.updated_at = text, now
+    for cid in held:
+        if not texts.get(cid, "").strip():
+            current[cid].ended_at = now
+    db.session.flush()
+    db.session.refresh(pledge, ["all_items"])
+    after = {item.commitment_id: item.text for item in pledge.items}
+    if after == before:
+        raise AdoptionError(_("Nothing was changed."))
+    pledge.revised_at = now
+    _snapshot(pledge, user)
+    audit.record(
+        user, "pledge.edit", pledge, f"{pledge.organisation.name} edited its AI Pact pledge",
+        before={"items": before}, after={"items": after},
+    )  # fmt: skip
+
+
+def revisions(pledge: Pledge) -> list[PledgeRevision]:
     return list(
         db.session.scalars(
-            select(Pledge).join(Organisation).order_by(func.lower(Organisation.name))
+            select(PledgeRevision)
+            .where(PledgeRevision.pledge_id == pledge.id)
+            .order_by(PledgeRevision.number.desc())
         )
     )
 
 
+def pledges_query() -> Select[Any]:
+    """Pledges by organisation name (for pagination)."""
+    return select(Pledge).join(Organisation).order_by(func.lower(Organisation.name), Pledge.id)
+
+
+def all_pledges() -> list[Pledge]:
+    return list(db.session.scalars(pledges_query()))
+
+
 def pledge_counts() -> dict[int, int]:
-    """Pledging organisations per commitment (one query)."""
+    """Pledging organisations per commitment, current items only (one query)."""
     rows = db.session.execute(
-        select(PledgeItem.commitment_id, func.count()).group_by(PledgeItem.commitment_id)
+        select(PledgeItem.commitment_id, func.count())
+        .where(PledgeItem.ended_at.is_(None))
+        .group_by(PledgeItem.commitment_id)
     ).all()
     return {commitment_id: count for commitment_id, count in rows}
 
@@ -122,12 +219,12 @@ def submit_report(
 ) -> ImplementationReport:
     """A report: per pledged commitment a status and a text. Public once submitted."""
     if report_of(round_, pledge) is not None:
-        raise AdoptionError("The report for this round has already been submitted.")
+        raise AdoptionError(_("The report for this round has already been submitted."))
     pledged = {item.commitment_id for item in pledge.items}
     for commitment_id in pledged:
         status, _text = entries.get(commitment_id, ("", ""))
         if status not in PROGRESS:
-            raise AdoptionError("Give a status for every commitment.")
+            raise AdoptionError(_("Give a status for every commitment."))
     report = ImplementationReport(
         round_id=round_.id, pledge_id=pledge.id, submitted_at=utcnow(), submitted_by_id=user.id
     )
@@ -186,21 +283,29 @@ def progress() -> list[tuple[Any, dict[str, int]]]:
     return [(c, by_commitment[c.id]) for c in commitments() if c.id in by_commitment]
 
 
-def submitted_reports() -> list[ImplementationReport]:
-    return list(
-        db.session.scalars(
-            select(ImplementationReport).order_by(ImplementationReport.submitted_at.desc())
-        )
+def submitted_reports(
+    limit: int | None = None, pledge: Pledge | None = None
+) -> list[ImplementationReport]:
+    """Submitted reports, newest first: all, the latest `limit`, or one pledge's."""
+    stmt = select(ImplementationReport).order_by(
+        ImplementationReport.submitted_at.desc(), ImplementationReport.id.desc()
     )
+    if pledge is not None:
+        stmt = stmt.where(ImplementationReport.pledge_id == pledge.id)
+    return list(db.session.scalars(stmt.limit(limit)))
 
 
 def _remind(round_: ReportRound, pledge: Pledge, kind: str) -> int:
     db.session.add(ReportReminder(round_id=round_.id, pledge_id=pledge.id, kind=kind))
     people: list[User] = list(representatives(pledge.organisation))
     subject = (
-        f"Your AI Pact report for {round_.title} is overdue"
+        _("Your AI Pact report for %(title)s is overdue", title=round_.title)
         if kind == "overdue"
-        else f"Your AI Pact report for {round_.title} is due on {round_.due_on.isoformat()}"
+        else _(
+            "Your AI Pact report for %(title)s is due on %(date)s",
+            title=round_.title,
+            date=round_.due_on.isoformat(),
+        )
     )
     for person in people:
         outbox.queue_template(
@@ -213,7 +318,8 @@ def send_reminders(today: date | None = None, progress_bar: Any = None) -> tuple
     """Remind representatives 30 and 7 days before a report is due and once it is overdue.
 
     Idempotent: each (round, pledge, kind) is remembered in report_reminders and sent once.
-    Returns (reminders, e-mails)."""
+    Code signatories' chapter reports are reminded in the same run. Returns (reminders,
+    e-mails)."""
     today = today or utcnow().date()
     sent = set(
         tuple(row)
@@ -241,4 +347,5 @@ def send_reminders(today: date | None = None, progress_bar: Any = None) -> tuple
             mails += _remind(round_, pledge, kind)
             reminders += 1
     db.session.flush()
-    return reminders, mails
+    signatory_reminders, signatory_mails = signatory_reports.send_reminders(today)
+    return reminders + signatory_reminders, mails + signatory_mails

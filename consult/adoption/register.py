@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 
 from consult.accounts.models import Organisation, StakeholderCategory
-from consult.adoption.models import SIGNATURE_VERIFIED, Code, Signature
+from consult.adoption.models import SIGNATURE_VERIFIED, Code, Signature, SignatureChapter
 from consult.extensions import db
 
 FIELDS = [
@@ -43,14 +43,43 @@ def public_signatures(code: Code) -> list[Signature]:
     )
 
 
-def build(code: Code, chapter_id: int | None = None, category: str | None = None) -> list[Row]:
-    """One row per organisation that ever had a verified signature, filtered."""
-    rows: dict[int, Row] = {}
-    for signature in public_signatures(code):
-        organisation = signature.organisation
-        if category and organisation.category.slug != category:
-            continue
-        row = rows.setdefault(organisation.id, Row(organisation))
+def organisations_query(
+    code: Code, chapter_id: int | None = None, category: str | None = None
+) -> Select[Any]:
+    """Organisations that ever had a verified signature of the code, filtered, by name."""
+    signed = select(Signature.organisation_id).where(
+        Signature.code_id == code.id, Signature.status == SIGNATURE_VERIFIED
+    )
+    if chapter_id is not None:
+        signed = signed.join(SignatureChapter, SignatureChapter.signature_id == Signature.id).where(
+            SignatureChapter.document_id == chapter_id
+        )
+    stmt = select(Organisation).where(Organisation.id.in_(signed))
+    if category:
+        stmt = stmt.where(
+            Organisation.category_id.in_(
+                select(StakeholderCategory.id).where(StakeholderCategory.slug == category)
+            )
+        )
+    return stmt.order_by(func.lower(Organisation.name), Organisation.id)
+
+
+def rows_for(code: Code, organisations: list[Organisation]) -> list[Row]:
+    """The register rows of these organisations, in their order (two queries)."""
+    rows = {organisation.id: Row(organisation) for organisation in organisations}
+    if not rows:
+        return []
+    signatures = db.session.scalars(
+        select(Signature)
+        .where(
+            Signature.code_id == code.id,
+            Signature.status == SIGNATURE_VERIFIED,
+            Signature.organisation_id.in_(list(rows)),
+        )
+        .order_by(Signature.verified_at, Signature.id)
+    )
+    for signature in signatures:
+        row = rows[signature.organisation_id]
         for chapter in signature.chapters:
             current = row.cells.get(chapter.document_id)
             # A later signature of the same chapter (signed again after a withdrawal) wins.
@@ -61,19 +90,31 @@ def build(code: Code, chapter_id: int | None = None, category: str | None = None
                     withdrawn_at=signature.withdrawn_at,
                     reason=signature.withdrawal_reason,
                 )
-    result = sorted(rows.values(), key=lambda r: r.organisation.name.lower())
-    if chapter_id is not None:
-        result = [r for r in result if chapter_id in r.cells]
-    return result
+    return list(rows.values())
 
 
-def counts(code: Code, rows: list[Row]) -> dict[int, int]:
-    """Organisations currently signed up to each chapter (withdrawals not counted)."""
+def build(code: Code, chapter_id: int | None = None, category: str | None = None) -> list[Row]:
+    """Every row of the register, filtered (downloads)."""
+    organisations = list(db.session.scalars(organisations_query(code, chapter_id, category)))
+    return rows_for(code, organisations)
+
+
+def counts(code: Code) -> dict[int, int]:
+    """Organisations currently signed up to each chapter, withdrawals not counted (one query)."""
     totals = {chapter.document_id: 0 for chapter in code.chapters}
-    for row in rows:
-        for document_id, cell in row.cells.items():
-            if cell.withdrawn_at is None and document_id in totals:
-                totals[document_id] += 1
+    rows = db.session.execute(
+        select(SignatureChapter.document_id, func.count(func.distinct(Signature.organisation_id)))
+        .join(Signature, Signature.id == SignatureChapter.signature_id)
+        .where(
+            Signature.code_id == code.id,
+            Signature.status == SIGNATURE_VERIFIED,
+            Signature.withdrawn_at.is_(None),
+        )
+        .group_by(SignatureChapter.document_id)
+    ).all()
+    for document_id, count in rows:
+        if document_id in totals:
+            totals[document_id] = count
     return totals
 
 

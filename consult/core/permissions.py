@@ -268,6 +268,11 @@ def can_confirm_adoption(user: Any) -> bool:
     return is_admin(user)
 
 
+def can_withdraw_adoption(user: Any, adoption: Any) -> bool:
+    """Ask to withdraw an adoption made in error (an administrator confirms): as for adopting."""
+    return adoption.is_adopted and can_adopt(user, adoption.version)
+
+
 def can_sign(user: Any, organisation: Any) -> bool:
     """Sign a code, sign more chapters, withdraw: representatives of a verified organisation."""
     return (
@@ -287,6 +292,16 @@ def can_view_signature(user: Any, signature: Any) -> bool:
     if signature.status == "verified":
         return True
     return is_admin(user) or is_representative(user, signature.organisation)
+
+
+def can_report_signatory(user: Any, signature: Any) -> bool:
+    """File a signed chapter's implementation report: representatives of the signing
+    organisation, while its signature is verified and not withdrawn."""
+    return (
+        signature.status == "verified"
+        and signature.withdrawn_at is None
+        and can_sign(user, signature.organisation)
+    )
 
 
 def can_pledge(user: Any, organisation: Any) -> bool:
@@ -411,6 +426,8 @@ TEMPLATE_GLOBALS = {
     "can_sign": can_sign,
     "can_verify_signature": can_verify_signature,
     "can_pledge": can_pledge,
+    "can_report_signatory": can_report_signatory,
+    "can_withdraw_adoption": can_withdraw_adoption,
     "is_member": is_member,
     "can_manage_event": can_manage_event,
     "can_register_event": can_register_event,

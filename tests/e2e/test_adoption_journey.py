@@ -68,3 +68,37 @@ def test_sign_a_chapter_then_report_on_the_pledge(person):
     expect(
         reporter.get_by_role("cell", name="Training for all staff has begun.").first
     ).to_be_visible()
+
+
+MERIDIAN = "Meridian Telecom SpA"
+
+
+def test_a_signatory_reports_on_a_signed_chapter(person):
+    page = person().page
+    page.goto("/code/gpai-code/signatories")
+    # The demo's overdue chapter report is shown on the public register.
+    expect(page.locator("#signatory-overdue")).to_contain_text("Atlas Cloud Computing BV")
+    expect(
+        page.get_by_role("table", name=re.compile("Transparency: latest report"))
+    ).to_be_visible()
+
+    sign_in(page, "hugo.industry@consult.example")
+    page.goto("/code/gpai-code/signatories")
+    page.get_by_role("link", name=MERIDIAN).click()
+    page.get_by_role("link", name="General-Purpose AI Code of Practice").first.click()
+    look(page, "signature with reports due")
+    page.get_by_role("link", name="Report on Transparency").click()
+    look(page, "signatory report form")
+    page.get_by_role("button", name="Submit the report").click()
+    expect(page.get_by_role("alert")).to_contain_text("Choose a status")
+    look(page, "signatory report form with errors")
+    for fieldset in page.locator("fieldset").all():
+        fieldset.get_by_label("Implemented").check()
+        fieldset.get_by_label("What was done").fill("Model documentation kept up to date.")
+    page.get_by_role("button", name="Submit the report").click()
+    flash(page, "Your report is submitted and public")
+    look(page, "signatory report")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(MERIDIAN)
+    expect(
+        page.get_by_role("cell", name="Model documentation kept up to date.").first
+    ).to_be_visible()

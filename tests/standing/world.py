@@ -133,6 +133,9 @@ def build_world() -> World:
         "adoption_id": 2_000_000,
         "round_id": 2_000_000,
         "signature_id": 2_000_000,
+        "commitment_id": 2_000_000,
+        "pledge_id": 2_000_000,
+        "document_id": 2_000_000,
         "fmt": "csv",
     }
     world.params["group_slug"] = group.slug

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from consult.adoption import pledges, register, services
+from consult.adoption import pledges, register, services, signatory_reports
 from consult.cli import DEMO_MODULES
 
 
@@ -24,3 +24,14 @@ def test_demo_story(db):
     assert len(pledges.all_pledges()) == 12
     assert len(pledges.submitted_reports()) == 11
     assert len(pledges.overdue()) == 1
+    # Signatories report monthly per chapter: some reported, one chapter report is overdue.
+    assert code.report_months == 1
+    reports = signatory_reports.recent_reports(code)
+    assert len(reports) == 8
+    late = signatory_reports.overdue(code)
+    assert [(d.title, d.period) for d in late] == [("Safety and security", 1)]
+    assert signatory_reports.progress(code)
+    # One pledge was edited (history of two revisions) and one commitment retired.
+    assert sorted(len(pledges.revisions(p)) for p in pledges.all_pledges())[-1] == 2
+    retired = [c for c in pledges.commitments(include_retired=True) if c.retired_at]
+    assert len(retired) == 1 and pledges.pledge_counts()[retired[0].id] > 0

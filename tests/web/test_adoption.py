@@ -215,9 +215,10 @@ def test_pledge_report_progress_and_reminders(client, login_as, db):
     login_as("stakeholder", **_rep())  # not pillar II
     assert client.get("/pact/pledge").status_code == 403
     user = _pledging_rep(login_as)
-    response = client.post("/pact/pledge", data={f"text-{core[0].id}": "Only one."})
-    assert "Describe each core commitment" in response.text
-    data = {f"text-{c.id}": f"We do {c.title}." for c in core}
+    response = client.post("/pact/pledge", data={f"text_{core[0].id}": "Only one."})
+    assert "Describe the core commitment" in response.text
+    assert "Only one.</textarea>" in response.text  # kept on error
+    data = {f"text_{c.id}": f"We do {c.title}." for c in core}
     assert client.post("/pact/pledge", data=data).status_code == 302
     page = client.get("/pact/pledges").text
     assert user.organisation.name in page
@@ -237,16 +238,19 @@ def test_pledge_report_progress_and_reminders(client, login_as, db):
     late = utcnow().date() + timedelta(days=8)
     assert pledges.send_reminders(today=late)[0] == 1
     assert [o.pledge.organisation for o in pledges.overdue(late)] == [user.organisation]
-    report = {f"status-{c.id}": "in_progress" for c in core} | {
-        f"text-{c.id}": "Done" for c in core
+    report = {f"status_{c.id}": "in_progress" for c in core} | {
+        f"text_{c.id}": "Done" for c in core
     }
     url = f"/pact/rounds/{round_.id}/report"
-    bad = client.post(url, data={f"status-{core[0].id}": "bogus"})
-    assert "Give a status" in bad.text
+    bad = client.post(url, data={f"status_{core[0].id}": "bogus", f"text_{core[1].id}": "Kept"})
+    assert "Not a valid choice" in bad.text and "Choose a status" in bad.text
+    assert "Kept</textarea>" in bad.text
     assert client.post(url, data=report).status_code == 302
     assert pledges.overdue(late) == []
     page = client.get("/pact/pledges").text
     assert '<table class="govuk-table" id="progress">' in page and "In progress" in page
+    pledge = pledges.pledge_of(user.organisation)
+    assert "First report</a>" in client.get(f"/pact/pledges/{pledge.id}").text
 
 
 def test_only_admins_set_the_schedule_and_commitments(client, login_as):

@@ -20,4 +20,4 @@ def _register(state: Any) -> None:
 
 bp.record_once(_register)
 
-from consult.adoption.views import adopting, pact, register, signing  # noqa: E402, F401
+from consult.adoption.views import adopting, pact, register, reporting, signing  # noqa: E402, F401

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from consult.adoption import services
 from consult.adoption.errors import AdoptionError
-from consult.adoption.forms import ActionForm, AdoptForm, CodeForm
+from consult.adoption.forms import ActionForm, AdoptForm, CodeForm, UnadoptForm
 from consult.adoption.models import Adoption, Code
 from consult.adoption.views import bp
 from consult.core.permissions import (
     can_adopt,
     can_confirm_adoption,
     can_view,
+    can_withdraw_adoption,
     require,
     require_visible,
 )
@@ -53,7 +55,7 @@ def propose_adoption(slug: str, number: int) -> str | Response:
             form.form_errors.append(error.message)
         else:
             db.session.commit()
-            flash("Put forward for adoption: an administrator will confirm it.", "success")
+            flash(_("Put forward for adoption: an administrator will confirm it."), "success")
             return _to_version(version)
     return render_template("adoption/adopt.html", form=form, version=version)
 
@@ -70,7 +72,43 @@ def confirm_adoption(adoption_id: int) -> Response:
             flash(error.message, "error")
         else:
             db.session.commit()
-            flash("The adoption is confirmed.", "success")
+            flash(_("The adoption is confirmed."), "success")
+    return _to_version(adoption.version)
+
+
+@bp.route("/adoptions/<int:adoption_id>/withdraw", methods=["GET", "POST"])
+@login_required
+def propose_unadoption(adoption_id: int) -> str | Response:
+    """A chair asks to withdraw an adoption made in error, with the reason."""
+    adoption = db.get_or_404(Adoption, adoption_id)
+    require_visible(can_view(current_user, adoption.version))
+    require(can_withdraw_adoption(current_user, adoption))
+    form = UnadoptForm()
+    if form.validate_on_submit():
+        try:
+            services.propose_unadoption(adoption, current_user, form.reason.data)
+        except AdoptionError as error:
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Withdrawal asked for: an administrator will confirm it."), "success")
+            return _to_version(adoption.version)
+    return render_template("adoption/unadopt.html", form=form, adoption=adoption)
+
+
+@bp.post("/adoptions/<int:adoption_id>/withdraw/confirm")
+@login_required
+def confirm_unadoption(adoption_id: int) -> Response:
+    adoption = db.get_or_404(Adoption, adoption_id)
+    require(can_confirm_adoption(current_user))
+    if ActionForm().validate_on_submit():
+        try:
+            services.confirm_unadoption(adoption, current_user)
+        except AdoptionError as error:
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("The adoption is withdrawn."), "success")
     return _to_version(adoption.version)
 
 
@@ -91,7 +129,7 @@ def create_code() -> str | Response:
             form.form_errors.append(error.message)
         else:
             db.session.commit()
-            flash("The code is created.", "success")
+            flash(_("The code is created."), "success")
             return redirect(url_for("adoption.show_code", slug=code.slug))
     return render_template("adoption/code_new.html", form=form)
 

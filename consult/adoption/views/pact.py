@@ -2,69 +2,97 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from consult.adoption import pledges
 from consult.adoption.errors import AdoptionError
-from consult.adoption.forms import ActionForm, CommitmentForm, RoundForm
-from consult.adoption.models import PROGRESS, ImplementationReport, ReportRound
+from consult.adoption.forms import (
+    ActionForm,
+    CommitmentForm,
+    RoundForm,
+    build_pledge_form,
+    build_report_form,
+    pledge_texts,
+    report_entries,
+)
+from consult.adoption.models import (
+    PROGRESS,
+    ImplementationReport,
+    PactCommitment,
+    Pledge,
+    ReportRound,
+)
 from consult.adoption.views import bp
+from consult.core.forms import show_refusal
+from consult.core.pagination import paginate
 from consult.core.permissions import can_pledge, can_verify_signature, require
 from consult.extensions import db
 
-TEXT_MAX = 2000
-
-
-def _texts(prefix: str) -> dict[int, str]:
-    """Per-commitment fields named <prefix>-<commitment id>, bounded."""
-    values: dict[int, str] = {}
-    for commitment in pledges.commitments():
-        value = (request.form.get(f"{prefix}-{commitment.id}") or "").strip()
-        if value:
-            values[commitment.id] = value[:TEXT_MAX]
-    return values
+PER_PAGE = 50
+RECENT_REPORTS = 50  # the rest are on each pledge's page
 
 
 @bp.get("/pact/pledges")
 def list_pledges() -> str:
     return render_template(
         "adoption/pledges.html",
-        pledges=pledges.all_pledges(),
+        page=paginate(pledges.pledges_query(), per_page=PER_PAGE),
         commitments=pledges.commitments(),
         counts=pledges.pledge_counts(),
         progress=pledges.progress(),
         statuses=PROGRESS,
-        reports=pledges.submitted_reports(),
+        reports=pledges.submitted_reports(limit=RECENT_REPORTS),
         overdue=pledges.overdue(),
+    )
+
+
+@bp.get("/pact/pledges/<int:pledge_id>")
+def show_pledge(pledge_id: int) -> str:
+    pledge = db.get_or_404(Pledge, pledge_id)
+    return render_template(
+        "adoption/pledge.html",
+        pledge=pledge,
+        revisions=pledges.revisions(pledge),
+        reports=pledges.submitted_reports(pledge=pledge),
     )
 
 
 @bp.route("/pact/pledge", methods=["GET", "POST"])
 @login_required
 def publish_pledge() -> str | Response:
+    """Publish the organisation's pledge, or edit it (its history is kept)."""
     organisation = current_user.organisation
     require(can_pledge(current_user, organisation))
-    form = ActionForm()
-    errors: list[str] = []
+    existing = pledges.pledge_of(organisation)
+    offered = pledges.commitments()
+    if existing is not None:
+        # Commitments it holds stay on the form even once retired.
+        held = [i.commitment for i in existing.items if i.commitment.retired_at is not None]
+        offered = offered + held
+    texts = {i.commitment_id: i.text for i in existing.items} if existing else {}
+    form = build_pledge_form(offered, texts, editing=existing is not None)
     if form.validate_on_submit():
         try:
-            pledges.publish_pledge(organisation, current_user, _texts("text"))
+            if existing is None:
+                pledge = pledges.publish_pledge(organisation, current_user, pledge_texts(form))
+            else:
+                pledge = existing
+                pledges.edit_pledge(existing, current_user, pledge_texts(form))
         except AdoptionError as error:
-            errors.append(error.message)
+            show_refusal(form, error)
         else:
             db.session.commit()
-            flash("Your pledge is published.", "success")
-            return redirect(url_for("adoption.list_pledges"))
+            flash(
+                _("Your pledge is published.") if existing is None
+                else _("Your pledge is updated; its earlier wording stays in its history."),
+                "success",
+            )  # fmt: skip
+            return redirect(url_for("adoption.show_pledge", pledge_id=pledge.id))
     return render_template(
-        "adoption/pledge_form.html",
-        form=form,
-        errors=errors,
-        organisation=organisation,
-        existing=pledges.pledge_of(organisation),
-        commitments=pledges.commitments(),
-        values=request.form,
+        "adoption/pledge_form.html", form=form, organisation=organisation, existing=existing
     )
 
 
@@ -77,33 +105,22 @@ def submit_report(round_id: int) -> str | Response:
     pledge = pledges.pledge_of(organisation)
     if pledge is None:
         abort(404)
-    form = ActionForm()
-    errors: list[str] = []
+    form = build_report_form((i.commitment_id, i.commitment.title) for i in pledge.items)
     if form.validate_on_submit():
-        statuses = {
-            item.commitment_id: (
-                (request.form.get(f"status-{item.commitment_id}") or "")[:12],
-                (request.form.get(f"text-{item.commitment_id}") or "").strip()[:TEXT_MAX],
-            )
-            for item in pledge.items
-        }
         try:
-            report = pledges.submit_report(round_, pledge, current_user, statuses)
+            report = pledges.submit_report(round_, pledge, current_user, report_entries(form))
         except AdoptionError as error:
-            errors.append(error.message)
+            show_refusal(form, error)
         else:
             db.session.commit()
-            flash("Your report is submitted and public.", "success")
+            flash(_("Your report is submitted and public."), "success")
             return redirect(url_for("adoption.show_report", report_id=report.id))
     return render_template(
         "adoption/report_form.html",
         form=form,
-        errors=errors,
         round=round_,
         pledge=pledge,
         existing=pledges.report_of(round_, pledge),
-        statuses=PROGRESS,
-        values=request.form,
     )
 
 
@@ -125,9 +142,26 @@ def add_commitment() -> Response:
             flash(error.message, "error")
         else:
             db.session.commit()
-            flash("Commitment added.", "success")
+            flash(_("Commitment added."), "success")
     else:
-        flash("Enter a key (lower-case letters, digits, underscores) and a title.", "error")
+        flash(_("Enter a key (lower-case letters, digits, underscores) and a title."), "error")
+    return redirect(url_for("adoption.review"))
+
+
+@bp.post("/admin/adoption/commitments/<int:commitment_id>/retire")
+@login_required
+def retire_commitment(commitment_id: int) -> Response:
+    commitment = db.get_or_404(PactCommitment, commitment_id)
+    require(can_verify_signature(current_user))
+    if ActionForm().validate_on_submit():
+        try:
+            pledges.retire_commitment(commitment, current_user)
+        except AdoptionError as error:
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("The commitment is retired: kept on existing pledges, no longer offered."),
+                  "success")  # fmt: skip
     return redirect(url_for("adoption.review"))
 
 
@@ -139,7 +173,7 @@ def create_round() -> Response:
     if form.validate_on_submit():
         pledges.create_round(form.title.data, form.due_on.data, current_user)
         db.session.commit()
-        flash("Reporting schedule set.", "success")
+        flash(_("Reporting schedule set."), "success")
     else:
-        flash("Enter a title and a due date.", "error")
+        flash(_("Enter a title and a due date."), "error")
     return redirect(url_for("adoption.review"))

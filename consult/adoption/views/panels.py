@@ -9,7 +9,7 @@ from sqlalchemy import select
 from consult.adoption import register
 from consult.adoption.models import Adoption, Code, CodeChapter
 from consult.adoption.pledges import pledge_of
-from consult.core.permissions import can_adopt, can_confirm_adoption
+from consult.core.permissions import can_adopt, can_confirm_adoption, can_withdraw_adoption
 from consult.extensions import db
 
 
@@ -25,6 +25,9 @@ def version_banner(version: Any, user: Any = None, **_: Any) -> dict[str, Any]:
         "code": code,
         "may_adopt": adoption is None and version.is_published and can_adopt(user, version),
         "may_confirm": adoption is not None and can_confirm_adoption(user),
+        "may_withdraw": adoption is not None
+        and adoption.withdrawal_proposed_at is None
+        and can_withdraw_adoption(user, adoption),
     }
     if adoption is None and not context["may_adopt"]:
         return {}

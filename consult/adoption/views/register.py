@@ -10,10 +10,14 @@ from feedgen.feed import FeedGenerator
 from flask import Response, current_app, render_template, request, url_for
 from sqlalchemy import select
 
-from consult.adoption import pledges, register, services
-from consult.adoption.models import Code
+from consult.adoption import pledges, register, services, signatory_reports
+from consult.adoption.models import PROGRESS, Code
 from consult.adoption.views import bp
+from consult.core.pagination import paginate
+from consult.db import utcnow
 from consult.extensions import db
+
+PER_PAGE = 50
 
 ATOM = "application/atom+xml"
 
@@ -34,12 +38,18 @@ def _filters(code: Code) -> tuple[int | None, str | None]:
 def show_register(slug: str) -> str:
     code = _code(slug)
     chapter, category = _filters(code)
-    rows = register.build(code, chapter, category)
+    page = paginate(register.organisations_query(code, chapter, category), per_page=PER_PAGE)
+    today = utcnow().date()
     return render_template(
         "adoption/register.html",
         code=code,
-        rows=rows,
-        counts=register.counts(code, register.build(code)),
+        page=page,
+        rows=register.rows_for(code, page.items),
+        counts=register.counts(code),
+        signatory_overdue=signatory_reports.overdue(code, today),
+        signatory_progress=signatory_reports.progress(code),
+        signatory_reports=signatory_reports.recent_reports(code),
+        statuses=PROGRESS,
         categories=register.categories(),
         chapter=chapter,
         category=category,

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from consult.adoption import pdfs, services
+from consult.adoption import pdfs, services, signatory_reports
 from consult.adoption.errors import AdoptionError
 from consult.adoption.forms import ActionForm, SignForm, WithdrawForm
 from consult.adoption.models import (
+    ADOPTION_ADOPTED,
     ADOPTION_PROPOSED,
     SIGNATURE_PENDING,
     Adoption,
@@ -19,6 +21,7 @@ from consult.adoption.models import (
 )
 from consult.adoption.views import bp
 from consult.core.permissions import can_sign, can_verify_signature, can_view_signature, require
+from consult.db import utcnow
 from consult.extensions import db
 
 
@@ -53,7 +56,7 @@ def sign_code(slug: str) -> str | Response:
             form.form_errors.append(error.message)
         else:
             db.session.commit()
-            flash("Signed. An administrator will verify the signature before it is public.",
+            flash(_("Signed. An administrator will verify the signature before it is public."),
                   "success")  # fmt: skip
             return redirect(url_for("adoption.show_signature", signature_id=signature.id))
     return render_template(
@@ -66,13 +69,25 @@ def show_signature(signature_id: int) -> str:
     signature = db.get_or_404(Signature, signature_id)
     if not can_view_signature(current_user, signature):
         abort(404)
+    return _signature_page(signature, WithdrawForm(formdata=None))
+
+
+def _signature_page(signature: Signature, withdraw_form: WithdrawForm) -> str:
     titles = {c.document_id: c.document.title for c in signature.code.chapters}
     return render_template(
         "adoption/signature.html",
         signature=signature,
         chapters=[titles.get(c.document_id, "") for c in signature.chapters],
         action_form=ActionForm(formdata=None),
-        withdraw_form=WithdrawForm(formdata=None),
+        withdraw_form=withdraw_form,
+        titles=titles,
+        reports=signatory_reports.reports_of(signature),
+        dues=(
+            signatory_reports.outstanding(signature.code, [signature])
+            if signature.is_public and signature.withdrawn_at is None
+            else []
+        ),
+        today=utcnow().date(),
     )
 
 
@@ -107,7 +122,8 @@ def decide_signature(signature_id: int, decision: str) -> Response:
             flash(error.message, "error")
         else:
             db.session.commit()
-            flash(f"Signature {'verified' if decision == 'verify' else 'rejected'}.", "success")
+            flash(_("Signature verified.") if decision == "verify" else _("Signature rejected."),
+                  "success")  # fmt: skip
     return redirect(url_for("adoption.show_signature", signature_id=signature.id))
 
 
@@ -124,16 +140,9 @@ def withdraw_signature(signature_id: int) -> str | Response:
             flash(error.message, "error")
         else:
             db.session.commit()
-            flash("The signature is withdrawn; the register shows it as such.", "success")
+            flash(_("The signature is withdrawn; the register shows it as such."), "success")
         return redirect(url_for("adoption.show_signature", signature_id=signature.id))
-    titles = {c.document_id: c.document.title for c in signature.code.chapters}
-    return render_template(
-        "adoption/signature.html",
-        signature=signature,
-        chapters=[titles.get(c.document_id, "") for c in signature.chapters],
-        action_form=ActionForm(formdata=None),
-        withdraw_form=form,
-    )
+    return _signature_page(signature, form)
 
 
 @bp.get("/admin/adoption")
@@ -152,6 +161,11 @@ def review() -> str:
             select(Signature).where(Signature.status == SIGNATURE_PENDING)
         ).all(),
         codes=db.session.scalars(select(Code).order_by(Code.title)).all(),
+        unadoptions=db.session.scalars(
+            select(Adoption).where(
+                Adoption.status == ADOPTION_ADOPTED, Adoption.withdrawal_proposed_at.is_not(None)
+            )
+        ).all(),
         commitments=pledges.commitments(include_retired=True),
         rounds=pledges.rounds(),
         action_form=ActionForm(formdata=None),
