@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import aliased
 
@@ -197,7 +198,7 @@ def members_of(organisation: Organisation, limit: int = 200) -> list[User]:
 
 def grant_admin(user: User, *, actor: User) -> None:
     if user.is_admin:
-        raise AccountError(f"{user.display_name} is already an administrator.")
+        raise AccountError(_("%(name)s is already an administrator.", name=user.display_name))
     user.is_admin = True
     db.session.flush()
     audit.record(actor, "user.grant_admin", user, f"{user.email} made administrator")
@@ -205,9 +206,9 @@ def grant_admin(user: User, *, actor: User) -> None:
 
 def revoke_admin(user: User, *, actor: User) -> None:
     if user.id == actor.id:
-        raise AccountError("You cannot remove your own administrator role.")
+        raise AccountError(_("You cannot remove your own administrator role."))
     if not user.is_admin:
-        raise AccountError(f"{user.display_name} is not an administrator.")
+        raise AccountError(_("%(name)s is not an administrator.", name=user.display_name))
     user.is_admin = False
     db.session.flush()
     audit.record(actor, "user.revoke_admin", user, f"{user.email} no longer administrator")
@@ -216,9 +217,9 @@ def revoke_admin(user: User, *, actor: User) -> None:
 def disable_user(user: User, *, actor: User) -> None:
     """Disabled accounts cannot sign in, and their open sessions end at the next request."""
     if user.id == actor.id:
-        raise AccountError("You cannot disable your own account.")
+        raise AccountError(_("You cannot disable your own account."))
     if user.is_disabled:
-        raise AccountError(f"{user.display_name} is already disabled.")
+        raise AccountError(_("%(name)s is already disabled.", name=user.display_name))
     user.is_disabled = True
     db.session.flush()
     audit.record(actor, "user.disable", user, f"{user.email} disabled")
@@ -226,7 +227,7 @@ def disable_user(user: User, *, actor: User) -> None:
 
 def enable_user(user: User, *, actor: User) -> None:
     if not user.is_disabled:
-        raise AccountError(f"{user.display_name} is not disabled.")
+        raise AccountError(_("%(name)s is not disabled.", name=user.display_name))
     user.is_disabled = False
     db.session.flush()
     audit.record(actor, "user.enable", user, f"{user.email} enabled")
@@ -255,7 +256,7 @@ def update_organisation(
 ) -> None:
     other = find_organisation_by_name(name)
     if other is not None and other.id != organisation.id:
-        raise AccountError("Another organisation already has this name.", field="name")
+        raise AccountError(_("Another organisation already has this name."), field="name")
     before = _organisation_fields(organisation)
     organisation.name = name.strip()
     organisation.category = category
@@ -293,7 +294,7 @@ def _name_taken(name: str, exclude_id: int | None = None) -> bool:
 def add_category(name: str, *, actor: User) -> StakeholderCategory:
     name = name.strip()
     if _name_taken(name):
-        raise AccountError("A category with this name already exists.", field="name")
+        raise AccountError(_("A category with this name already exists."), field="name")
     slug, n = _slugify(name), 1
     while db.session.scalars(
         select(StakeholderCategory.id).where(StakeholderCategory.slug == slug)
@@ -311,7 +312,7 @@ def add_category(name: str, *, actor: User) -> StakeholderCategory:
 def rename_category(category: StakeholderCategory, name: str, *, actor: User) -> None:
     name = name.strip()
     if _name_taken(name, exclude_id=category.id):
-        raise AccountError("A category with this name already exists.", field="name")
+        raise AccountError(_("A category with this name already exists."), field="name")
     before = {"name": category.name}
     category.name = name
     db.session.flush()
@@ -324,7 +325,7 @@ def rename_category(category: StakeholderCategory, name: str, *, actor: User) ->
 def retire_category(category: StakeholderCategory, *, actor: User) -> None:
     """Retired categories stay on old comments and in filters, but are not offered any more."""
     if category.retired_at is not None:
-        raise AccountError(f"“{category.name}” is already retired.")
+        raise AccountError(_("“%(name)s” is already retired.", name=category.name))
     category.retired_at = utcnow()
     db.session.flush()
     audit.record(actor, "category.retire", category, f"Category “{category.name}” retired")
@@ -332,7 +333,7 @@ def retire_category(category: StakeholderCategory, *, actor: User) -> None:
 
 def unretire_category(category: StakeholderCategory, *, actor: User) -> None:
     if category.retired_at is None:
-        raise AccountError(f"“{category.name}” is not retired.")
+        raise AccountError(_("“%(name)s” is not retired.", name=category.name))
     category.retired_at = None
     db.session.flush()
     audit.record(actor, "category.unretire", category, f"Category “{category.name}” restored")

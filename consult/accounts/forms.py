@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -310,48 +312,51 @@ class SearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField("Search", validators=[SingleLine(), Optional(), Length(max=200)])
+    q = StringField(_l("Search"), validators=[SingleLine(), Optional(), Length(max=200)])
+
+
+# Choice labels are translated when the form is built (WTForms wants plain strings in them).
+def _pact_filter_choices() -> dict[str, str]:
+    return {"": _("Any status"), **{key: str(label) for key, label in PACT_STATUSES.items()}}
+
+
+def _verified_filter_choices() -> dict[str, str]:
+    return {
+        "": _("Any"),
+        "yes": _("Verified"),
+        "no": _("Declared, not yet verified"),
+        "change": _("Change of a verified status requested"),
+        "organisation": _("Organisation not yet verified"),
+    }
 
 
 class OrganisationFilterForm(SearchForm):
-    category = SelectField("Category", choices={}, validate_choice=False)
-    pact = SelectField(
-        "AI Pact status",
-        choices={"": "Any status", **PACT_STATUSES},
-        validate_choice=False,
-    )
+    category = SelectField(_l("Category"), choices={}, validate_choice=False)
+    pact = SelectField(_l("AI Pact status"), choices=_pact_filter_choices, validate_choice=False)
     verified = SelectField(
-        "Verification",
-        choices={
-            "": "Any",
-            "yes": "Verified",
-            "no": "Declared, not yet verified",
-            "change": "Change of a verified status requested",
-            "organisation": "Organisation not yet verified",
-        },
-        validate_choice=False,
+        _l("Verification"), choices=_verified_filter_choices, validate_choice=False
     )
 
 
 class AuditFilterForm(SearchForm):
     action = StringField(
-        "Action starts with",
+        _l("Action starts with"),
         validators=[SingleLine(), Optional(), Length(max=80)],
-        description="For example “user.”, “organisation.pact” or “version.publish”.",
+        description=_l("For example “user.”, “organisation.pact” or “version.publish”."),
     )
 
 
 class OrganisationForm(FlaskForm):
     name = StringField(
-        "Name", validators=[SingleLine(), DataRequired("Enter a name."), Length(max=200)]
+        _l("Name"), validators=[SingleLine(), DataRequired(_l("Enter a name.")), Length(max=200)]
     )
-    category = SelectField("Stakeholder category", choices={}, validate_choice=False)
-    country = SelectField("Country", choices={}, validate_choice=False)
+    category = SelectField(_l("Stakeholder category"), choices={}, validate_choice=False)
+    country = SelectField(_l("Country"), choices={}, validate_choice=False)
     transparency_register_id = StringField(
-        "EU Transparency Register ID",
+        _l("EU Transparency Register ID"),
         validators=[SingleLine(), Optional(), Length(max=20), validate_register_id],
     )
-    submit = SubmitField("Save organisation")
+    submit = SubmitField(_l("Save organisation"))
 
     def __init__(
         self, *args: Any, categories: list[StakeholderCategory] | None = None, **kwargs: Any
@@ -368,22 +373,23 @@ class OrganisationForm(FlaskForm):
             or not str(field.data).isdigit()
             or int(field.data) not in self._category_ids
         ):
-            raise ValidationError("Choose a stakeholder category.")
+            raise ValidationError(_l("Choose a stakeholder category."))
 
     def validate_country(self, field: Field) -> None:
         if field.data not in COUNTRIES:
-            raise ValidationError("Choose a country.")
+            raise ValidationError(_l("Choose a country."))
 
 
 class CategoryForm(FlaskForm):
     name = StringField(
-        "Category name", validators=[SingleLine(), DataRequired("Enter a name."), Length(max=80)]
+        _l("Category name"),
+        validators=[SingleLine(), DataRequired(_l("Enter a name.")), Length(max=80)],
     )
-    submit = SubmitField("Add category")
+    submit = SubmitField(_l("Add category"))
 
 
 class RenameCategoryForm(CategoryForm):
-    submit = SubmitField("Rename")
+    submit = SubmitField(_l("Rename"))
 
 
 class ActionForm(FlaskForm):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length
@@ -21,14 +22,14 @@ class DeleteAccountForm(FlaskForm):
 
 class AdminEraseForm(FlaskForm):
     reason = StringField(
-        "Request",
+        _l("Request"),
         validators=[
-            DataRequired("Say whose request this is and when it was made."),
+            DataRequired(_l("Say whose request this is and when it was made.")),
             Length(max=300),
         ],
-        description="Who asked, when and how (kept in the audit log).",
+        description=_l("Who asked, when and how (kept in the audit log)."),
     )
-    submit = SubmitField("Delete this account")
+    submit = SubmitField(_l("Delete this account"))
 
 
 class ChangeEmailForm(FlaskForm):

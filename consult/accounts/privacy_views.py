@@ -6,6 +6,7 @@ import tempfile
 from typing import Any
 
 from flask import current_app, flash, redirect, render_template, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 from werkzeug.wrappers import Response
 
@@ -145,6 +146,6 @@ def erase_user(user_id: int) -> str | Response:
             _field_error(form, error)
         else:
             db.session.commit()
-            flash(f"Account #{user.id} has been deleted.", "success")
+            flash(_("Account #%(id)s has been deleted.", id=user.id), "success")
             return redirect(url_for("admin.show_user", user_id=user.id))
     return render_template("admin/erase_user.html", user=user, form=form)

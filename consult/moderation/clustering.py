@@ -15,15 +15,24 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from flask_babel import gettext
 
 from consult.comments.fingerprint import NUM_PERM, minhash_of, shingles, signature, tokens
+from consult.moderation.models import N_
 
 IDENTICAL, NEAR, SIMILAR = "identical", "near", "similar"
 LEVELS = {
-    IDENTICAL: "Identical",
-    NEAR: "Near-identical",
-    SIMILAR: "Similar point",
+    IDENTICAL: N_("Identical"),
+    NEAR: N_("Near-identical"),
+    SIMILAR: N_("Similar point"),
 }
+
+
+def level_labels() -> dict[str, str]:
+    """The levels' names in the current language."""
+    return {level: gettext(label) for level, label in LEVELS.items()}
+
+
 NEAR_JACCARD = 0.5
 # Chosen on bench/data/similarity_eval.json (no held-out set): paraphrases score 0.08-0.33,
 # different points on the same provision up to 0.21.

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 
 from consult.comments.models import STATE_DELETED, Comment, CommentReport
@@ -172,10 +173,10 @@ def distribute(version: Version, *, user: Any) -> dict[int, int]:
     from consult.moderation.services import ModerationError
 
     if is_frozen(version):
-        raise ModerationError("The dispositions of this version are final.")
+        raise ModerationError(_("The dispositions of this version are final."))
     people = {m.id: m for m in moderators_of(version)}
     if not people:
-        raise ModerationError("This working group has no moderators to distribute to.")
+        raise ModerationError(_("This working group has no moderators to distribute to."))
     rows = db.session.execute(
         select(Comment.id, Comment.provision_id, Disposition.assignee_id)
         .outerjoin(Disposition, Disposition.comment_id == Comment.id)
@@ -194,7 +195,7 @@ def distribute(version: Version, *, user: Any) -> dict[int, int]:
         elif assignee_id in loads:
             loads[assignee_id] += 1
     if not provisions:
-        raise ModerationError("Every undecided comment of this version is already assigned.")
+        raise ModerationError(_("Every undecided comment of this version is already assigned."))
     plan = plan_distribution(loads, provisions)
     comments = {
         c.id: c

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from consult.comments.models import Comment
@@ -42,10 +43,10 @@ def dispose_group(
         known = dispositions_by_comment(c.id for c in comments)
         comments = [c for c in comments if known.get(c.id) is None or not known[c.id].outcome]
         if not comments:
-            raise ModerationError("Every comment of this group already has a disposition.")
+            raise ModerationError(_("Every comment of this group already has a disposition."))
     if outcome == DUPLICATE:
         raise ModerationError(
-            "To mark duplicates, use “Mark as duplicates of” and choose the original.",
+            _("To mark duplicates, use “Mark as duplicates of” and choose the original."),
             field="outcome",
         )
     count = bulk_set_disposition(comments, outcome=outcome, rationale=rationale, user=user)
@@ -57,7 +58,9 @@ def mark_duplicates(group: SimilarityGroup, *, original_id: int, rationale: str,
     """Every other member becomes a duplicate of the chosen original (which keeps its own)."""
     comments = active_members(group)
     if original_id not in {c.id for c in comments}:
-        raise ModerationError("Choose the original among this group's comments.", field="original")
+        raise ModerationError(
+            _("Choose the original among this group's comments."), field="original"
+        )
     others = [c for c in comments if c.id != original_id]
     count = bulk_set_disposition(
         others, outcome=DUPLICATE, rationale=rationale, user=user, duplicate_of_id=original_id
@@ -76,7 +79,7 @@ def split_member(group: SimilarityGroup, *, comment_id: int, user: Any) -> Comme
         )
     ).first()
     if member is None:
-        raise ModerationError("This comment is not in the group.", field="comment_id")
+        raise ModerationError(_("This comment is not in the group."), field="comment_id")
     member.split_at = utcnow()
     member.split_by_id = user.id
     group.size = max(group.size - 1, 0)
@@ -98,9 +101,9 @@ def split_member(group: SimilarityGroup, *, comment_id: int, user: Any) -> Comme
 def set_campaign(group: SimilarityGroup, *, is_campaign: bool, name: str, user: Any) -> None:
     """Mark (or unmark) a near-identical group as a campaign; its comments all stay answered."""
     if group.level != NEAR:
-        raise ModerationError("Only a near-identical group can be marked as a campaign.")
+        raise ModerationError(_("Only a near-identical group can be marked as a campaign."))
     if is_frozen_group(group):
-        raise ModerationError(FROZEN_MESSAGE)
+        raise ModerationError(_(FROZEN_MESSAGE))
     before = {"is_campaign": group.is_campaign, "campaign_name": group.campaign_name}
     group.is_campaign = is_campaign
     group.campaign_name = (name or "").strip()[:120] if is_campaign else ""

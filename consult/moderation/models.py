@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -12,14 +13,29 @@ from consult.comments.models import Comment
 from consult.db import Base, TimestampMixin
 from consult.drafts.models import Version
 
+
+def N_(message: str) -> str:
+    """Marks a msgid for extraction and returns it unchanged: the English label stays the value
+    (audit summaries, CSV cells); pages and forms translate it where shown (`outcome_labels`)."""
+    return message
+
+
 OUTCOMES = {
-    "accepted": "Accepted",
-    "partly_accepted": "Partly accepted",
-    "rejected": "Rejected",
-    "noted": "Noted",
-    "duplicate": "Duplicate",
-    "out_of_scope": "Out of scope",
+    "accepted": N_("Accepted"),
+    "partly_accepted": N_("Partly accepted"),
+    "rejected": N_("Rejected"),
+    "noted": N_("Noted"),
+    "duplicate": N_("Duplicate"),
+    "out_of_scope": N_("Out of scope"),
 }
+NOT_DECIDED = N_("Not yet decided")
+
+
+def outcome_labels() -> dict[str, str]:
+    """The outcomes' labels in the current language (for pages and form choices)."""
+    return {key: gettext(label) for key, label in OUTCOMES.items()}
+
+
 REVISION_OPEN = "open"
 REVISION_PUBLISHED = "published"
 
@@ -48,7 +64,7 @@ class Disposition(TimestampMixin, Base):
 
     @property
     def label(self) -> str:
-        return OUTCOMES.get(self.outcome or "", "Not yet decided")
+        return gettext(OUTCOMES.get(self.outcome or "", NOT_DECIDED))
 
 
 class DispositionRecord(Base):
@@ -68,7 +84,8 @@ class DispositionRecord(Base):
 
     @property
     def label(self) -> str:
-        return OUTCOMES.get(self.outcome, self.outcome)
+        label = OUTCOMES.get(self.outcome)
+        return gettext(label) if label else self.outcome
 
 
 class Revision(TimestampMixin, Base):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from consult.accounts.models import User
@@ -21,9 +22,13 @@ class ProposalConflict(ModerationError):
 
     def __init__(self, comment: Comment, section: Section) -> None:
         super().__init__(
-            f"The passage quoted by comment #{comment.id} is no longer in the current text of "
-            f"{section.title}: it was edited after the comment was made. Compare the texts "
-            "below and edit the provision by hand."
+            _(
+                "The passage quoted by comment #%(id)s is no longer in the current text of "
+                "%(title)s: it was edited after the comment was made. Compare the texts "
+                "below and edit the provision by hand.",
+                id=comment.id,
+                title=section.title,
+            )
         )
         self.comment = comment
         self.section = section
@@ -66,17 +71,20 @@ def apply_proposal(revision: Revision, comment: Comment, *, user: User) -> Secti
     """Put a comment's proposed text into the new version with one action, and link it."""
     _require_open(revision)
     if comment.version_id != revision.base_version_id or comment.parent_id is not None:
-        raise ModerationError("Only top-level comments on the previous version can be applied.")
+        raise ModerationError(_("Only top-level comments on the previous version can be applied."))
     if comment.state == STATE_DELETED:
-        raise ModerationError(f"Comment #{comment.id} was deleted by its author.")
+        raise ModerationError(_("Comment #%(id)s was deleted by its author.", id=comment.id))
     proposal = (comment.proposed_text or "").strip()
     if not proposal:
-        raise ModerationError(f"Comment #{comment.id} proposes no text.")
+        raise ModerationError(_("Comment #%(id)s proposes no text.", id=comment.id))
     section = section_for_comment(revision, comment)
     if section is None:
         raise ModerationError(
-            f"The provision comment #{comment.id} is about has been removed from the next "
-            "version, so its proposal cannot be applied."
+            _(
+                "The provision comment #%(id)s is about has been removed from the next "
+                "version, so its proposal cannot be applied.",
+                id=comment.id,
+            )
         )
     if comment.proposal_scope == PROPOSAL_PASSAGE:
         body = replace_passage(section.body, comment.quote, proposal)

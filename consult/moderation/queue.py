@@ -14,15 +14,15 @@ from consult.comments.models import STATE_DELETED, Comment, CommentReport, Endor
 from consult.core.pagination import Page
 from consult.drafts.models import Section, Version
 from consult.extensions import db
-from consult.moderation.models import OUTCOMES, Disposition
+from consult.moderation.models import N_, OUTCOMES, Disposition
 
 logger = logging.getLogger(__name__)
 
 SORTS = {
-    "newest": "Newest first",
-    "oldest": "Oldest first",
-    "provision": "Provision order",
-    "endorsed": "Most endorsed",
+    "newest": N_("Newest first"),
+    "oldest": N_("Oldest first"),
+    "provision": N_("Provision order"),
+    "endorsed": N_("Most endorsed"),
 }
 
 

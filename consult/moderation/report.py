@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import force_locale, gettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -18,9 +19,16 @@ from sqlalchemy.orm import aliased
 
 from consult.accounts.models import StakeholderCategory
 from consult.comments.models import KINDS, STAFF_KEY, STAFF_LABEL, STATE_VISIBLE, Comment
+from consult.core.i18n import SOURCE_LANGUAGE
 from consult.drafts.models import Provision, Section, Version
 from consult.extensions import db
-from consult.moderation.models import OUTCOMES, ChangeComment, Disposition
+from consult.moderation.models import (
+    NOT_DECIDED,
+    OUTCOMES,
+    ChangeComment,
+    Disposition,
+    outcome_labels,
+)
 from consult.moderation.services import provision_url
 from consult.moderation.similarity import campaign_by_comment
 from consult.moderation.traceability import landings_for, section_label
@@ -187,7 +195,8 @@ def summary_by_category(version: Version) -> tuple[list[CategoryRow], CategoryRo
 
 
 def summary_columns() -> list[tuple[str, str]]:
-    return [*OUTCOMES.items(), ("undecided", "Not yet decided")]
+    """The summary table's columns, labelled in the current language."""
+    return [*outcome_labels().items(), ("undecided", gettext(NOT_DECIDED))]
 
 
 def next_version(version: Version) -> Version | None:
@@ -249,6 +258,12 @@ def _rows(version: Version, user: Any) -> Iterator[list[list[Any]]]:
     of comments. Landings are fetched once, for the comments a revision links (none at all
     while the version is the latest), and each provision's address is built once.
     """
+    # The files keep one language whatever the reader's: the labels are the English ones.
+    with force_locale(SOURCE_LANGUAGE):
+        yield from _english_rows(version, user)
+
+
+def _english_rows(version: Version, user: Any) -> Iterator[list[list[Any]]]:
     slug, number = version.document.slug, version.number
     linked = list(
         db.session.scalars(

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -38,8 +39,11 @@ class UndecidedComments(ModerationError):
 
     def __init__(self, comments: list[Comment]) -> None:
         super().__init__(
-            f"{len(comments)} comment(s) on the previous version have no disposition yet. "
-            "Record them, or tick 'publish anyway'.",
+            _(
+                "%(count)s comment(s) on the previous version have no disposition yet. "
+                "Record them, or tick 'publish anyway'.",
+                count=len(comments),
+            ),
             field="publish_anyway",
         )
         self.comments = comments
@@ -67,12 +71,12 @@ def _editing_successor(version: Version) -> Version | None:
 def refusal_to_open(version: Version) -> str | None:
     """Why no revision can be opened on `version` now, or None."""
     if version.status != STATUS_PUBLISHED:
-        return f"Version {version.number} is not the current published version."
+        return _("Version %(number)s is not the current published version.", number=version.number)
     for other in drafts.versions_of(version.document):
         if other.number <= version.number:
             continue
         if other.status != STATUS_EDITING or other.based_on_id != version.id:
-            return "A newer version of this document already exists."
+            return _("A newer version of this document already exists.")
     return None
 
 
@@ -89,7 +93,9 @@ def open_revision(version: Version, *, user: User) -> Revision:
     if refusal:
         raise ModerationError(refusal)
     if revision_based_on(version) is not None:
-        raise ModerationError(f"A revision of version {version.number} is already open.")
+        raise ModerationError(
+            _("A revision of version %(number)s is already open.", number=version.number)
+        )
     # A next version already started from the drafts pages is adopted, not duplicated.
     new = _editing_successor(version)
     if new is None:
@@ -118,8 +124,11 @@ def open_revision(version: Version, *, user: User) -> Revision:
 def _require_open(revision: Revision) -> None:
     if revision.status != REVISION_OPEN:
         raise ModerationError(
-            f"Version {revision.version.number} has been published: its changes and the "
-            "comments behind them are frozen."
+            _(
+                "Version %(number)s has been published: its changes and the "
+                "comments behind them are frozen.",
+                number=revision.version.number,
+            )
         )
 
 
@@ -134,11 +143,12 @@ def parse_comment_numbers(text: str | None) -> list[int]:
         return []
     if not _IDS.match(text):
         raise ModerationError(
-            "Enter comment numbers separated by commas, e.g. 1204, 1310.", field="other_comments"
+            _("Enter comment numbers separated by commas, e.g. 1204, 1310."),
+            field="other_comments",
         )
     numbers = [bounded_int(n) for n in re.findall(r"\d+", text)]
     if None in numbers:
-        raise ModerationError("There is no comment with that number.", field="other_comments")
+        raise ModerationError(_("There is no comment with that number."), field="other_comments")
     return [n for n in numbers if n is not None]
 
 
@@ -160,7 +170,11 @@ def _base_comments(revision: Revision, ids: Iterable[int]) -> list[Comment]:
     if missing:
         numbers = ", ".join(f"#{n}" for n in missing)
         raise ModerationError(
-            f"Not top-level comments on version {revision.base_version.number}: {numbers}.",
+            _(
+                "Not top-level comments on version %(number)s: %(numbers)s.",
+                number=revision.base_version.number,
+                numbers=numbers,
+            ),
             field="other_comments",
         )
     return found
@@ -227,7 +241,7 @@ def record_change(
 
 def _section_in(revision: Revision, section: Section) -> None:
     if section.version_id != revision.version_id:
-        raise ModerationError("This provision is not part of the version being prepared.")
+        raise ModerationError(_("This provision is not part of the version being prepared."))
 
 
 def save_section(
@@ -331,7 +345,7 @@ def publish_revision(
     """
     _require_open(revision)
     if not (changelog or "").strip():
-        raise ModerationError("Write the changelog: what changed and why.", field="changelog")
+        raise ModerationError(_("Write the changelog: what changed and why."), field="changelog")
     undecided = undecided_comments(revision.base_version)
     if undecided and not publish_anyway:
         raise UndecidedComments(undecided)

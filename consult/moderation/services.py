@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from flask import url_for
+from flask_babel import gettext as _
 from sqlalchemy import exists, select
 from sqlalchemy.orm import joinedload
 from werkzeug.routing import BuildError
@@ -21,16 +22,16 @@ from consult.db import utcnow
 from consult.drafts.models import STATUS_EDITING, Section, Version
 from consult.extensions import db
 from consult.groups.models import STATUS_APPROVED, Membership
-from consult.moderation.models import OUTCOMES, Disposition, DispositionRecord
+from consult.moderation.models import N_, OUTCOMES, Disposition, DispositionRecord
 
 logger = logging.getLogger(__name__)
 
 DUPLICATE = "duplicate"
-FROZEN_MESSAGE = (
+FROZEN_MESSAGE = N_(
     "The next version has been published, so the dispositions of this version's comments "
     "are final and can no longer be changed."
 )
-DECIDED_FROZEN_MESSAGE = (
+DECIDED_FROZEN_MESSAGE = N_(
     "The next version has been published, so this comment's disposition is final and can no "
     "longer be changed."
 )
@@ -143,9 +144,9 @@ def check_answerable(comment: Comment, known: dict[int, Disposition] | None = No
     """Only top-level, undeleted comments; once the next version is out, a decision is final,
     but a comment left undecided can still be answered (late, and marked so in the report)."""
     if comment.parent_id is not None:
-        raise ModerationError("Only top-level comments get a disposition; replies do not.")
+        raise ModerationError(_("Only top-level comments get a disposition; replies do not."))
     if comment.state == STATE_DELETED:
-        raise ModerationError(f"Comment #{comment.id} was deleted by its author.")
+        raise ModerationError(_("Comment #%(id)s was deleted by its author.", id=comment.id))
     if is_frozen(comment.section.version):
         found = (known or {}).get(comment.id)
         if found is None:
@@ -153,29 +154,34 @@ def check_answerable(comment: Comment, known: dict[int, Disposition] | None = No
                 select(Disposition).where(Disposition.comment_id == comment.id)
             ).first()
         if found is not None and found.outcome is not None:
-            raise ModerationError(DECIDED_FROZEN_MESSAGE)
+            raise ModerationError(_(DECIDED_FROZEN_MESSAGE))
 
 
 def _check_duplicate_target(comment: Comment, duplicate_of_id: int | None) -> Comment:
     if not duplicate_of_id:
         raise ModerationError(
-            "Enter the number of the comment this one duplicates.", field="duplicate_of"
+            _("Enter the number of the comment this one duplicates."), field="duplicate_of"
         )
     if duplicate_of_id == comment.id:
-        raise ModerationError("A comment cannot be a duplicate of itself.", field="duplicate_of")
+        raise ModerationError(_("A comment cannot be a duplicate of itself."), field="duplicate_of")
     target = db.session.get(Comment, duplicate_of_id)
     if target is None or target.version_id != comment.version_id:
         raise ModerationError(
-            f"There is no comment #{duplicate_of_id} on this version.", field="duplicate_of"
+            _("There is no comment #%(id)s on this version.", id=duplicate_of_id),
+            field="duplicate_of",
         )
     if target.parent_id is not None:
         raise ModerationError(
-            f"Comment #{duplicate_of_id} is a reply; pick the top-level comment it answers.",
+            _(
+                "Comment #%(id)s is a reply; pick the top-level comment it answers.",
+                id=duplicate_of_id,
+            ),
             field="duplicate_of",
         )
     if target.state == STATE_DELETED:
         raise ModerationError(
-            f"Comment #{duplicate_of_id} was deleted; pick another.", field="duplicate_of"
+            _("Comment #%(id)s was deleted; pick another.", id=duplicate_of_id),
+            field="duplicate_of",
         )
     target_disposition = db.session.scalars(
         select(Disposition).where(Disposition.comment_id == target.id)
@@ -186,8 +192,12 @@ def _check_duplicate_target(comment: Comment, duplicate_of_id: int | None) -> Co
         and target_disposition.duplicate_of_id
     ):
         raise ModerationError(
-            f"Comment #{target.id} is itself a duplicate of comment "
-            f"#{target_disposition.duplicate_of_id}; mark this one as a duplicate of that.",
+            _(
+                "Comment #%(id)s is itself a duplicate of comment #%(original)s; mark this one "
+                "as a duplicate of that.",
+                id=target.id,
+                original=target_disposition.duplicate_of_id,
+            ),
             field="duplicate_of",
         )
     return target
@@ -217,7 +227,7 @@ def set_disposition(
     """
     check_answerable(comment, known)
     if outcome not in OUTCOMES:
-        raise ModerationError("Choose what was done with the comment.", field="outcome")
+        raise ModerationError(_("Choose what was done with the comment."), field="outcome")
     rationale = (rationale or "").strip()
     target = None
     if outcome == DUPLICATE:
@@ -226,7 +236,7 @@ def set_disposition(
         duplicate_of_id = None
         if not rationale:
             raise ModerationError(
-                "Explain the decision: a rationale is required (except for duplicates).",
+                _("Explain the decision: a rationale is required (except for duplicates)."),
                 field="rationale",
             )
     disposition = _disposition_for(comment, known)
@@ -268,7 +278,11 @@ def set_disposition(
     if comment.author_id != user.id:
         outbox.notify(
             comment.author,
-            f"Your comment #{comment.id} has been answered: {OUTCOMES[outcome]}",
+            _(
+                "Your comment #%(id)s has been answered: %(outcome)s",
+                id=comment.id,
+                outcome=_(OUTCOMES[outcome]),
+            ),
             "disposition",
             comment=comment,
             disposition=disposition,
@@ -297,17 +311,18 @@ def assign_comments(
     """Give comments to a moderator of the group (or take them back with None)."""
     if assignee is not None and not can_moderate(assignee, version):
         raise ModerationError(
-            f"{assignee.display_name} does not moderate this working group.", field="assignee"
+            _("%(name)s does not moderate this working group.", name=assignee.display_name),
+            field="assignee",
         )
     if not comments:
-        raise ModerationError("Select at least one comment.", field="comment_ids")
+        raise ModerationError(_("Select at least one comment."), field="comment_ids")
     if is_frozen(version):
-        raise ModerationError(FROZEN_MESSAGE)
+        raise ModerationError(_(FROZEN_MESSAGE))
     known = dispositions_by_comment(c.id for c in comments)
     changed = 0
     for comment in comments:
         if comment.parent_id is not None or comment.version_id != version.id:
-            raise ModerationError(f"Comment #{comment.id} cannot be assigned here.")
+            raise ModerationError(_("Comment #%(id)s cannot be assigned here.", id=comment.id))
         disposition = _disposition_for(comment, known)
         new_id = assignee.id if assignee else None
         if disposition.assignee_id == new_id:
@@ -357,13 +372,16 @@ def bulk_set_disposition(
 ) -> int:
     """The same disposition for every selected comment (all or nothing: any refusal raises)."""
     if not comments:
-        raise ModerationError("Select at least one comment.", field="comment_ids")
+        raise ModerationError(_("Select at least one comment."), field="comment_ids")
     known = dispositions_by_comment(c.id for c in comments)
     for comment in comments:
         if outcome == DUPLICATE and comment.id == duplicate_of_id:
             raise ModerationError(
-                f"Comment #{comment.id} is selected and is also the original; "
-                "untick it or pick another original.",
+                _(
+                    "Comment #%(id)s is selected and is also the original; "
+                    "untick it or pick another original.",
+                    id=comment.id,
+                ),
                 field="duplicate_of",
             )
         set_disposition(
@@ -411,14 +429,19 @@ def apply_bulk_action(
     """One triage action on the selected comments of a version; returns what was done."""
     comments = comments_of_version(version, comment_ids)
     if not comments:
-        raise ModerationError("Select at least one comment of this version.", field="comment_ids")
+        raise ModerationError(
+            _("Select at least one comment of this version."), field="comment_ids"
+        )
     if action == "assign":
         assignee = db.session.get(User, assignee_id) if assignee_id else None
         if assignee_id and assignee is None:
-            raise ModerationError("Choose a moderator from the list.", field="assignee")
+            raise ModerationError(_("Choose a moderator from the list."), field="assignee")
         changed = assign_comments(comments, assignee=assignee, user=user, version=version)
-        who = assignee.display_name if assignee else "nobody"
-        return f"{changed} comment(s) assigned to {who}."
+        if assignee is None:
+            return _("%(count)s comment(s) assigned to nobody.", count=changed)
+        return _(
+            "%(count)s comment(s) assigned to %(name)s.", count=changed, name=assignee.display_name
+        )
     if action == "duplicate":
         count = bulk_set_disposition(
             comments,
@@ -427,8 +450,17 @@ def apply_bulk_action(
             user=user,
             duplicate_of_id=duplicate_of_id,
         )
-        return f"{count} comment(s) marked as duplicates of comment #{duplicate_of_id}."
+        return _(
+            "%(count)s comment(s) marked as duplicates of comment #%(id)s.",
+            count=count,
+            id=duplicate_of_id,
+        )
     if action == "dispose":
         count = bulk_set_disposition(comments, outcome=outcome, rationale=rationale, user=user)
-        return f"{count} comment(s) marked {OUTCOMES.get(outcome, outcome)}."
-    raise ModerationError("Choose an action.", field="action")
+        label = OUTCOMES.get(outcome)
+        return _(
+            "%(count)s comment(s) marked %(outcome)s.",
+            count=count,
+            outcome=_(label) if label else outcome,
+        )
+    raise ModerationError(_("Choose an action."), field="action")

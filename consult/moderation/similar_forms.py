@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -15,42 +16,50 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from consult.moderation.forms import RATIONALE_MAX
-from consult.moderation.models import OUTCOMES
+from consult.moderation.models import OUTCOMES, outcome_labels
 
 GROUP_OUTCOMES = {k: v for k, v in OUTCOMES.items() if k != "duplicate"}
 
 
+def _group_outcome_choices() -> dict[str, str]:
+    return {k: v for k, v in outcome_labels().items() if k in GROUP_OUTCOMES}
+
+
 class RebuildForm(FlaskForm):
-    submit = SubmitField("Find similar comments again")
+    submit = SubmitField(_l("Find similar comments again"))
 
 
 class GroupDispositionForm(FlaskForm):
-    outcome = SelectField("Disposition", choices=GROUP_OUTCOMES, validators=[InputRequired()])
-    rationale = TextAreaField(
-        "Rationale",
-        validators=[DataRequired("Explain the decision."), Length(max=RATIONALE_MAX)],
+    outcome = SelectField(
+        _l("Disposition"), choices=_group_outcome_choices, validators=[InputRequired()]
     )
-    only_undecided = BooleanField("Only comments not yet decided", default=True)
-    submit = SubmitField("Give this disposition to the group")
+    rationale = TextAreaField(
+        _l("Rationale"),
+        validators=[DataRequired(_l("Explain the decision.")), Length(max=RATIONALE_MAX)],
+    )
+    only_undecided = BooleanField(_l("Only comments not yet decided"), default=True)
+    submit = SubmitField(_l("Give this disposition to the group"))
 
 
 class DuplicatesForm(FlaskForm):
-    original = SelectField("Original comment", coerce=int, validators=[InputRequired()])
-    rationale = TextAreaField("Note (optional)", validators=[Optional(), Length(max=RATIONALE_MAX)])
-    submit = SubmitField("Mark the others as duplicates")
+    original = SelectField(_l("Original comment"), coerce=int, validators=[InputRequired()])
+    rationale = TextAreaField(
+        _l("Note (optional)"), validators=[Optional(), Length(max=RATIONALE_MAX)]
+    )
+    submit = SubmitField(_l("Mark the others as duplicates"))
 
 
 class SplitForm(FlaskForm):
     comment_id = IntegerField(validators=[InputRequired()])
-    submit = SubmitField("Split out")
+    submit = SubmitField(_l("Split out"))
 
 
 class CampaignForm(FlaskForm):
-    is_campaign = BooleanField("This group is a campaign")
-    name = StringField("Campaign name (optional)", validators=[Optional(), Length(max=120)])
-    submit = SubmitField("Save")
+    is_campaign = BooleanField(_l("This group is a campaign"))
+    name = StringField(_l("Campaign name (optional)"), validators=[Optional(), Length(max=120)])
+    submit = SubmitField(_l("Save"))
 
 
 class DistributeForm(FlaskForm):
     version_id = HiddenField(validators=[InputRequired()])
-    submit = SubmitField("Distribute unassigned comments")
+    submit = SubmitField(_l("Distribute unassigned comments"))

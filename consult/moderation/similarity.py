@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, delete, func, insert, select
 from sqlalchemy.orm import joinedload
 
@@ -81,14 +82,23 @@ class RebuildSummary:
     campaigns_kept: int = 0
 
     def lines(self) -> list[str]:
-        out = [f"{self.comments} public comments compared."]
+        out = [_("%(count)s public comments compared.", count=self.comments)]
         for level, label in LEVELS.items():
             out.append(
-                f"{label}: {self.groups.get(level, 0)} groups, "
-                f"{self.grouped.get(level, 0)} comments in them."
+                _(
+                    "%(level)s: %(groups)s groups, %(grouped)s comments in them.",
+                    level=_(label),
+                    groups=self.groups.get(level, 0),
+                    grouped=self.grouped.get(level, 0),
+                )
             )
         if self.campaigns_kept:
-            out.append(f"{self.campaigns_kept} campaign(s) kept from the previous grouping.")
+            out.append(
+                _(
+                    "%(count)s campaign(s) kept from the previous grouping.",
+                    count=self.campaigns_kept,
+                )
+            )
         return out
 
 
@@ -238,7 +248,7 @@ def members_of(group: SimilarityGroup, limit: int = 200) -> list[MemberRow]:
     base = group.representative.body
     return [
         MemberRow(
-            member, comment, category or "No category", outcome, highlight(base, comment.body)
+            member, comment, category or _("No category"), outcome, highlight(base, comment.body)
         )
         for member, comment, category, outcome in rows
     ]

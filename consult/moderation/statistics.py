@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import ColumnElement, and_, func, select
 
 from consult.accounts.models import Organisation, StakeholderCategory, User
@@ -137,13 +138,15 @@ def site_statistics(now: datetime) -> Statistics:
         dispositions=dispositions,
     )
     stats.charts = [
-        bar_chart("Public comments per month", [(m, stats.comments_in(m)) for m in months]),
         bar_chart(
-            "Public comments per category (last 12 months)",
+            gettext("Public comments per month"), [(m, stats.comments_in(m)) for m in months]
+        ),
+        bar_chart(
+            gettext("Public comments per category (last 12 months)"),
             [(c.name, stats.comments_of(c.id)) for c in categories],
         ),
         bar_chart(
-            "Decided comments per category",
+            gettext("Decided comments per category"),
             [(c.name, stats.decided_of(c.id)) for c in categories],
         ),
     ]

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload
 
@@ -33,7 +34,7 @@ class Landing:
 
 
 def section_label(kind: str, number: str, heading: str) -> str:
-    name = SECTION_KINDS.get(kind, "Provision")
+    name = str(SECTION_KINDS.get(kind) or _("Provision"))
     label = f"{name} {number}".strip()
     return f"{label}: {heading}" if heading else label
 
@@ -79,7 +80,7 @@ def landings_for(
         slug = version.document.slug
         if kind is None:
             landing = Landing(
-                f"Removed in version {version.number}",
+                _("Removed in version %(number)s", number=version.number),
                 optional_url(
                     "drafts.compare",
                     slug=slug,
@@ -92,7 +93,11 @@ def landings_for(
             )
         else:
             landing = Landing(
-                f"{section_label(kind, number, heading)} (version {version.number})",
+                _(
+                    "%(provision)s (version %(number)s)",
+                    provision=section_label(kind, number, heading),
+                    number=version.number,
+                ),
                 provision_url(slug, version.number, key, external=external),
                 applied,
             )

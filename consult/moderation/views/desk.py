@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from consult.core.permissions import can_moderate, can_use_desk, require
@@ -30,7 +31,7 @@ def distribute() -> ResponseReturnValue:
     require(can_use_desk(current_user))
     form = DistributeForm()
     if not form.validate_on_submit():
-        flash("The form expired; try again.", "error")
+        flash(_("The form expired; try again."), "error")
         return redirect(url_for("moderation.desk"))
     try:
         version_id = int(form.version_id.data or 0)
@@ -38,7 +39,7 @@ def distribute() -> ResponseReturnValue:
         version_id = 0
     version = db.get_or_404(Version, version_id) if 0 < version_id < 2**31 else None
     if version is None:
-        flash("Choose a version.", "error")
+        flash(_("Choose a version."), "error")
         return redirect(url_for("moderation.desk"))
     require(can_moderate(current_user, version))
     try:
@@ -49,5 +50,12 @@ def distribute() -> ResponseReturnValue:
     else:
         db.session.commit()
         total = sum(shares.values())
-        flash(f"{total} comment(s) distributed among {len(shares)} moderator(s).", "success")
+        flash(
+            _(
+                "%(count)s comment(s) distributed among %(people)s moderator(s).",
+                count=total,
+                people=len(shares),
+            ),
+            "success",
+        )
     return redirect(url_for("moderation.desk"))

@@ -13,7 +13,7 @@ from consult.core.pagination import paginate
 from consult.core.permissions import can_view, require_visible
 from consult.drafts.models import SECTION_KINDS
 from consult.moderation import report, similarity
-from consult.moderation.models import OUTCOMES
+from consult.moderation.models import outcome_labels
 from consult.moderation.traceability import landings_for
 from consult.moderation.views import bp
 from consult.moderation.views._load import load_version, nav_links
@@ -35,7 +35,7 @@ def report_page(slug: str, number: int) -> str:
         total=total,
         columns=report.summary_columns(),
         campaigns=similarity.campaign_counts(version),
-        outcomes=OUTCOMES,
+        outcomes=outcome_labels(),
         next_version=report.next_version(version),
         section_kinds=SECTION_KINDS,
         links=nav_links(version),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -138,7 +139,9 @@ def open_revision(slug: str, number: int) -> Response:
         flash(str(error), "error")
         return redirect(url_for("moderation.triage", slug=slug, number=number))
     db.session.commit()
-    return _back_to_workspace(revision, f"Version {revision.version.number} is open for editing.")
+    return _back_to_workspace(
+        revision, _("Version %(number)s is open for editing.", number=revision.version.number)
+    )
 
 
 @bp.get("/docs/<slug>/revisions/<int:revision_id>/")
@@ -226,7 +229,9 @@ def edit_provision(slug: str, revision_id: int, section_id: int) -> Any:
             _refused(form, error)
         else:
             db.session.commit()
-            return _back_to_workspace(revision, f"{section.title} saved.", section.provision_id)
+            return _back_to_workspace(
+                revision, _("%(title)s saved.", title=section.title), section.provision_id
+            )
     return _edit_page(revision, section, form, status=400 if request.method == "POST" else 200)
 
 
@@ -258,8 +263,12 @@ def apply_proposal(slug: str, revision_id: int, comment_id: int) -> Any:
     disposition = dispositions_by_comment([comment.id]).get(comment.id)
     if disposition is None or disposition.outcome is None:
         flash(
-            f"The proposal of comment #{comment.id} is now in {section.title}. It has no "
-            "disposition yet: we suggest 'Accepted'; confirm it and write the rationale.",
+            _(
+                "The proposal of comment #%(id)s is now in %(title)s. It has no "
+                "disposition yet: we suggest 'Accepted'; confirm it and write the rationale.",
+                id=comment.id,
+                title=section.title,
+            ),
             "success",
         )
         return redirect(
@@ -273,7 +282,11 @@ def apply_proposal(slug: str, revision_id: int, comment_id: int) -> Any:
         )
     return _back_to_workspace(
         revision,
-        f"The proposal of comment #{comment.id} is now in {section.title}.",
+        _(
+            "The proposal of comment #%(id)s is now in %(title)s.",
+            id=comment.id,
+            title=section.title,
+        ),
         section.provision_id,
     )
 
@@ -287,8 +300,8 @@ def _place_choices(form: Any, revision: Revision, exclude: set[int] | None = Non
         for s in drafts.sections_of(revision.version)
         if s.id not in exclude
     ]
-    form.parent.choices = [("", "Top level"), *choices]
-    form.after.choices = [("", "First place inside it"), *choices]
+    form.parent.choices = [("", _("Top level")), *choices]
+    form.after.choices = [("", _("First place inside it")), *choices]
 
 
 def _placement(form: Any, revision: Revision) -> tuple[Section | None, Section | None]:
@@ -296,7 +309,7 @@ def _placement(form: Any, revision: Revision) -> tuple[Section | None, Section |
     after = db.session.get(Section, form.after.data) if form.after.data else None
     for chosen in (parent, after):
         if chosen is not None and chosen.version_id != revision.version_id:
-            raise ModerationError("Choose a provision of the version being prepared.")
+            raise ModerationError(_("Choose a provision of the version being prepared."))
     return parent, after
 
 
@@ -326,7 +339,9 @@ def add_provision(slug: str, revision_id: int) -> Any:
             _refused(form, error)
         else:
             db.session.commit()
-            return _back_to_workspace(revision, f"{section.title} added.", section.provision_id)
+            return _back_to_workspace(
+                revision, _("%(title)s added.", title=section.title), section.provision_id
+            )
     status = 400 if request.method == "POST" else 200
     return render_template("moderation/add_provision.html", form=form, **_common(revision)), status
 
@@ -359,7 +374,9 @@ def move_provision(slug: str, revision_id: int, section_id: int) -> Any:
             _refused(form, error)
         else:
             db.session.commit()
-            return _back_to_workspace(revision, f"{section.title} moved.", section.provision_id)
+            return _back_to_workspace(
+                revision, _("%(title)s moved.", title=section.title), section.provision_id
+            )
     status = 400 if request.method == "POST" else 200
     return render_template(
         "moderation/move_provision.html",
@@ -391,7 +408,13 @@ def remove_provision(slug: str, revision_id: int, section_id: int) -> Any:
             return redirect(_workspace_url(revision, f"provision-{provision_id}"))
         db.session.commit()
         return _back_to_workspace(
-            revision, f"{title} removed from version {revision.version.number}.", provision_id
+            revision,
+            _(
+                "%(title)s removed from version %(number)s.",
+                title=title,
+                number=revision.version.number,
+            ),
+            provision_id,
         )
     edit = SectionEditForm(formdata=None)
     _fill_edit_form(edit, section)
@@ -418,7 +441,9 @@ def publish_revision(slug: str, revision_id: int) -> Any:
             _refused(form, error)
         else:
             db.session.commit()
-            return _back_to_workspace(revision, f"Version {version.number} is published.")
+            return _back_to_workspace(
+                revision, _("Version %(number)s is published.", number=version.number)
+            )
     status = 400 if request.method == "POST" else 200
     return render_template(
         "moderation/publish.html",

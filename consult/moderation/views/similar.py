@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from consult.core.forms import show_refusal
@@ -11,9 +12,9 @@ from consult.core.permissions import can_moderate, require
 from consult.drafts.models import Version
 from consult.extensions import db
 from consult.moderation import grouping, similarity
-from consult.moderation.clustering import LEVELS, NEAR
+from consult.moderation.clustering import LEVELS, NEAR, level_labels
 from consult.moderation.grouping_models import SimilarityGroup
-from consult.moderation.models import OUTCOMES
+from consult.moderation.models import outcome_labels
 from consult.moderation.services import ModerationError
 from consult.moderation.similar_forms import (
     CampaignForm,
@@ -50,7 +51,7 @@ def similar_comments(slug: str, number: int) -> ResponseReturnValue:
         version=version,
         document=version.document,
         level=level,
-        levels=LEVELS,
+        levels=level_labels(),
         counts=similarity.level_counts(version),
         groups=groups[:PER_PAGE],
         page=page,
@@ -73,7 +74,11 @@ def _group_page(version: Version, group: SimilarityGroup, **forms: object) -> st
     members = similarity.members_of(group)
     duplicates = forms.get("duplicates") or DuplicatesForm(prefix="dup", formdata=None)
     duplicates.original.choices = {  # type: ignore[attr-defined]
-        m.comment.id: f"#{m.comment.id} ({m.comment.organisation_name or 'independent'})"
+        m.comment.id: _(
+            "#%(id)s (%(organisation)s)",
+            id=m.comment.id,
+            organisation=m.comment.organisation_name or _("independent"),
+        )
         for m in members
         if m.member.split_at is None
     }
@@ -89,8 +94,8 @@ def _group_page(version: Version, group: SimilarityGroup, **forms: object) -> st
         document=version.document,
         group=group,
         members=members,
-        level_label=LEVELS[group.level],
-        outcomes=OUTCOMES,
+        level_label=_(LEVELS[group.level]),
+        outcomes=outcome_labels(),
         dispose=forms.get("dispose") or GroupDispositionForm(prefix="all", formdata=None),
         duplicates=duplicates,
         campaign=campaign,
@@ -126,7 +131,7 @@ def act_on_group(slug: str, number: int, group_id: int, action: str) -> Response
                     only_undecided=bool(dispose.only_undecided.data),
                 )
                 db.session.commit()
-                flash(f"{count} comment(s) given the same disposition.", "success")
+                flash(_("%(count)s comment(s) given the same disposition.", count=count), "success")
                 return redirect(here)
         elif action == "duplicates":
             duplicates = DuplicatesForm(prefix="dup")
@@ -140,7 +145,7 @@ def act_on_group(slug: str, number: int, group_id: int, action: str) -> Response
                     user=current_user,
                 )
                 db.session.commit()
-                flash(f"{count} comment(s) marked as duplicates.", "success")
+                flash(_("%(count)s comment(s) marked as duplicates.", count=count), "success")
                 return redirect(here)
         elif action == "split":
             split = SplitForm(prefix="split")
@@ -149,9 +154,9 @@ def act_on_group(slug: str, number: int, group_id: int, action: str) -> Response
                     group, comment_id=split.comment_id.data or 0, user=current_user
                 )
                 db.session.commit()
-                flash(f"Comment #{comment.id} split out of the group.", "success")
+                flash(_("Comment #%(id)s split out of the group.", id=comment.id), "success")
                 return redirect(here)
-            flash("Choose a comment to split out.", "error")
+            flash(_("Choose a comment to split out."), "error")
         elif action == "campaign":
             campaign = CampaignForm(prefix="camp")
             forms["campaign"] = campaign
@@ -163,7 +168,7 @@ def act_on_group(slug: str, number: int, group_id: int, action: str) -> Response
                     user=current_user,
                 )
                 db.session.commit()
-                flash("Campaign saved.", "success")
+                flash(_("Campaign saved."), "success")
                 return redirect(here)
         else:
             abort(404)

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -17,7 +18,7 @@ from consult.core.permissions import can_moderate, require
 from consult.drafts.models import Section, Version
 from consult.extensions import db
 from consult.moderation import queue, services, similarity
-from consult.moderation.clustering import LEVELS
+from consult.moderation.clustering import level_labels
 from consult.moderation.forms import (
     BULK_ACTIONS,
     AssignForm,
@@ -56,7 +57,7 @@ def triage(slug: str, number: int) -> ResponseReturnValue:
     require(can_moderate(current_user, version))
     moderators = services.moderators_of(version)
     bulk = BulkActionForm()
-    bulk.assignee.choices = [("", "Nobody (remove the assignment)")] + [
+    bulk.assignee.choices = [("", _("Nobody (remove the assignment)"))] + [
         (m.id, m.display_name) for m in moderators
     ]
     if bulk.validate_on_submit():
@@ -83,13 +84,13 @@ def triage(slug: str, number: int) -> ResponseReturnValue:
     sections = db.session.scalars(
         select(Section).where(Section.version_id == version.id).order_by(Section.position)
     ).all()
-    filters.provision.choices = [("", "All provisions")] + [
+    filters.provision.choices = [("", _("All provisions"))] + [
         (s.provision_id, s.title) for s in sections
     ]
     categories = db.session.scalars(
         select(StakeholderCategory).order_by(StakeholderCategory.position)
     ).all()
-    filters.category.choices = [("", "All categories")] + [(c.id, c.name) for c in categories]
+    filters.category.choices = [("", _("All categories"))] + [(c.id, c.name) for c in categories]
     counts = queue.triage_counts(version)
     page = queue.triage_page(
         version,
@@ -143,7 +144,7 @@ def _comment_page(
         history=services.history_of(comment),
         siblings=siblings,
         similar=similarity.suggestions_for(comment),
-        levels=LEVELS,
+        levels=level_labels(),
         form=form,
         assign=assign,
         frozen=late and disposition is not None and disposition.outcome is not None,
@@ -155,7 +156,7 @@ def _comment_page(
 
 def _assign_form(version: Version) -> AssignForm:
     form = AssignForm(prefix="assign")
-    choices: list[tuple[Any, str]] = [("", "Nobody")]
+    choices: list[tuple[Any, str]] = [("", _("Nobody"))]
     choices += [(m.id, m.display_name) for m in services.moderators_of(version)]
     form.assignee.choices = choices
     return form
@@ -192,7 +193,7 @@ def dispose_comment(slug: str, number: int, comment_id: int) -> ResponseReturnVa
             show_refusal(form, error)
         else:
             db.session.commit()
-            flash(f"Disposition of comment #{comment.id} saved.", "success")
+            flash(_("Disposition of comment #%(id)s saved.", id=comment.id), "success")
             return redirect(
                 url_for(
                     "moderation.dispose_comment", slug=slug, number=number, comment_id=comment.id
