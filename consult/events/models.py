@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.accounts.models import StakeholderCategory, User
+from consult.core.lazytext import lazy_gettext as _l
 from consult.db import Base, TimestampMixin, utcnow
 from consult.drafts.models import Section
 from consult.groups.models import WorkingGroup
