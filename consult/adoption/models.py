@@ -8,6 +8,7 @@ from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.accounts.models import Organisation
+from consult.core.lazytext import lazy_gettext as _l
 from consult.db import Base, TimestampMixin, utcnow
 from consult.drafts.models import Document, Version
 
@@ -17,14 +18,20 @@ SIGNATURE_PENDING = "pending"
 SIGNATURE_VERIFIED = "verified"
 SIGNATURE_REJECTED = "rejected"
 SIGNATURE_STATUSES = {
-    SIGNATURE_PENDING: "Awaiting verification",
-    SIGNATURE_VERIFIED: "Verified",
-    SIGNATURE_REJECTED: "Rejected",
+    SIGNATURE_PENDING: _l("Awaiting verification"),
+    SIGNATURE_VERIFIED: _l("Verified"),
+    SIGNATURE_REJECTED: _l("Rejected"),
+}
+# The status inside a sentence (an e-mail subject): lower case in English only.
+SIGNATURE_STATUS_WORDS = {
+    SIGNATURE_PENDING: _l("awaiting verification"),
+    SIGNATURE_VERIFIED: _l("verified"),
+    SIGNATURE_REJECTED: _l("rejected"),
 }
 PROGRESS = {
-    "not_started": "Not started",
-    "in_progress": "In progress",
-    "implemented": "Implemented",
+    "not_started": _l("Not started"),
+    "in_progress": _l("In progress"),
+    "implemented": _l("Implemented"),
 }
 REMINDER_KINDS = ("30_days", "7_days", "overdue")
 

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
@@ -27,15 +28,17 @@ def check_pdf(data: bytes) -> None:
     """Refuse anything that is not a readable PDF within the size limit."""
     limit = int(current_app.config.get("SIGNATURE_MAX_BYTES", DEFAULT_MAX_BYTES))
     if len(data) > limit:
-        raise AdoptionError(f"The signed form must be at most {limit // (1024 * 1024)} MB.")
+        raise AdoptionError(
+            _("The signed form must be at most %(size)s MB.", size=limit // (1024 * 1024))
+        )
     if not data.startswith(b"%PDF-"):
-        raise AdoptionError("The signed form must be a PDF file.")
+        raise AdoptionError(_("The signed form must be a PDF file."))
     try:
         reader = PdfReader(io.BytesIO(data))
         if len(reader.pages) < 1:
-            raise AdoptionError("The signed form has no pages.")
+            raise AdoptionError(_("The signed form has no pages."))
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as error:
-        raise AdoptionError("The signed form could not be read as a PDF.") from error
+        raise AdoptionError(_("The signed form could not be read as a PDF.")) from error
 
 
 def store_pdf(data: bytes) -> str:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from consult.accounts.models import PACT_CORE_PLEDGES, Organisation, User
@@ -46,7 +47,7 @@ def commitments(include_retired: bool = False) -> list[PactCommitment]:
 
 def add_commitment(key: str, title: str, user: Any) -> PactCommitment:
     if db.session.scalar(select(PactCommitment.id).where(PactCommitment.key == key)):
-        raise AdoptionError("A commitment with this key already exists.")
+        raise AdoptionError(_("A commitment with this key already exists."))
     position = (db.session.scalar(select(func.max(PactCommitment.position))) or 0) + 1
     commitment = PactCommitment(key=key, title=title, is_core=False, position=position)
     db.session.add(commitment)
@@ -62,11 +63,13 @@ def pledge_of(organisation: Organisation) -> Pledge | None:
 def publish_pledge(organisation: Organisation, user: Any, texts: dict[int, str]) -> Pledge:
     """Publish a pledge: every core commitment and the chosen optional ones, each with a text."""
     if pledge_of(organisation) is not None:
-        raise AdoptionError("This organisation has already published its pledge.")
+        raise AdoptionError(_("This organisation has already published its pledge."))
     available = {c.id: c for c in commitments()}
     missing = [c.title for c in available.values() if c.is_core and not texts.get(c.id)]
     if missing:
-        raise AdoptionError("Describe each core commitment: " + ", ".join(missing) + ".")
+        raise AdoptionError(
+            _("Describe each core commitment: %(titles)s.", titles=", ".join(missing))
+        )
     pledge = Pledge(organisation_id=organisation.id, pledged_at=utcnow(), submitted_by_id=user.id)
     db.session.add(pledge)
     db.session.flush()
@@ -122,12 +125,12 @@ def submit_report(
 ) -> ImplementationReport:
     """A report: per pledged commitment a status and a text. Public once submitted."""
     if report_of(round_, pledge) is not None:
-        raise AdoptionError("The report for this round has already been submitted.")
+        raise AdoptionError(_("The report for this round has already been submitted."))
     pledged = {item.commitment_id for item in pledge.items}
     for commitment_id in pledged:
         status, _text = entries.get(commitment_id, ("", ""))
         if status not in PROGRESS:
-            raise AdoptionError("Give a status for every commitment.")
+            raise AdoptionError(_("Give a status for every commitment."))
     report = ImplementationReport(
         round_id=round_.id, pledge_id=pledge.id, submitted_at=utcnow(), submitted_by_id=user.id
     )
@@ -198,9 +201,13 @@ def _remind(round_: ReportRound, pledge: Pledge, kind: str) -> int:
     db.session.add(ReportReminder(round_id=round_.id, pledge_id=pledge.id, kind=kind))
     people: list[User] = list(representatives(pledge.organisation))
     subject = (
-        f"Your AI Pact report for {round_.title} is overdue"
+        _("Your AI Pact report for %(title)s is overdue", title=round_.title)
         if kind == "overdue"
-        else f"Your AI Pact report for {round_.title} is due on {round_.due_on.isoformat()}"
+        else _(
+            "Your AI Pact report for %(title)s is due on %(date)s",
+            title=round_.title,
+            date=round_.due_on.isoformat(),
+        )
     )
     for person in people:
         outbox.queue_template(

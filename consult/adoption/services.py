@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from consult.accounts.models import Organisation, User
@@ -14,6 +15,7 @@ from consult.adoption.models import (
     ADOPTION_ADOPTED,
     SIGNATURE_PENDING,
     SIGNATURE_REJECTED,
+    SIGNATURE_STATUS_WORDS,
     SIGNATURE_VERIFIED,
     Adoption,
     Code,
@@ -29,16 +31,16 @@ from consult.extensions import db
 
 def create_code(slug: str, title: str, summary: str, documents: list[Document], user: Any) -> Code:
     if db.session.scalar(select(Code.id).where(Code.slug == slug)) is not None:
-        raise AdoptionError("Another code already has this address.")
+        raise AdoptionError(_("Another code already has this address."))
     taken = db.session.scalars(
         select(CodeChapter.document_id).where(
             CodeChapter.document_id.in_([d.id for d in documents])
         )
     ).all()
     if taken:
-        raise AdoptionError("A document can be a chapter of one code only.")
+        raise AdoptionError(_("A document can be a chapter of one code only."))
     if not documents:
-        raise AdoptionError("Choose at least one chapter.")
+        raise AdoptionError(_("Choose at least one chapter."))
     code = Code(slug=slug, title=title, summary=summary)
     db.session.add(code)
     db.session.flush()
@@ -71,9 +73,9 @@ def propose_adoption(
     version: Version, user: Any, adopted_on: date, note: str = "", link: str = ""
 ) -> Adoption:
     if not is_final(version):
-        raise AdoptionError("Only the final published version of a chapter can be adopted.")
+        raise AdoptionError(_("Only the final published version of a chapter can be adopted."))
     if adoption_of(version) is not None:
-        raise AdoptionError("This version has already been put forward for adoption.")
+        raise AdoptionError(_("This version has already been put forward for adoption."))
     adoption = Adoption(
         version_id=version.id,
         document_id=version.document_id,
@@ -97,7 +99,7 @@ def propose_adoption(
 
 def confirm_adoption(adoption: Adoption, user: Any) -> None:
     if adoption.is_adopted:
-        raise AdoptionError("This adoption is already confirmed.")
+        raise AdoptionError(_("This adoption is already confirmed."))
     adoption.status = ADOPTION_ADOPTED
     adoption.confirmed_by_id = user.id
     adoption.confirmed_at = utcnow()
@@ -162,12 +164,12 @@ def sign_code(
     valid = {c.document_id for c in code.chapters}
     chosen = [i for i in dict.fromkeys(chapter_ids) if i in valid]
     if not chosen:
-        raise AdoptionError("Choose at least one chapter to sign.")
+        raise AdoptionError(_("Choose at least one chapter to sign."))
     if any(i not in adopted for i in chosen):
-        raise AdoptionError("Only adopted chapters can be signed.")
+        raise AdoptionError(_("Only adopted chapters can be signed."))
     already = signed_chapter_ids(organisation, code) & set(chosen)
     if already:
-        raise AdoptionError("The organisation has already signed some of these chapters.")
+        raise AdoptionError(_("The organisation has already signed some of these chapters."))
     pdf_name = pdfs.store_pdf(pdf_data) if pdf_data else None
     signature = Signature(
         code_id=code.id,
@@ -198,7 +200,7 @@ def sign_code(
 
 def _decide(signature: Signature, user: Any, status: str, action: str) -> None:
     if signature.status != SIGNATURE_PENDING:
-        raise AdoptionError("This signature has already been decided.")
+        raise AdoptionError(_("This signature has already been decided."))
     signature.status = status
     signature.verified_by_id = user.id
     signature.verified_at = utcnow()
@@ -215,7 +217,11 @@ def _decide(signature: Signature, user: Any, status: str, action: str) -> None:
     if submitter is not None:
         outbox.notify(
             submitter,
-            f"Your signature of {signature.code.title}: {signature.status_label.lower()}",
+            _(
+                "Your signature of %(title)s: %(status)s",
+                title=signature.code.title,
+                status=SIGNATURE_STATUS_WORDS.get(signature.status, signature.status),
+            ),
             "adoption_signature_decided",
             signature=signature,
         )
@@ -232,11 +238,11 @@ def reject_signature(signature: Signature, user: Any) -> None:
 def withdraw_signature(signature: Signature, user: Any, reason: str) -> None:
     """Withdraw: kept and shown as withdrawn with the reason and date; nothing is erased."""
     if signature.withdrawn_at is not None:
-        raise AdoptionError("This signature has already been withdrawn.")
+        raise AdoptionError(_("This signature has already been withdrawn."))
     if signature.status == SIGNATURE_REJECTED:
-        raise AdoptionError("A rejected signature cannot be withdrawn.")
+        raise AdoptionError(_("A rejected signature cannot be withdrawn."))
     if not reason.strip():
-        raise AdoptionError("Give the reason for the withdrawal.")
+        raise AdoptionError(_("Give the reason for the withdrawal."))
     signature.withdrawn_at = utcnow()
     signature.withdrawn_by_id = user.id
     signature.withdrawal_reason = reason

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -53,7 +54,7 @@ def propose_adoption(slug: str, number: int) -> str | Response:
             form.form_errors.append(error.message)
         else:
             db.session.commit()
-            flash("Put forward for adoption: an administrator will confirm it.", "success")
+            flash(_("Put forward for adoption: an administrator will confirm it."), "success")
             return _to_version(version)
     return render_template("adoption/adopt.html", form=form, version=version)
 
@@ -70,7 +71,7 @@ def confirm_adoption(adoption_id: int) -> Response:
             flash(error.message, "error")
         else:
             db.session.commit()
-            flash("The adoption is confirmed.", "success")
+            flash(_("The adoption is confirmed."), "success")
     return _to_version(adoption.version)
 
 
@@ -91,7 +92,7 @@ def create_code() -> str | Response:
             form.form_errors.append(error.message)
         else:
             db.session.commit()
-            flash("The code is created.", "success")
+            flash(_("The code is created."), "success")
             return redirect(url_for("adoption.show_code", slug=code.slug))
     return render_template("adoption/code_new.html", form=form)
 

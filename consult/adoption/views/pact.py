@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -55,7 +56,7 @@ def publish_pledge() -> str | Response:
             errors.append(error.message)
         else:
             db.session.commit()
-            flash("Your pledge is published.", "success")
+            flash(_("Your pledge is published."), "success")
             return redirect(url_for("adoption.list_pledges"))
     return render_template(
         "adoption/pledge_form.html",
@@ -93,7 +94,7 @@ def submit_report(round_id: int) -> str | Response:
             errors.append(error.message)
         else:
             db.session.commit()
-            flash("Your report is submitted and public.", "success")
+            flash(_("Your report is submitted and public."), "success")
             return redirect(url_for("adoption.show_report", report_id=report.id))
     return render_template(
         "adoption/report_form.html",
@@ -125,9 +126,9 @@ def add_commitment() -> Response:
             flash(error.message, "error")
         else:
             db.session.commit()
-            flash("Commitment added.", "success")
+            flash(_("Commitment added."), "success")
     else:
-        flash("Enter a key (lower-case letters, digits, underscores) and a title.", "error")
+        flash(_("Enter a key (lower-case letters, digits, underscores) and a title."), "error")
     return redirect(url_for("adoption.review"))
 
 
@@ -139,7 +140,7 @@ def create_round() -> Response:
     if form.validate_on_submit():
         pledges.create_round(form.title.data, form.due_on.data, current_user)
         db.session.commit()
-        flash("Reporting schedule set.", "success")
+        flash(_("Reporting schedule set."), "success")
     else:
-        flash("Enter a title and a due date.", "error")
+        flash(_("Enter a title and a due date."), "error")
     return redirect(url_for("adoption.review"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -53,7 +54,7 @@ def sign_code(slug: str) -> str | Response:
             form.form_errors.append(error.message)
         else:
             db.session.commit()
-            flash("Signed. An administrator will verify the signature before it is public.",
+            flash(_("Signed. An administrator will verify the signature before it is public."),
                   "success")  # fmt: skip
             return redirect(url_for("adoption.show_signature", signature_id=signature.id))
     return render_template(
@@ -107,7 +108,10 @@ def decide_signature(signature_id: int, decision: str) -> Response:
             flash(error.message, "error")
         else:
             db.session.commit()
-            flash(f"Signature {'verified' if decision == 'verify' else 'rejected'}.", "success")
+            flash(
+                _("Signature verified.") if decision == "verify" else _("Signature rejected."),
+                "success",
+            )
     return redirect(url_for("adoption.show_signature", signature_id=signature.id))
 
 
@@ -124,7 +128,7 @@ def withdraw_signature(signature_id: int) -> str | Response:
             flash(error.message, "error")
         else:
             db.session.commit()
-            flash("The signature is withdrawn; the register shows it as such.", "success")
+            flash(_("The signature is withdrawn; the register shows it as such."), "success")
         return redirect(url_for("adoption.show_signature", signature_id=signature.id))
     titles = {c.document_id: c.document.title for c in signature.code.chapters}
     return render_template(
