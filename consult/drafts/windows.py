@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
+
 from consult.core import audit, hooks, outbox
 from consult.core.timefmt import display_zone, format_date
 from consult.core.urls import email_url
@@ -30,20 +32,24 @@ def when(value: datetime | None) -> str:
 def announced_end(version: Version) -> str:
     """The announced end of a version's window, as a sentence fragment naming the zone."""
     if version.closes_at is None:
-        return "no announced closing time"
-    return f"{when(version.closes_at)} ({display_zone().key} time)"
+        return _("no announced closing time")
+    return _("%(when)s (%(zone)s time)", when=when(version.closes_at), zone=display_zone().key)
 
 
 def check_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise DraftError(
-            "Say why the window changes: the reason is shown on the version page and e-mailed "
-            "to the working group and everyone who commented.",
+            _(
+                "Say why the window changes: the reason is shown on the version page and e-mailed "
+                "to the working group and everyone who commented."
+            ),
             field="reason",
         )
     if len(reason) > REASON_MAX:
-        raise DraftError(f"Keep the reason under {REASON_MAX} characters.", field="reason")
+        raise DraftError(
+            _("Keep the reason under %(max)s characters.", max=REASON_MAX), field="reason"
+        )
     return reason
 
 
@@ -110,8 +116,17 @@ def tell(
     for person in people:
         outbox.notify(
             person,
-            f"{version.document.title}: the consultation on version {version.number} "
-            + ("has closed" if cut_short_by else "has a new deadline"),
+            _(
+                "%(title)s: the consultation on version %(number)s has closed",
+                title=version.document.title,
+                number=version.number,
+            )
+            if cut_short_by
+            else _(
+                "%(title)s: the consultation on version %(number)s has a new deadline",
+                title=version.document.title,
+                number=version.number,
+            ),
             "window_changed",
             version=version,
             document=version.document,
