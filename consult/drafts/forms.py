@@ -63,7 +63,7 @@ class ImportForm(FlaskForm):
     upload = FileField(
         _l("Markdown file"),
         description=_l("A .md file of at most 2 MB."),
-        validators=[FileAllowed(["md", "markdown", "txt"], "Upload a Markdown (.md) file.")],
+        validators=[FileAllowed(["md", "markdown", "txt"], _l("Upload a Markdown (.md) file."))],
     )
     text = TextAreaField(
         _l("Or paste the Markdown"),

@@ -109,12 +109,12 @@ def create_document() -> Page:
 def _read_upload(form: ImportForm) -> str | None:
     data = form.upload.data.read(MAX_IMPORT_BYTES + 1)
     if len(data) > MAX_IMPORT_BYTES:
-        form.upload.errors = [*form.upload.errors, "The file is larger than 2 MB."]
+        form.upload.errors = [*form.upload.errors, _("The file is larger than 2 MB.")]
         return None
     try:
         return str(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        form.upload.errors = [*form.upload.errors, "The file is not UTF-8 text."]
+        form.upload.errors = [*form.upload.errors, _("The file is not UTF-8 text.")]
         return None
 
 
@@ -132,8 +132,11 @@ def import_version(slug: str) -> Page:
             except ImportErrors as error:
                 line_errors = error.errors
                 form.form_errors.append(
-                    f"The text was not imported: {len(line_errors)} problem(s) to fix, "
-                    "listed below with their line numbers."
+                    _(
+                        "The text was not imported: %(num)s problem(s) to fix, "
+                        "listed below with their line numbers.",
+                        num=len(line_errors),
+                    )
                 )
                 if form.upload.data:
                     form.text.data = text  # so the fix can be made here
@@ -153,9 +156,9 @@ def import_version(slug: str) -> Page:
 
 
 def _placement_choices(form: AddSectionForm | MoveForm, sections: list[Section]) -> None:
-    labels = {s.id: "\u2003" * s.depth + (s.title or "(untitled)") for s in sections}
-    form.parent_id.choices = {0: "Top level", **labels}
-    form.after_id.choices = {0: "At the start", **labels}
+    labels = {s.id: "\u2003" * s.depth + (s.title or _("(untitled)")) for s in sections}
+    form.parent_id.choices = {0: _("Top level"), **labels}
+    form.after_id.choices = {0: _("At the start"), **labels}
 
 
 def _placement(form: AddSectionForm | MoveForm, version: Version) -> tuple[Any, Any]:
