@@ -6,7 +6,6 @@ import re
 from typing import Any
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -29,6 +28,7 @@ from consult.accounts.models import (
 )
 from consult.accounts.passwords import password_problem
 from consult.core.inputs import SingleLine
+from consult.core.lazytext import lazy_gettext as _l
 
 REGISTER_ID = re.compile(r"^\d{9,12}-\d{2}$")
 AFFILIATIONS = {

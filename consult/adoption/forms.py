@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -28,6 +27,8 @@ from wtforms.validators import (
     Regexp,
 )
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from consult.core.lazytext import lazy_gettext as _l
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -56,7 +57,8 @@ class CodeForm(FlaskForm):
             DataRequired(_l("Enter an address.")),
             Length(max=80),
             Regexp(
-                r"^[a-z0-9]+(-[a-z0-9]+)*$", message=_l("Use lower-case letters, digits, dashes.")
+                r"^[a-z0-9]+(-[a-z0-9]+)*$",
+                message=_l("Use lower-case letters, digits, dashes."),
             ),
         ],
         description=_l("Shown in /code/<address>/signatories."),

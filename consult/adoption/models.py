@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.accounts.models import Organisation
+from consult.core.lazytext import lazy_gettext as _l
 from consult.db import Base, TimestampMixin, utcnow
 from consult.drafts.models import Document, Version
 
@@ -22,6 +22,12 @@ SIGNATURE_STATUSES = {
     SIGNATURE_PENDING: _l("Awaiting verification"),
     SIGNATURE_VERIFIED: _l("Verified"),
     SIGNATURE_REJECTED: _l("Rejected"),
+}
+# The status inside a sentence (an e-mail subject): lower case in English only.
+SIGNATURE_STATUS_WORDS = {
+    SIGNATURE_PENDING: _l("awaiting verification"),
+    SIGNATURE_VERIFIED: _l("verified"),
+    SIGNATURE_REJECTED: _l("rejected"),
 }
 PROGRESS = {
     "not_started": _l("Not started"),

@@ -29,7 +29,7 @@ def check_pdf(data: bytes) -> None:
     limit = int(current_app.config.get("SIGNATURE_MAX_BYTES", DEFAULT_MAX_BYTES))
     if len(data) > limit:
         raise AdoptionError(
-            _("The signed form must be at most %(n)s MB.", n=limit // (1024 * 1024))
+            _("The signed form must be at most %(size)s MB.", size=limit // (1024 * 1024))
         )
     if not data.startswith(b"%PDF-"):
         raise AdoptionError(_("The signed form must be a PDF file."))

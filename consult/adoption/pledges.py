@@ -80,7 +80,9 @@ def publish_pledge(organisation: Organisation, user: Any, texts: dict[int, str])
     available = {c.id: c for c in commitments()}
     missing = [c.title for c in available.values() if c.is_core and not texts.get(c.id)]
     if missing:
-        raise AdoptionError(_("Describe each core commitment: %(list)s.", list=", ".join(missing)))
+        raise AdoptionError(
+            _("Describe each core commitment: %(titles)s.", titles=", ".join(missing))
+        )
     pledge = Pledge(organisation_id=organisation.id, pledged_at=utcnow(), submitted_by_id=user.id)
     db.session.add(pledge)
     db.session.flush()

@@ -16,6 +16,7 @@ from consult.adoption.models import (
     ADOPTION_WITHDRAWN,
     SIGNATURE_PENDING,
     SIGNATURE_REJECTED,
+    SIGNATURE_STATUS_WORDS,
     SIGNATURE_VERIFIED,
     Adoption,
     Code,
@@ -275,9 +276,9 @@ def _decide(signature: Signature, user: Any, status: str, action: str) -> None:
         outbox.notify(
             submitter,
             _(
-                "Your signature of %(code)s: %(status)s",
-                code=signature.code.title,
-                status=signature.status_label.lower(),
+                "Your signature of %(title)s: %(status)s",
+                title=signature.code.title,
+                status=SIGNATURE_STATUS_WORDS.get(signature.status, signature.status),
             ),
             "adoption_signature_decided",
             signature=signature,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext as _
+
 # GOV.UK palette colours with at least 3:1 contrast on white; every bar also carries its number,
 # and each column is headed by its category name, so colour is never the only signal.
 PALETTE = ("#1d70b8", "#4c2c92", "#00703c", "#d4351c", "#505a5f", "#912b88", "#28a197")
@@ -53,7 +55,7 @@ def provision_chart(
     largest = max([n for _s, cells, _t in rows for n in cells.values()] or [0]) or 1
     header = []
     for index, category in enumerate(columns):
-        name = category.name if category is not None else "No category"
+        name = category.name if category is not None else _("No category")
         header.append((LABEL_WIDTH + index * COLUMN_WIDTH, name, PALETTE[index % len(PALETTE)]))
     total_x = LABEL_WIDTH + len(columns) * COLUMN_WIDTH
     chart_rows = []

@@ -10,11 +10,11 @@ from sqlalchemy import case, delete, func, insert, literal, select
 
 from consult.comments.models import (
     STAFF_KEY,
-    STAFF_LABEL,
     STATE_VISIBLE,
     Comment,
     CommentCount,
 )
+from consult.core.lazytext import lazy_gettext as _l
 from consult.extensions import db
 
 logger = logging.getLogger(__name__)
@@ -69,8 +69,8 @@ class CountColumn:
     is_retired: bool = False
 
 
-STAFF_COLUMN = CountColumn(STAFF_KEY, STAFF_LABEL)
-NO_CATEGORY_COLUMN = CountColumn(None, "No category")
+STAFF_COLUMN = CountColumn(STAFF_KEY, _l("Working group staff"))
+NO_CATEGORY_COLUMN = CountColumn(None, _l("No category"))
 
 
 def count_columns(categories: list[Any], present: set[int | None]) -> list[Any]:

@@ -5,38 +5,45 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, Optional, ValidationError
 
 from consult.comments.models import (
-    KINDS,
+    KIND_LABELS,
     PROPOSAL_PASSAGE,
     PROPOSAL_PROVISION,
     REPORT_REASONS,
     STANCES,
 )
 from consult.comments.text import passage_occurs
+from consult.core.lazytext import lazy_gettext as _l
 
 SCOPES = {
-    PROPOSAL_PROVISION: "The whole provision",
-    PROPOSAL_PASSAGE: "Only the quoted passage",
+    PROPOSAL_PROVISION: _l("The whole provision"),
+    PROPOSAL_PASSAGE: _l("Only the quoted passage"),
 }
 
 
-def _choices(options: dict[str, str]) -> list[SelectChoice]:
+def _choices(options: dict[str, Any]) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in options.items()]
 
 
-def max_length(field_label: str) -> Any:
+def max_length(field_label: Any) -> Any:
     """Length limit read from COMMENT_MAX_LENGTH at validation time (it is configurable)."""
 
     def _check(form: FlaskForm, field: Any) -> None:
         limit = int(current_app.config["COMMENT_MAX_LENGTH"])
         if field.data and len(field.data) > limit:
             raise ValidationError(
-                f"{field_label} must be {limit} characters or fewer (it has {len(field.data)})."
+                _(
+                    "%(field)s must be %(limit)s characters or fewer (it has %(length)s).",
+                    field=field_label,
+                    limit=limit,
+                    length=len(field.data),
+                )
             )
 
     return _check
@@ -44,50 +51,57 @@ def max_length(field_label: str) -> Any:
 
 class ReplyForm(FlaskForm):
     body = TextAreaField(
-        "Your reply",
-        validators=[DataRequired(message="Enter your reply."), max_length("Your reply")],
-        description="You can use Markdown: *emphasis*, lists, [links](https://example.org).",
+        _l("Your reply"),
+        validators=[DataRequired(message=_l("Enter your reply.")), max_length(_l("Your reply"))],
+        description=_l("You can use Markdown: *emphasis*, lists, [links](https://example.org)."),
     )
-    submit = SubmitField("Send reply")
+    submit = SubmitField(_l("Send reply"))
 
 
 class CommentForm(FlaskForm):
     """A top-level comment on a section; `section` is checked for the quoted passage."""
 
     body = TextAreaField(
-        "Your comment",
-        validators=[DataRequired(message="Enter your comment."), max_length("Your comment")],
-        description="You can use Markdown: *emphasis*, lists, [links](https://example.org).",
+        _l("Your comment"),
+        validators=[
+            DataRequired(message=_l("Enter your comment.")),
+            max_length(_l("Your comment")),
+        ],
+        description=_l("You can use Markdown: *emphasis*, lists, [links](https://example.org)."),
     )
     kind = RadioField(
-        "Kind of comment",
-        choices=_choices(KINDS),
+        _l("Kind of comment"),
+        choices=_choices(KIND_LABELS),
         default="general",
-        validators=[DataRequired(message="Choose the kind of comment.")],
+        validators=[DataRequired(message=_l("Choose the kind of comment."))],
     )
     quote = TextAreaField(
-        "Quoted passage",
-        validators=[Optional(), max_length("The quoted passage")],
-        description="The exact words of the provision your comment is about. "
-        "Copy and paste them from the text above.",
+        _l("Quoted passage"),
+        validators=[Optional(), max_length(_l("The quoted passage"))],
+        description=_l(
+            "The exact words of the provision your comment is about. "
+            "Copy and paste them from the text above."
+        ),
     )
     proposed_text = TextAreaField(
-        "Proposed replacement text",
-        validators=[Optional(), max_length("The proposed text")],
-        description="The wording you would like instead.",
+        _l("Proposed replacement text"),
+        validators=[Optional(), max_length(_l("The proposed text"))],
+        description=_l("The wording you would like instead."),
     )
     proposal_scope = RadioField(
-        "Your proposed text replaces",
+        _l("Your proposed text replaces"),
         choices=_choices(SCOPES),
         default=PROPOSAL_PROVISION,
         validators=[Optional()],
     )
     confidential = BooleanField(
-        "Confidential comment",
-        description="Only you, the chairs and the moderators of the working group will see it. "
-        "It is left out of public pages, exports and counts.",
+        _l("Confidential comment"),
+        description=_l(
+            "Only you, the chairs and the moderators of the working group will see it. "
+            "It is left out of public pages, exports and counts."
+        ),
     )
-    submit = SubmitField("Send comment")
+    submit = SubmitField(_l("Send comment"))
 
     def __init__(self, *args: Any, section: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -96,7 +110,7 @@ class CommentForm(FlaskForm):
     def validate_quote(self, field: Any) -> None:
         if field.data and self.section is not None and not passage_occurs(field.data, self.section):
             raise ValidationError(
-                "The quoted passage must be copied exactly from the text of this provision."
+                _l("The quoted passage must be copied exactly from the text of this provision.")
             )
 
     def validate_proposal_scope(self, field: Any) -> None:
@@ -104,16 +118,16 @@ class CommentForm(FlaskForm):
             return
         if field.data == PROPOSAL_PASSAGE and not (self.quote.data or "").strip():
             raise ValidationError(
-                "To replace only a passage, quote that passage in “Quoted passage”."
+                _l("To replace only a passage, quote that passage in “Quoted passage”.")
             )
 
 
 class EditCommentForm(CommentForm):
-    submit = SubmitField("Save changes")
+    submit = SubmitField(_l("Save changes"))
 
 
 class EditReplyForm(ReplyForm):
-    submit = SubmitField("Save changes")
+    submit = SubmitField(_l("Save changes"))
 
 
 class EndorseForm(FlaskForm):
@@ -122,15 +136,15 @@ class EndorseForm(FlaskForm):
 
 class ReportForm(FlaskForm):
     reason = RadioField(
-        "Why are you reporting this comment?",
+        _l("Why are you reporting this comment?"),
         choices=_choices(REPORT_REASONS),
-        validators=[DataRequired(message="Choose why you are reporting this comment.")],
+        validators=[DataRequired(message=_l("Choose why you are reporting this comment."))],
     )
     note = TextAreaField(
-        "Anything the moderators should know",
-        validators=[Optional(), max_length("The note")],
+        _l("Anything the moderators should know"),
+        validators=[Optional(), max_length(_l("The note"))],
     )
-    submit = SubmitField("Send report")
+    submit = SubmitField(_l("Send report"))
 
 
 # The reason is e-mailed to the author: bounded like every other text (issue 12).
@@ -139,17 +153,17 @@ REASON_MAX = 2000
 
 class HideForm(FlaskForm):
     reason = TextAreaField(
-        "Reason for hiding",
+        _l("Reason for hiding"),
         validators=[
-            DataRequired(message="Give the reason for hiding this comment."),
-            Length(max=REASON_MAX, message="Keep the reason under 2,000 characters."),
+            DataRequired(message=_l("Give the reason for hiding this comment.")),
+            Length(max=REASON_MAX, message=_l("Keep the reason under 2,000 characters.")),
         ],
-        description="The author receives this reason by e-mail; moderators see it on the page.",
+        description=_l("The author receives this reason by e-mail; moderators see it on the page."),
     )
-    submit = SubmitField("Hide comment")
+    submit = SubmitField(_l("Hide comment"))
 
 
 class ConfirmForm(FlaskForm):
     """A bare CSRF-protected confirmation (delete, unhide, dismiss a report)."""
 
-    submit = SubmitField("Confirm")
+    submit = SubmitField(_l("Confirm"))

@@ -23,21 +23,34 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
 from consult.accounts.models import StakeholderCategory, User
+from consult.core.lazytext import lazy_gettext as _l
 from consult.db import Base, TimestampMixin, utcnow
 from consult.drafts.models import Section
 
 KINDS = {"general": "General", "technical": "Technical", "editorial": "Editorial"}
+# KINDS stay plain (other domains use them as values, e.g. in SQL); the interface shows these.
+KIND_LABELS = {
+    "general": _l("General"),
+    "technical": _l("Technical"),
+    "editorial": _l("Editorial"),
+}
 STATE_VISIBLE = "visible"
 STATE_HIDDEN = "hidden"
 STATE_DELETED = "deleted"
 # Why an author may no longer edit or delete their comment (Comment.locked_reason).
 LOCK_REASONS = {
-    "disposition": "The moderators have answered this comment, so it is part of the record: "
-    "it can no longer be edited or deleted. You can still reply to it.",
-    "change": "The text of the next version was changed in response to this comment, so it is "
-    "part of the record: it can no longer be edited or deleted. You can still reply to it.",
-    "duplicate": "Another comment was marked as a duplicate of this one, so it is part of the "
-    "record: it can no longer be edited or deleted. You can still reply to it.",
+    "disposition": _l(
+        "The moderators have answered this comment, so it is part of the record: "
+        "it can no longer be edited or deleted. You can still reply to it."
+    ),
+    "change": _l(
+        "The text of the next version was changed in response to this comment, so it is "
+        "part of the record: it can no longer be edited or deleted. You can still reply to it."
+    ),
+    "duplicate": _l(
+        "Another comment was marked as a duplicate of this one, so it is part of the "
+        "record: it can no longer be edited or deleted. You can still reply to it."
+    ),
 }
 # Key of working group staff (chairs, vice-chairs, moderators, admins) in per-category counts:
 # counted apart, never under a stakeholder category or "No category".
@@ -45,8 +58,14 @@ STAFF_KEY = 0
 STAFF_LABEL = "Working group staff"
 PROPOSAL_PASSAGE = "passage"
 PROPOSAL_PROVISION = "provision"
-STANCES = {"support": "Supports", "oppose": "Opposes"}
-REPORT_REASONS = {"spam": "Spam", "offensive": "Offensive", "off_topic": "Off-topic"}
+STANCES = {"support": _l("Supports"), "oppose": _l("Opposes")}
+REPORT_REASONS = {"spam": _l("Spam"), "offensive": _l("Offensive"), "off_topic": _l("Off-topic")}
+# A report's reason inside a sentence ("Reported as spam."): lower case in English only.
+REPORT_REASON_WORDS = {
+    "spam": _l("spam"),
+    "offensive": _l("offensive"),
+    "off_topic": _l("off-topic"),
+}
 
 
 class Comment(TimestampMixin, Base):

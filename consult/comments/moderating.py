@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from consult.comments.models import STATE_HIDDEN, STATE_VISIBLE, Comment, CommentReport
@@ -21,9 +22,9 @@ def hide_comment(comment: Comment, *, moderator: Any, reason: str) -> Comment:
     """A moderator hides a comment with a reason; audited, and the author is told."""
     reason = reason.strip()
     if not reason:
-        raise CommentError("Give the reason for hiding this comment.")
+        raise CommentError(_("Give the reason for hiding this comment."))
     if comment.state != STATE_VISIBLE:
-        raise CommentError("Only a visible comment can be hidden.")
+        raise CommentError(_("Only a visible comment can be hidden."))
     comment.state = STATE_HIDDEN
     comment.hidden_reason = reason
     comment.hidden_by_id = moderator.id
@@ -40,7 +41,7 @@ def hide_comment(comment: Comment, *, moderator: Any, reason: str) -> Comment:
     if comment.author.is_active:
         outbox.notify(
             comment.author,
-            "A moderator hid your comment",
+            _("A moderator hid your comment"),
             "comment_hidden",
             comment=comment,
             reason=reason,
@@ -53,7 +54,7 @@ def hide_comment(comment: Comment, *, moderator: Any, reason: str) -> Comment:
 def unhide_comment(comment: Comment, *, moderator: Any) -> Comment:
     """Undo a hide; audited, and the author is told."""
     if comment.state != STATE_HIDDEN:
-        raise CommentError("This comment is not hidden.")
+        raise CommentError(_("This comment is not hidden."))
     before = {"state": STATE_HIDDEN, "reason": comment.hidden_reason}
     comment.state = STATE_VISIBLE
     comment.hidden_reason = ""
@@ -63,7 +64,7 @@ def unhide_comment(comment: Comment, *, moderator: Any) -> Comment:
     if comment.author.is_active:
         outbox.notify(
             comment.author,
-            "Your comment is visible again",
+            _("Your comment is visible again"),
             "comment_unhidden",
             comment=comment,
             section=comment.section,
@@ -83,17 +84,17 @@ def _resolve_open_reports(comment: Comment, moderator: Any, status: str) -> None
         report.status = status
         report.resolved_by_id = moderator.id
         report.resolved_at = now
-    notify_outcome(list(reports), "the comment was hidden", moderator)
+    notify_outcome(list(reports), _("the comment was hidden"), moderator)
 
 
 def dismiss_report(report: CommentReport, *, moderator: Any) -> CommentReport:
     if report.status != "open":
-        raise CommentError("This report has already been dealt with.")
+        raise CommentError(_("This report has already been dealt with."))
     report.status = "dismissed"
     report.resolved_by_id = moderator.id
     report.resolved_at = utcnow()
     audit.record(moderator, "report.dismiss", report, summary=f"comment {report.comment_id}")
-    notify_outcome([report], "the comment stays visible", moderator)
+    notify_outcome([report], _("the comment stays visible"), moderator)
     db.session.flush()
     return report
 
@@ -101,7 +102,7 @@ def dismiss_report(report: CommentReport, *, moderator: Any) -> CommentReport:
 def uphold_report(report: CommentReport, *, moderator: Any, reason: str) -> CommentReport:
     """Uphold = hide the comment with a reason; every open report on it is resolved."""
     if report.status != "open":
-        raise CommentError("This report has already been dealt with.")
+        raise CommentError(_("This report has already been dealt with."))
     comment = report.comment
     audit.record(moderator, "report.uphold", report, summary=f"comment {comment.id}: {reason}")
     if comment.state == STATE_VISIBLE:

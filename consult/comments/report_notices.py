@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from consult.accounts.models import User
@@ -40,7 +41,7 @@ def notify_new_report(report: CommentReport) -> int:
             continue
         outbox.notify(
             moderator,
-            f"A comment was reported: #{comment.id}",
+            _("A comment was reported: #%(id)s", id=comment.id),
             "report_new",
             report=report,
             comment=comment,
@@ -58,7 +59,7 @@ def notify_outcome(reports: list[CommentReport], outcome: str, moderator: Any) -
             continue
         outbox.notify(
             reporter,
-            f"Your report on comment #{report.comment_id}: {outcome}",
+            _("Your report on comment #%(id)s: %(outcome)s", id=report.comment_id, outcome=outcome),
             "report_outcome",
             report=report,
             outcome=outcome,

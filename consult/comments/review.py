@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import SelectField, SubmitField, TextAreaField
+from wtforms import SelectChoice, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from consult.comments.models import STATE_HIDDEN, Comment
@@ -21,26 +22,32 @@ from consult.comments.review_models import (
 )
 from consult.comments.services import CommentError
 from consult.core import audit, outbox
+from consult.core.lazytext import lazy_gettext as _l
 from consult.db import utcnow
 from consult.extensions import db
 
-DECISIONS = {REVIEW_RESTORED: "Show the comment again", REVIEW_UPHELD: "Keep it hidden"}
+DECISIONS = {REVIEW_RESTORED: _l("Show the comment again"), REVIEW_UPHELD: _l("Keep it hidden")}
 
 
 class ReviewRequestForm(FlaskForm):
     reason = TextAreaField(
-        "Why should this decision be reviewed?",
-        validators=[DataRequired("Give a reason."), Length(max=2000)],
+        _l("Why should this decision be reviewed?"),
+        validators=[DataRequired(_l("Give a reason.")), Length(max=2000)],
     )
-    submit = SubmitField("Ask for a review")
+    submit = SubmitField(_l("Ask for a review"))
 
 
 class ReviewDecisionForm(FlaskForm):
-    decision = SelectField("Decision", choices=DECISIONS, validators=[InputRequired()])
-    note = TextAreaField(
-        "Note to the author", validators=[DataRequired("Explain the decision."), Length(max=2000)]
+    decision = SelectField(
+        _l("Decision"),
+        choices=[SelectChoice(k, v) for k, v in DECISIONS.items()],
+        validators=[InputRequired()],
     )
-    submit = SubmitField("Decide")
+    note = TextAreaField(
+        _l("Note to the author"),
+        validators=[DataRequired(_l("Explain the decision.")), Length(max=2000)],
+    )
+    submit = SubmitField(_l("Decide"))
 
 
 def review_of(comment: Comment) -> ReviewRequest | None:
@@ -52,14 +59,14 @@ def review_of(comment: Comment) -> ReviewRequest | None:
 def request_review(comment: Comment, *, user: Any, reason: str) -> ReviewRequest:
     """The author of a hidden comment asks, once, for another moderator to look again."""
     if comment.author_id != user.id:
-        raise CommentError("Only the author of a comment can ask for a review.")
+        raise CommentError(_("Only the author of a comment can ask for a review."))
     if comment.state != STATE_HIDDEN:
-        raise CommentError("Only a hidden comment can be reviewed.")
+        raise CommentError(_("Only a hidden comment can be reviewed."))
     if review_of(comment) is not None:
-        raise CommentError("You have already asked for a review of this comment.")
+        raise CommentError(_("You have already asked for a review of this comment."))
     reason = (reason or "").strip()
     if not reason:
-        raise CommentError("Give a reason.")
+        raise CommentError(_("Give a reason."))
     review = ReviewRequest(
         comment_id=comment.id, author_id=user.id, hidden_by_id=comment.hidden_by_id, reason=reason
     )
@@ -71,7 +78,7 @@ def request_review(comment: Comment, *, user: Any, reason: str) -> ReviewRequest
             continue
         outbox.notify(
             moderator,
-            f"Review asked for hidden comment #{comment.id}",
+            _("Review asked for hidden comment #%(id)s", id=comment.id),
             "review_request",
             review=review,
             comment=comment,
@@ -82,11 +89,11 @@ def request_review(comment: Comment, *, user: Any, reason: str) -> ReviewRequest
 def decide_review(review: ReviewRequest, *, moderator: Any, decision: str, note: str) -> None:
     """Restore the comment or keep it hidden; never by the moderator who hid it."""
     if review.status != REVIEW_OPEN:
-        raise CommentError("This review has already been decided.")
+        raise CommentError(_("This review has already been decided."))
     if review.hidden_by_id is not None and review.hidden_by_id == moderator.id:
-        raise CommentError("Another moderator than the one who hid the comment must decide.")
+        raise CommentError(_("Another moderator than the one who hid the comment must decide."))
     if decision not in DECISIONS:
-        raise CommentError("Choose a decision.")
+        raise CommentError(_("Choose a decision."))
     comment = review.comment
     if decision == REVIEW_RESTORED and comment.state == STATE_HIDDEN:
         unhide_comment(comment, moderator=moderator)
@@ -104,7 +111,7 @@ def decide_review(review: ReviewRequest, *, moderator: Any, decision: str, note:
     if decision == REVIEW_UPHELD and comment.author.is_active:
         outbox.notify(
             comment.author,
-            f"Review of your comment #{comment.id}: it stays hidden",
+            _("Review of your comment #%(id)s: it stays hidden", id=comment.id),
             "review_decision",
             review=review,
             comment=comment,

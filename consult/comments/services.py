@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, or_, select, true
 from sqlalchemy.orm import aliased
 
@@ -151,9 +152,9 @@ def create_comment(
     quote = (quote or "").strip()
     proposed_text = (proposed_text or "").strip()
     if kind not in KINDS:
-        raise CommentError("Choose the kind of comment.")
+        raise CommentError(_("Choose the kind of comment."))
     if quote and not passage_occurs(quote, section):
-        raise CommentError("The quoted passage must be copied exactly from the provision.")
+        raise CommentError(_("The quoted passage must be copied exactly from the provision."))
     scope = _scope(proposed_text, proposal_scope, quote)
     comment = Comment(
         version_id=version.id,
@@ -179,9 +180,9 @@ def _scope(proposed_text: str, scope: str | None, quote: str) -> str | None:
         return None
     scope = scope or PROPOSAL_PROVISION
     if scope not in (PROPOSAL_PASSAGE, PROPOSAL_PROVISION):
-        raise CommentError("Choose what your proposed text replaces.")
+        raise CommentError(_("Choose what your proposed text replaces."))
     if scope == PROPOSAL_PASSAGE and not quote:
-        raise CommentError("To replace only a passage, quote that passage.")
+        raise CommentError(_("To replace only a passage, quote that passage."))
     return scope
 
 
@@ -190,9 +191,9 @@ def create_reply(parent: Comment, *, user: Any, body: str) -> Comment:
     section = parent.section
     _refuse_unless_open(user, section.version)
     if parent.state != STATE_VISIBLE:
-        raise CommentError("This comment can no longer be answered.")
+        raise CommentError(_("This comment can no longer be answered."))
     if not may_see(user, parent):
-        raise CommentError("You cannot see this comment.")
+        raise CommentError(_("You cannot see this comment."))
     reply = Comment(
         version_id=parent.version_id,
         section_id=parent.section_id,
@@ -237,11 +238,11 @@ def edit_comment(
     if comment.locked_reason:
         raise CommentError(LOCK_REASONS[comment.locked_reason])
     if not can_edit_comment(user, comment):
-        raise CommentError("You can no longer edit this comment.")
+        raise CommentError(_("You can no longer edit this comment."))
     new_quote = comment.quote if quote is None else quote.strip()
     new_proposal = comment.proposed_text if proposed_text is None else proposed_text.strip()
     if new_quote != comment.quote and new_quote and not passage_occurs(new_quote, comment.section):
-        raise CommentError("The quoted passage must be copied exactly from the provision.")
+        raise CommentError(_("The quoted passage must be copied exactly from the provision."))
     new_scope = (
         _scope(new_proposal, proposal_scope, new_quote)
         if comment.parent_id is None
@@ -281,7 +282,7 @@ def delete_comment(comment: Comment, *, user: Any) -> Comment:
     if comment.locked_reason:
         raise CommentError(LOCK_REASONS[comment.locked_reason])
     if not can_edit_comment(user, comment):
-        raise CommentError("You can no longer delete this comment.")
+        raise CommentError(_("You can no longer delete this comment."))
     comment.state = STATE_DELETED
     comment.deleted_at = utcnow()
     db.session.flush()
@@ -305,11 +306,11 @@ def set_endorsement(comment: Comment, *, user: Any, stance: str) -> Endorsement 
     """Support or oppose someone else's comment once; "withdraw" removes the endorsement."""
     _refuse_unless_open(user, comment.section.version)
     if comment.author_id == user.id:
-        raise CommentError("You cannot endorse your own comment.")
+        raise CommentError(_("You cannot endorse your own comment."))
     if comment.is_confidential:
-        raise CommentError("Confidential comments cannot be endorsed.")
+        raise CommentError(_("Confidential comments cannot be endorsed."))
     if comment.state != STATE_VISIBLE:
-        raise CommentError("This comment can no longer be endorsed.")
+        raise CommentError(_("This comment can no longer be endorsed."))
     existing = db.session.scalars(
         select(Endorsement).where(
             Endorsement.comment_id == comment.id, Endorsement.user_id == user.id
@@ -321,7 +322,7 @@ def set_endorsement(comment: Comment, *, user: Any, stance: str) -> Endorsement 
             db.session.flush()
         return None
     if stance not in STANCES:
-        raise CommentError("Choose support or oppose.")
+        raise CommentError(_("Choose support or oppose."))
     if existing is None:
         existing = Endorsement(comment_id=comment.id, user_id=user.id)
         db.session.add(existing)
@@ -335,18 +336,18 @@ def set_endorsement(comment: Comment, *, user: Any, stance: str) -> Endorsement 
 def report_comment(comment: Comment, *, user: Any, reason: str, note: str = "") -> CommentReport:
     """A signed-in user's report, once per comment, queued for the moderators."""
     if reason not in REPORT_REASONS:
-        raise CommentError("Choose why you are reporting this comment.")
+        raise CommentError(_("Choose why you are reporting this comment."))
     if comment.author_id == user.id:
-        raise CommentError("You cannot report your own comment.")
+        raise CommentError(_("You cannot report your own comment."))
     if comment.state != STATE_VISIBLE:
-        raise CommentError("This comment is no longer shown, so it cannot be reported.")
+        raise CommentError(_("This comment is no longer shown, so it cannot be reported."))
     already = db.session.scalar(
         select(CommentReport.id).where(
             CommentReport.comment_id == comment.id, CommentReport.reporter_id == user.id
         )
     )
     if already is not None:
-        raise CommentError("You have already reported this comment.")
+        raise CommentError(_("You have already reported this comment."))
     report = CommentReport(
         comment_id=comment.id, reporter_id=user.id, reason=reason, note=(note or "").strip()
     )

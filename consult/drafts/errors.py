@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
+
 
 class DraftError(Exception):
     """A refused change; the message is user-facing, `field` names the form field at fault."""
@@ -22,8 +24,10 @@ class EditConflict(DraftError):
 
     def __init__(self, section: Any, attempted: dict[str, str]) -> None:
         super().__init__(
-            "Someone else saved this section while you were editing it. "
-            "Compare the two texts below and save again."
+            _(
+                "Someone else saved this section while you were editing it. "
+                "Compare the two texts below and save again."
+            )
         )
         self.section = section
         self.attempted = attempted
@@ -34,6 +38,11 @@ class ImportErrors(DraftError):
 
     def __init__(self, errors: list[tuple[int, str]]) -> None:
         self.errors = sorted(errors)
-        lines = " ".join(f"Line {line}: {message}" for line, message in self.errors[:5])
-        more = f" And {len(self.errors) - 5} more." if len(self.errors) > 5 else ""
-        super().__init__(f"The text could not be imported. {lines}{more}")
+        lines = " ".join(
+            _("Line %(line)s: %(message)s", line=line, message=message)
+            for line, message in self.errors[:5]
+        )
+        more = (
+            " " + _("And %(num)s more.", num=len(self.errors) - 5) if len(self.errors) > 5 else ""
+        )
+        super().__init__(_("The text could not be imported.") + f" {lines}{more}")

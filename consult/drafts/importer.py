@@ -6,6 +6,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext as _
+
+from consult.core.lazytext import lazy_gettext as _l
 from consult.drafts.errors import ImportErrors
 
 MAX_KEY = 40
@@ -26,18 +29,18 @@ KIND_WORDS = (
 )
 _ROMAN = r"[IVXLCDM]+"
 NUMBER_PATTERNS = {
-    "part": (rf"^(?:{_ROMAN}|\d+)$", "a Roman or Arabic numeral, e.g. 'Part II'"),
-    "chapter": (rf"^(?:{_ROMAN}|\d+)$", "a Roman or Arabic numeral, e.g. 'Chapter 3'"),
-    "commitment": (r"^\d+$", "a whole number, e.g. 'Commitment 2'"),
-    "measure": (r"^\d+\.\d+$", "the commitment number, a dot and a number, e.g. 'Measure 2.3'"),
+    "part": (rf"^(?:{_ROMAN}|\d+)$", _l("a Roman or Arabic numeral, e.g. 'Part II'")),
+    "chapter": (rf"^(?:{_ROMAN}|\d+)$", _l("a Roman or Arabic numeral, e.g. 'Chapter 3'")),
+    "commitment": (r"^\d+$", _l("a whole number, e.g. 'Commitment 2'")),
+    "measure": (r"^\d+\.\d+$", _l("the commitment number, a dot and a number, e.g. 'Measure 2.3'")),
     "recital": (
         r"^(?:[A-Za-z]{1,3}|\([a-z]{1,3}\)|\d+)$",
-        "a letter or number, e.g. 'Recital (a)'",
+        _l("a letter or number, e.g. 'Recital (a)'"),
     ),
-    "open_question": (r"^\d+$", "a whole number, e.g. 'Open question 3'"),
-    "annex": (rf"^(?:{_ROMAN}|\d+|[A-Z])$", "a Roman numeral, e.g. 'Annex I'"),
-    "paragraph": (r"^\d+$", "a whole number, e.g. 'Paragraph 2'"),
-    "section": (r"^\d+(?:\.\d+)*$", "numbers separated by dots, e.g. 'Section 1.2'"),
+    "open_question": (r"^\d+$", _l("a whole number, e.g. 'Open question 3'")),
+    "annex": (rf"^(?:{_ROMAN}|\d+|[A-Z])$", _l("a Roman numeral, e.g. 'Annex I'")),
+    "paragraph": (r"^\d+$", _l("a whole number, e.g. 'Paragraph 2'")),
+    "section": (r"^\d+(?:\.\d+)*$", _l("numbers separated by dots, e.g. 'Section 1.2'")),
 }
 # Kinds whose heading may also be free text ("Part of the scope" is a plain heading).
 OPTIONAL_NUMBER = {"part", "chapter", "section"}
@@ -77,12 +80,21 @@ def number_error(kind: str, number: str) -> str | None:
     if not number:
         if kind in OPTIONAL_NUMBER or kind not in NUMBER_PATTERNS:
             return None
-        return f"A {kind.replace('_', ' ')} needs a number: {NUMBER_PATTERNS[kind][1]}."
+        return _(
+            "A %(kind)s needs a number: %(hint)s.",
+            kind=kind.replace("_", " "),
+            hint=NUMBER_PATTERNS[kind][1],
+        )
     if len(number) > MAX_NUMBER:
-        return f"The number is longer than {MAX_NUMBER} characters."
+        return _("The number is longer than %(max)s characters.", max=MAX_NUMBER)
     pattern = NUMBER_PATTERNS.get(kind)
     if pattern and not re.match(pattern[0], number):
-        return f"'{number}' is not a valid {kind.replace('_', ' ')} number: use {pattern[1]}."
+        return _(
+            "'%(number)s' is not a valid %(kind)s number: use %(hint)s.",
+            number=number,
+            kind=kind.replace("_", " "),
+            hint=pattern[1],
+        )
     return None
 
 
@@ -92,7 +104,7 @@ def derive_key(kind: str, number: str, heading: str = "", parent_key: str | None
     if kind == "commitment":
         key = f"c{n}"
     elif kind == "measure":
-        commitment, _, measure = n.partition(".")
+        commitment, _sep, measure = n.partition(".")
         key = f"c{commitment}-m{measure}"
     elif kind == "open_question":
         key = f"q{n}"
@@ -120,7 +132,7 @@ def split_heading(text: str) -> tuple[str, str, str]:
             if rest[:1] and rest[0] in ":" + _DASHES:  # "Commitment: Documentation" has no number
                 number, title = "", rest
             else:
-                token, _, title = rest.partition(" ")
+                token, _sep, title = rest.partition(" ")
                 number = token.rstrip(":." + _DASHES)
             if kind in OPTIONAL_NUMBER and number_error(kind, number):
                 return "section", "", text
@@ -131,14 +143,19 @@ def split_heading(text: str) -> tuple[str, str, str]:
 def _measure_error(section: ParsedSection, parsed: list[ParsedSection]) -> str | None:
     commitment = _ancestor(section, parsed, "commitment")
     if commitment is None:
-        return (
-            f"Measure {section.number} is not inside a commitment: put it under "
-            f"'## Commitment {section.number.split('.')[0]}: ...'."
+        return _(
+            "Measure %(number)s is not inside a commitment: put it under "
+            "'## Commitment %(commitment)s: ...'.",
+            number=section.number,
+            commitment=section.number.split(".")[0],
         )
     if section.number.split(".")[0] != commitment.number:
-        return (
-            f"Measure {section.number} is inside Commitment {commitment.number} "
-            f"(line {commitment.line}): its number must start with '{commitment.number}.'."
+        return _(
+            "Measure %(number)s is inside Commitment %(commitment)s (line %(line)s): "
+            "its number must start with '%(commitment)s.'.",
+            number=section.number,
+            commitment=commitment.number,
+            line=commitment.line,
         )
     return None
 
@@ -176,24 +193,29 @@ def parse_markdown(text: str) -> list[ParsedSection]:
             if parsed:
                 parsed[-1].body_lines.append(raw)
             elif raw.strip() and not text_before_reported:
-                errors.append((line_no, "There is text before the first heading."))
+                errors.append((line_no, _("There is text before the first heading.")))
                 text_before_reported = True
             continue
 
         level = len(heading_match.group(1))
         content = (heading_match.group(2) or "").strip()
         if not content:
-            errors.append((line_no, "The heading is empty."))
+            errors.append((line_no, _("The heading is empty.")))
             content = "(empty)"
         previous_level = parsed[-1].level if parsed else 1
         if not parsed and level > 2:
-            errors.append((line_no, "The first heading must be '#' or '##'."))
+            errors.append((line_no, _("The first heading must be '#' or '##'.")))
         elif parsed and level > previous_level + 1:
             errors.append(
                 (
                     line_no,
-                    f"A heading level is skipped: '{'#' * level}' follows "
-                    f"'{'#' * previous_level}' (use '{'#' * (previous_level + 1)}').",
+                    _(
+                        "A heading level is skipped: '%(level)s' follows '%(previous)s' "
+                        "(use '%(expected)s').",
+                        level="#" * level,
+                        previous="#" * previous_level,
+                        expected="#" * (previous_level + 1),
+                    ),
                 )
             )
 
@@ -205,7 +227,9 @@ def parse_markdown(text: str) -> list[ParsedSection]:
         if problem:
             errors.append((line_no, problem))
         if len(title) > MAX_HEADING:
-            errors.append((line_no, f"The heading is longer than {MAX_HEADING} characters."))
+            errors.append(
+                (line_no, _("The heading is longer than %(max)s characters.", max=MAX_HEADING))
+            )
         parent_key = parsed[parent].key if parent is not None else None
         section = ParsedSection(
             line=line_no,
@@ -224,7 +248,7 @@ def parse_markdown(text: str) -> list[ParsedSection]:
             if measure_problem:
                 errors.append((line_no, measure_problem))
         if kind == "paragraph" and parent is None:
-            errors.append((line_no, "A paragraph heading must be inside another section."))
+            errors.append((line_no, _("A paragraph heading must be inside another section.")))
         if not problem and kind == "section" and not number:
             # Plain headings ("Background") may repeat: their keys get a counter.
             base, counter = section.key, 2
@@ -235,15 +259,22 @@ def parse_markdown(text: str) -> list[ParsedSection]:
             if section.key in keys:
                 label = f"{kind.replace('_', ' ').capitalize()} {number}".strip()
                 errors.append(
-                    (line_no, f"Duplicate: {label} is already at line {keys[section.key]}.")
+                    (
+                        line_no,
+                        _(
+                            "Duplicate: %(label)s is already at line %(line)s.",
+                            label=label,
+                            line=keys[section.key],
+                        ),
+                    )
                 )
             else:
                 keys[section.key] = line_no
 
     if fence is not None:
-        errors.append((len(text.splitlines()) or 1, "A code block is not closed."))
+        errors.append((len(text.splitlines()) or 1, _("A code block is not closed.")))
     if not parsed and not errors:
-        errors.append((1, "There are no headings: start with '## Commitment 1: ...'."))
+        errors.append((1, _("There are no headings: start with '## Commitment 1: ...'.")))
     if errors:
         raise ImportErrors(errors)
     return parsed

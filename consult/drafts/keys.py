@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from consult.drafts.errors import DraftError
@@ -34,8 +35,12 @@ def free_key(document_id: int, key: str, version: Version, exclude_id: int | Non
     ).first()
     if in_version is not None:
         raise DraftError(
-            f"{in_version.title or 'Another section'} already has this number in "
-            f"version {version.number}: give it another number first.",
+            _(
+                "%(title)s already has this number in version %(number)s: "
+                "give it another number first.",
+                title=in_version.title or _("Another section"),
+                number=version.number,
+            ),
             field="number",
         )
     fallback = f"{key[:30]}-x{holder.id}"

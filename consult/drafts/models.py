@@ -8,13 +8,17 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, event, inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from consult.core.lazytext import lazy_gettext as _l
 from consult.db import Base, TimestampMixin
 from consult.drafts.errors import PublishedVersionError
 from consult.groups.models import WorkingGroup
 
 VISIBILITY_PUBLIC = "public"
 VISIBILITY_MEMBERS = "members"
-VISIBILITIES = {VISIBILITY_PUBLIC: "Public", VISIBILITY_MEMBERS: "Members of the working group"}
+VISIBILITIES = {
+    VISIBILITY_PUBLIC: _l("Public"),
+    VISIBILITY_MEMBERS: _l("Members of the working group"),
+}
 
 STATUS_EDITING = "editing"
 STATUS_PUBLISHED = "published"
@@ -30,6 +34,20 @@ SECTION_KINDS = {
     "open_question": "Open question",
     "annex": "Annex",
     "section": "Section",
+}
+# SECTION_KINDS name a provision inside the document's own text (Section.title: "Measure 1.2:
+# ..."), which is exported and indexed, so it stays in the document's language. The interface
+# (form choices, labels) uses these translated names.
+SECTION_KIND_LABELS = {
+    "part": _l("Part"),
+    "chapter": _l("Chapter"),
+    "commitment": _l("Commitment"),
+    "measure": _l("Measure"),
+    "recital": _l("Recital"),
+    "paragraph": _l("Paragraph"),
+    "open_question": _l("Open question"),
+    "annex": _l("Annex"),
+    "section": _l("Section"),
 }
 
 

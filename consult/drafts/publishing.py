@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from consult.core import audit, outbox
@@ -28,8 +29,11 @@ from consult.groups.notifications import members_to_notify
 def require_editing(version: Version) -> None:
     if version.status != STATUS_EDITING:
         raise PublishedVersionError(
-            f"Version {version.number} is published and can no longer be changed. "
-            "Start a new version to make changes."
+            _(
+                "Version %(number)s is published and can no longer be changed. "
+                "Start a new version to make changes.",
+                number=version.number,
+            )
         )
 
 
@@ -39,11 +43,11 @@ def require_editing(version: Version) -> None:
 def _check_window(opens_at: datetime | None, closes_at: datetime | None, now: datetime) -> None:
     if closes_at is not None and closes_at <= now:
         raise DraftError(
-            "The closing time has already passed: choose a time in the future.",
+            _("The closing time has already passed: choose a time in the future."),
             field="closes_at",
         )
     if closes_at is not None and opens_at is not None and closes_at <= opens_at:
-        raise DraftError("The consultation must close after it opens.", field="closes_at")
+        raise DraftError(_("The consultation must close after it opens."), field="closes_at")
 
 
 def _allow_window_change(version: Version) -> None:
@@ -71,12 +75,15 @@ def publish_version(
     )
     if not count:
         raise DraftError(
-            f"Version {version.number} is empty: import or add its text before publishing."
+            _(
+                "Version %(number)s is empty: import or add its text before publishing.",
+                number=version.number,
+            )
         )
     changelog = changelog.strip()
     if version.number > 1 and not changelog:
         raise DraftError(
-            "Say what changed since the previous version (the changelog).", field="changelog"
+            _("Say what changed since the previous version (the changelog)."), field="changelog"
         )
     now = utcnow()
     if closes_at is not None and opens_at is None:
@@ -85,9 +92,13 @@ def publish_version(
     still_open = open_predecessor(version, now)
     if still_open is not None and not close_open_window:
         raise DraftError(
-            f"The consultation on version {still_open.number} is still open, with "
-            f"{windows.announced_end(still_open)} announced. Confirm that publishing closes it "
-            "now; the working group and everyone who commented on it will be told.",
+            _(
+                "The consultation on version %(number)s is still open, with %(end)s announced. "
+                "Confirm that publishing closes it now; the working group and everyone who "
+                "commented on it will be told.",
+                number=still_open.number,
+                end=windows.announced_end(still_open),
+            ),
             field="close_open_window",
         )
     cut_short = []
@@ -149,7 +160,11 @@ def _notify_members(version: Version) -> None:
     for member in users:
         outbox.notify(
             member,
-            f"{version.document.title}: version {version.number} published",
+            _(
+                "%(title)s: version %(number)s published",
+                title=version.document.title,
+                number=version.number,
+            ),
             "version_published",
             version=version,
             document=version.document,
@@ -183,10 +198,13 @@ def set_window(
     """Change or extend the consultation window of the current published version, with a
     reason: recorded (audit), shown on the version page and e-mailed (outbox)."""
     if version.status == STATUS_EDITING:
-        raise DraftError("Set the consultation window when you publish the version.")
+        raise DraftError(_("Set the consultation window when you publish the version."))
     if version.status != STATUS_PUBLISHED:
         raise PublishedVersionError(
-            f"Version {version.number} has been superseded: its consultation cannot reopen."
+            _(
+                "Version %(number)s has been superseded: its consultation cannot reopen.",
+                number=version.number,
+            )
         )
     now = utcnow()
     opens_at = _same_minute(opens_at, version.opens_at)
@@ -194,17 +212,17 @@ def set_window(
     if opens_at is None and closes_at is not None:
         opens_at = version.opens_at or now
     if (opens_at, closes_at) == (version.opens_at, version.closes_at):
-        raise DraftError("The window is unchanged.")
+        raise DraftError(_("The window is unchanged."))
     reason = windows.check_reason(reason)
     if version.opens_at is not None and version.opens_at <= now and opens_at != version.opens_at:
         raise DraftError(
-            "The consultation has already opened: only its closing time can change.",
+            _("The consultation has already opened: only its closing time can change."),
             field="opens_at",
         )
     if closes_at != version.closes_at:
         _check_window(opens_at, closes_at, now)
     elif closes_at is not None and opens_at is not None and closes_at <= opens_at:
-        raise DraftError("The consultation must close after it opens.", field="closes_at")
+        raise DraftError(_("The consultation must close after it opens."), field="closes_at")
     before = _window(version)
     _allow_window_change(version)
     version.opens_at, version.closes_at = opens_at, closes_at

@@ -11,6 +11,7 @@ import logging
 import re
 from typing import Any, cast
 
+from flask_babel import gettext as _
 from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
@@ -82,15 +83,18 @@ def create_document(
     slug = slug.strip().lower()
     if not SLUG.match(slug) or slug in RESERVED_SLUGS or len(slug) > 80:
         raise DraftError(
-            "Use lower-case letters, digits and hyphens for the address, e.g. 'transparency'.",
+            _("Use lower-case letters, digits and hyphens for the address, e.g. 'transparency'."),
             field="slug",
         )
     if db.session.scalars(select(Document.id).where(Document.slug == slug)).first():
-        raise DraftError(f"The address '{slug}' is already used by another document.", field="slug")
+        raise DraftError(
+            _("The address '%(slug)s' is already used by another document.", slug=slug),
+            field="slug",
+        )
     if visibility not in VISIBILITIES:
-        raise DraftError("Choose who may read the document.", field="visibility")
+        raise DraftError(_("Choose who may read the document."), field="visibility")
     if not title.strip():
-        raise DraftError("Enter a title.", field="title")
+        raise DraftError(_("Enter a title."), field="title")
     position = db.session.scalar(
         select(func.count(Document.id)).where(Document.group_id == group.id)
     )
@@ -127,7 +131,7 @@ def import_markdown(document: Document, text: str, *, user: Any) -> Version:
     parsed = parse_markdown(text)  # raises ImportErrors before anything is stored
     if _editing_version(document) is not None:
         raise DraftError(
-            "A version of this document is already being edited: edit it or publish it first."
+            _("A version of this document is already being edited: edit it or publish it first.")
         )
     latest = next((v for v in reversed(versions_of(document)) if v.is_published), None)
     version = Version(
@@ -172,10 +176,10 @@ def import_markdown(document: Document, text: str, *, user: Any) -> Version:
 def start_version(document: Document, *, user: Any) -> Version:
     """A new editing version copying the latest published one; provisions keep their identity."""
     if _editing_version(document) is not None:
-        raise DraftError("A version of this document is already being edited.")
+        raise DraftError(_("A version of this document is already being edited."))
     base = next((v for v in reversed(versions_of(document)) if v.is_published), None)
     if base is None:
-        raise DraftError("Publish a first version before starting the next one.")
+        raise DraftError(_("Publish a first version before starting the next one."))
     version = Version(
         document=document,
         number=_next_number(document),
@@ -214,12 +218,17 @@ def _check_text(kind: str, number: str, heading: str, parent: Section | None) ->
     if problem:
         raise DraftError(problem, field="number")
     if len(heading) > MAX_HEADING:
-        raise DraftError(f"The heading is longer than {MAX_HEADING} characters.", field="heading")
+        raise DraftError(
+            _("The heading is longer than %(max)s characters.", max=MAX_HEADING), field="heading"
+        )
     in_commitment = kind == "measure" and parent is not None and parent.kind == "commitment"
     if in_commitment and parent is not None and number.split(".")[0] != parent.number:
         raise DraftError(
-            f"This measure is in Commitment {parent.number}: "
-            f"its number must start with '{parent.number}.'.",
+            _(
+                "This measure is in Commitment %(number)s: its number must start with "
+                "'%(number)s.'.",
+                number=parent.number,
+            ),
             field="number",
         )
 
@@ -259,7 +268,7 @@ def update_section(
                 # Measures follow their commitment: Measure 2.3 becomes 3.3 with Commitment 3.
                 for child in sections_of(version):
                     if child.parent_id == section.id and child.kind == "measure":
-                        prefix, _, rest = child.number.partition(".")
+                        prefix, _sep, rest = child.number.partition(".")
                         if prefix == old_number:
                             _renumber(child, f"{number}.{rest}", version)
                             child.updated_at, child.updated_by_id = utcnow(), user_id
@@ -333,16 +342,16 @@ def _check_place(
 ) -> None:
     if parent is not None and (parent.version_id != version.id or parent.id in moving):
         raise DraftError(
-            "A section cannot be placed inside itself or in another version.", field="parent_id"
+            _("A section cannot be placed inside itself or in another version."), field="parent_id"
         )
     if after is not None:
         if after.version_id != version.id or after.id in moving:
             raise DraftError(
-                "Choose a section of this version to place it after.", field="after_id"
+                _("Choose a section of this version to place it after."), field="after_id"
             )
         if after.parent_id != (parent.id if parent is not None else None):
             raise DraftError(
-                "The section to place it after must be directly inside the parent.",
+                _("The section to place it after must be directly inside the parent."),
                 field="after_id",
             )
 
@@ -360,10 +369,10 @@ def add_section(
 ) -> Section:
     require_editing(version)
     if kind not in SECTION_KINDS:
-        raise DraftError("Choose what kind of section this is.", field="kind")
+        raise DraftError(_("Choose what kind of section this is."), field="kind")
     heading, number = heading.strip(), number.strip()
     if not heading and not number:
-        raise DraftError("Enter a number or a heading.", field="heading")
+        raise DraftError(_("Enter a number or a heading."), field="heading")
     _check_text(kind, number, heading, parent)
     _check_place(version, parent, after, set())
     parent_key = parent.provision.key if parent is not None else None

@@ -7,6 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from babel.dates import format_datetime
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
 from consult.core import audit, hooks, outbox
 from consult.core.timefmt import display_zone, format_date
 from consult.core.urls import email_url
@@ -22,28 +26,32 @@ REASON_MAX = 1000
 def when(value: datetime | None) -> str:
     """e.g. '19 December 2026, 17:00' in the display zone (the zone is named once per line)."""
     if value is None:
-        return "no closing time"
+        return _("no closing time")
     local = value.astimezone(display_zone())
-    return f"{local.day} {local:%B %Y, %H:%M}"
+    return format_datetime(local, "d MMMM y, HH:mm", locale=get_locale() or "en")
 
 
 def announced_end(version: Version) -> str:
     """The announced end of a version's window, as a sentence fragment naming the zone."""
     if version.closes_at is None:
-        return "no announced closing time"
-    return f"{when(version.closes_at)} ({display_zone().key} time)"
+        return _("no announced closing time")
+    return _("%(when)s (%(zone)s time)", when=when(version.closes_at), zone=display_zone().key)
 
 
 def check_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise DraftError(
-            "Say why the window changes: the reason is shown on the version page and e-mailed "
-            "to the working group and everyone who commented.",
+            _(
+                "Say why the window changes: the reason is shown on the version page and e-mailed "
+                "to the working group and everyone who commented."
+            ),
             field="reason",
         )
     if len(reason) > REASON_MAX:
-        raise DraftError(f"Keep the reason under {REASON_MAX} characters.", field="reason")
+        raise DraftError(
+            _("Keep the reason under %(max)s characters.", max=REASON_MAX), field="reason"
+        )
     return reason
 
 
@@ -70,19 +78,41 @@ def describe(event: Any) -> WindowChange | None:
     day = format_date(event.at)
     reason = data.get("reason") or event.summary or ""
     if data.get("cut_short_by"):
-        verb = f"Closed on {day}, when version {data['cut_short_by']} was published,"
-        sentence = f"{verb} instead of {when(old_close)}"
+        sentence = _(
+            "Closed on %(day)s, when version %(number)s was published, instead of %(old)s",
+            day=day,
+            number=data["cut_short_by"],
+            old=when(old_close),
+        )
     elif old_close != new_close:
         earlier = new_close is not None and (old_close is None or new_close < old_close)
-        kind = "Shortened" if earlier else "Extended"
-        sentence = f"{kind} on {day} from {when(old_close)} to {when(new_close)}"
+        sentence = (
+            _(
+                "Shortened on %(day)s from %(old)s to %(new)s",
+                day=day,
+                old=when(old_close),
+                new=when(new_close),
+            )
+            if earlier
+            else _(
+                "Extended on %(day)s from %(old)s to %(new)s",
+                day=day,
+                old=when(old_close),
+                new=when(new_close),
+            )
+        )
     elif old_open != new_open:
-        sentence = f"Opening moved on {day} from {when(old_open)} to {when(new_open)}"
+        sentence = _(
+            "Opening moved on %(day)s from %(old)s to %(new)s",
+            day=day,
+            old=when(old_open),
+            new=when(new_open),
+        )
     else:
-        sentence = f"Changed on {day}"
-    sentence += f" ({display_zone().key} time)"
+        sentence = _("Changed on %(day)s", day=day)
+    sentence = _("%(sentence)s (%(zone)s time)", sentence=sentence, zone=display_zone().key)
     if reason and not data.get("cut_short_by"):
-        sentence += f": {reason}"
+        sentence = _("%(sentence)s: %(reason)s", sentence=sentence, reason=reason)
     return WindowChange(at=event.at, sentence=sentence)
 
 
@@ -110,8 +140,17 @@ def tell(
     for person in people:
         outbox.notify(
             person,
-            f"{version.document.title}: the consultation on version {version.number} "
-            + ("has closed" if cut_short_by else "has a new deadline"),
+            _(
+                "%(title)s: the consultation on version %(number)s has closed",
+                title=version.document.title,
+                number=version.number,
+            )
+            if cut_short_by
+            else _(
+                "%(title)s: the consultation on version %(number)s has a new deadline",
+                title=version.document.title,
+                number=version.number,
+            ),
             "window_changed",
             version=version,
             document=version.document,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -16,6 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
 
+from consult.core.lazytext import lazy_gettext as _l
 from consult.events.models import ACCESS, KINDS, TITLE_MAX, URL_MAX
 
 WHEN = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
@@ -24,143 +27,152 @@ AGENDA_MAX = 5000
 REASON_MAX = 500
 
 
-def _url(label: str, description: str) -> StringField:
+def _url(label: Any, description: Any) -> StringField:
     return StringField(
         label,
         description=description,
         validators=[
             Optional(),
-            Length(max=URL_MAX, message="Keep the link under 500 characters."),
-            URL(require_tld=False, message="Enter a full web address starting with https://"),
+            Length(max=URL_MAX, message=_l("Keep the link under 500 characters.")),
+            URL(require_tld=False, message=_l("Enter a full web address starting with https://")),
         ],
     )
 
 
 class EventForm(FlaskForm):
     title = StringField(
-        "Title",
-        validators=[DataRequired("Give the event a title."), Length(max=TITLE_MAX)],
+        _l("Title"),
+        validators=[DataRequired(_l("Give the event a title.")), Length(max=TITLE_MAX)],
     )
     kind = RadioField(
-        "Kind of event",
+        _l("Kind of event"),
         choices=[SelectChoice(k, v) for k, v in KINDS.items()],
-        validators=[InputRequired("Choose the kind of event.")],
+        validators=[InputRequired(_l("Choose the kind of event."))],
     )
     starts_at = DateTimeLocalField(
-        "Starts", format=WHEN, description="Europe/Brussels time.",
-        validators=[InputRequired("Enter when the event starts, e.g. 2026-12-03 10:00.")],
+        _l("Starts"), format=WHEN, description=_l("Europe/Brussels time."),
+        validators=[InputRequired(_l("Enter when the event starts, e.g. 2026-12-03 10:00."))],
     )  # fmt: skip
     ends_at = DateTimeLocalField(
-        "Ends", format=WHEN, description="Europe/Brussels time.",
-        validators=[InputRequired("Enter when the event ends, e.g. 2026-12-03 12:00.")],
+        _l("Ends"), format=WHEN, description=_l("Europe/Brussels time."),
+        validators=[InputRequired(_l("Enter when the event ends, e.g. 2026-12-03 12:00."))],
     )  # fmt: skip
     description = TextAreaField(
-        "Description", description="Markdown. Up to 10,000 characters.",
+        _l("Description"), description=_l("Markdown. Up to 10,000 characters."),
         validators=[Optional(), Length(max=10_000)],
     )  # fmt: skip
-    online_url = _url("Online link", "Shown only to registered participants.")
+    online_url = _url(_l("Online link"), _l("Shown only to registered participants."))
     place = StringField(
-        "Place", description="Address or room, if people meet in person.",
+        _l("Place"), description=_l("Address or room, if people meet in person."),
         validators=[Optional(), Length(max=300)],
     )  # fmt: skip
     access = RadioField(
-        "Who may register",
+        _l("Who may register"),
         choices=[SelectChoice(k, v) for k, v in ACCESS.items()],
-        validators=[InputRequired("Choose who may register.")],
+        validators=[InputRequired(_l("Choose who may register."))],
     )
     capacity = IntegerField(
-        "Places", description="Leave empty for no limit. When full, people join a waiting list.",
-        validators=[Optional(), NumberRange(min=1, max=100_000, message="Enter a number from 1.")],
-    )  # fmt: skip
-    version_id = SelectField("Version the agenda refers to", coerce=int, validate_choice=True)
+        _l("Places"),
+        description=_l("Leave empty for no limit. When full, people join a waiting list."),
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=100_000, message=_l("Enter a number from 1.")),
+        ],
+    )
+    version_id = SelectField(_l("Version the agenda refers to"), coerce=int, validate_choice=True)
     agenda = TextAreaField(
-        "Agenda",
-        description="One item per line. To link an item to a provision of the version chosen "
-        "above, end the line with | and the provision's number, e.g. 'Transparency | 1.2'.",
+        _l("Agenda"),
+        description=_l(
+            "One item per line. To link an item to a provision of the version chosen "
+            "above, end the line with | and the provision's number, e.g. 'Transparency | 1.2'."
+        ),
         validators=[Optional(), Length(max=AGENDA_MAX)],
     )
-    submit = SubmitField("Save event")
+    submit = SubmitField(_l("Save event"))
 
 
 class CancelEventForm(FlaskForm):
     reason = TextAreaField(
-        "Reason for cancelling",
-        description="Registered participants read it in the e-mail telling them.",
-        validators=[DataRequired("Give the reason for cancelling."), Length(max=REASON_MAX)],
+        _l("Reason for cancelling"),
+        description=_l("Registered participants read it in the e-mail telling them."),
+        validators=[DataRequired(_l("Give the reason for cancelling.")), Length(max=REASON_MAX)],
     )
-    submit = SubmitField("Cancel the event")
+    submit = SubmitField(_l("Cancel the event"))
 
 
 class RegisterForm(FlaskForm):
-    submit = SubmitField("Register")
+    submit = SubmitField(_l("Register"))
 
 
 class WithdrawForm(FlaskForm):
-    submit = SubmitField("Cancel my registration")
+    submit = SubmitField(_l("Cancel my registration"))
 
 
 class InviteForm(FlaskForm):
     email = StringField(
-        "E-mail address of the person to invite",
-        validators=[DataRequired("Enter an e-mail address."), Length(max=254)],
+        _l("E-mail address of the person to invite"),
+        validators=[DataRequired(_l("Enter an e-mail address.")), Length(max=254)],
     )
-    submit = SubmitField("Invite")
+    submit = SubmitField(_l("Invite"))
 
 
 class QuestionForm(FlaskForm):
     body = TextAreaField(
-        "Your question",
-        description="Up to 2,000 characters. Questions are public on the event page.",
-        validators=[DataRequired("Write your question."), Length(max=QUESTION_MAX)],
+        _l("Your question"),
+        description=_l("Up to 2,000 characters. Questions are public on the event page."),
+        validators=[DataRequired(_l("Write your question.")), Length(max=QUESTION_MAX)],
     )
-    agenda_item_id = SelectField("Agenda item (optional)", coerce=int, validate_choice=True)
-    submit = SubmitField("Send question")
+    agenda_item_id = SelectField(_l("Agenda item (optional)"), coerce=int, validate_choice=True)
+    submit = SubmitField(_l("Send question"))
 
 
 class SupportForm(FlaskForm):
-    submit = SubmitField("Support")
+    submit = SubmitField(_l("Support"))
 
 
 class AnswerForm(FlaskForm):
     answer = TextAreaField(
-        "Answer", description="Markdown.", validators=[Optional(), Length(max=10_000)]
+        _l("Answer"), description=_l("Markdown."), validators=[Optional(), Length(max=10_000)]
     )
-    in_meeting = BooleanField("Answered in the meeting")
-    submit = SubmitField("Save answer")
+    in_meeting = BooleanField(_l("Answered in the meeting"))
+    submit = SubmitField(_l("Save answer"))
 
     def validate(self, extra_validators=None) -> bool:
         if not super().validate(extra_validators):
             return False
         if not self.in_meeting.data and not (self.answer.data or "").strip():
-            self.answer.errors.append("Write an answer, or mark it answered in the meeting.")
+            self.answer.errors.append(_l("Write an answer, or mark it answered in the meeting."))
             return False
         return True
 
 
 class MergeForm(FlaskForm):
     into = IntegerField(
-        "Number of the question it duplicates",
-        validators=[InputRequired("Enter the number of the other question."), NumberRange(min=1)],
+        _l("Number of the question it duplicates"),
+        validators=[
+            InputRequired(_l("Enter the number of the other question.")),
+            NumberRange(min=1),
+        ],
     )
-    submit = SubmitField("Merge")
+    submit = SubmitField(_l("Merge"))
 
 
 class ReasonForm(FlaskForm):
     reason = StringField(
-        "Reason",
-        validators=[DataRequired("Give a reason."), Length(max=REASON_MAX)],
+        _l("Reason"),
+        validators=[DataRequired(_l("Give a reason.")), Length(max=REASON_MAX)],
     )
-    submit = SubmitField("Send")
+    submit = SubmitField(_l("Send"))
 
 
 class OutcomeForm(FlaskForm):
     minutes = TextAreaField(
-        "Minutes", description="Markdown.", validators=[Optional(), Length(max=50_000)]
+        _l("Minutes"), description=_l("Markdown."), validators=[Optional(), Length(max=50_000)]
     )
-    recording_url = _url("Recording link", "Where the recording can be watched.")
-    slides_url = _url("Slides link", "A link to the slides (PDF).")
-    submit = SubmitField("Save")
+    recording_url = _url(_l("Recording link"), _l("Where the recording can be watched."))
+    slides_url = _url(_l("Slides link"), _l("A link to the slides (PDF)."))
+    submit = SubmitField(_l("Save"))
 
 
 class CalendarTokenForm(FlaskForm):
-    submit = SubmitField("Make a new secret address")
+    submit = SubmitField(_l("Make a new secret address"))

@@ -8,20 +8,21 @@ from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.accounts.models import StakeholderCategory, User
+from consult.core.lazytext import lazy_gettext as _l
 from consult.db import Base, TimestampMixin, utcnow
 from consult.drafts.models import Section
 from consult.groups.models import WorkingGroup
 
 KINDS = {
-    "plenary": "Plenary",
-    "meeting": "Working-group meeting",
-    "workshop": "Workshop",
-    "webinar": "Webinar",
+    "plenary": _l("Plenary"),
+    "meeting": _l("Working-group meeting"),
+    "workshop": _l("Workshop"),
+    "webinar": _l("Webinar"),
 }
 ACCESS = {
-    "members": "Members of the working group",
-    "verified": "Any verified stakeholder",
-    "invitation": "By invitation",
+    "members": _l("Members of the working group"),
+    "verified": _l("Any verified stakeholder"),
+    "invitation": _l("By invitation"),
 }
 EVENT_SCHEDULED = "scheduled"
 EVENT_CANCELLED = "cancelled"
@@ -34,10 +35,10 @@ Q_ANSWERED = "answered"
 Q_IN_MEETING = "in_meeting"
 Q_MERGED = "merged"
 Q_STATUSES = {
-    Q_OPEN: "Open",
-    Q_ANSWERED: "Answered in writing",
-    Q_IN_MEETING: "Answered in the meeting",
-    Q_MERGED: "Merged into another question",
+    Q_OPEN: _l("Open"),
+    Q_ANSWERED: _l("Answered in writing"),
+    Q_IN_MEETING: _l("Answered in the meeting"),
+    Q_MERGED: _l("Merged into another question"),
 }
 TITLE_MAX = 200
 URL_MAX = 500

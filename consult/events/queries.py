@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from consult.accounts.models import StakeholderCategory
@@ -75,7 +76,7 @@ def counts(event: Event) -> dict[str, int]:
 
 def _per_category(stmt: Any) -> list[tuple[str, int]]:
     rows = db.session.execute(stmt).all()
-    return [(name or "No category", int(n)) for name, n in rows]
+    return [(name or _("No category"), int(n)) for name, n in rows]
 
 
 def registrations_by_category(event: Event, attended: bool = False) -> list[tuple[str, int]]:
@@ -125,7 +126,7 @@ def support_by_category(event: Event) -> dict[int, list[tuple[str, int]]]:
     ).all()
     result: dict[int, list[tuple[str, int]]] = {}
     for question_id, name, n in rows:
-        result.setdefault(int(question_id), []).append((name or "No category", int(n)))
+        result.setdefault(int(question_id), []).append((name or _("No category"), int(n)))
     return result
 
 

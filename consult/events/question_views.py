@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
@@ -34,7 +35,7 @@ def ask_question(event_id: int) -> Response:
     event = _event(event_id)
     require(permissions.can_ask_question(current_user, event, _status(event)))
     form = QuestionForm()
-    form.agenda_item_id.choices = [SelectChoice(0, "None")] + [
+    form.agenda_item_id.choices = [SelectChoice(0, _("None"))] + [
         SelectChoice(i.id, i.title) for i in event.agenda
     ]
     if form.validate_on_submit():
@@ -46,7 +47,7 @@ def ask_question(event_id: int) -> Response:
             flash(str(error), "error")
         else:
             db.session.commit()
-            flash("Your question is sent to the chairs.", "success")
+            flash(_("Your question is sent to the chairs."), "success")
             return _back(question)
     for errors in form.errors.values():
         for message in errors:
@@ -63,9 +64,9 @@ def support_question(question_id: int) -> Response:
     if SupportForm().validate_on_submit():
         if services.support_question(question, current_user):
             db.session.commit()
-            flash("You support this question.", "success")
+            flash(_("You support this question."), "success")
         else:
-            flash("You already support this question.", "error")
+            flash(_("You already support this question."), "error")
     return _back(question)
 
 
@@ -90,24 +91,24 @@ def manage_question(question_id: int) -> str | Response:
             show_refusal(answer_form, error)
         else:
             db.session.commit()
-            flash("Answer saved.", "success")
+            flash(_("Answer saved."), "success")
             return _back(question)
     elif merge_form.submit.data and merge_form.validate_on_submit():
         into = db.session.get(Question, merge_form.into.data)
         try:
             if into is None:
-                raise services.EventError("There is no question with that number.")
+                raise services.EventError(_("There is no question with that number."))
             services.merge_question(question, into, current_user)
         except services.EventError as error:
             show_refusal(merge_form, error)
         else:
             db.session.commit()
-            flash(f"Merged into question {into.id}.", "success")
+            flash(_("Merged into question %(number)s.", number=into.id), "success")
             return _back(into)
     elif hide_form.submit.data and hide_form.validate_on_submit():
         services.hide_question(question, current_user, hide_form.reason.data.strip())
         db.session.commit()
-        flash("Question hidden.", "success")
+        flash(_("Question hidden."), "success")
         return _back(question)
     return render_template(
         "events/question.html",
@@ -128,6 +129,6 @@ def report_question(question_id: int) -> str | Response:
     if form.validate_on_submit():
         services.report_question(question, current_user, form.reason.data.strip())
         db.session.commit()
-        flash("Thank you: the chairs will look at this question.", "success")
+        flash(_("Thank you: the chairs will look at this question."), "success")
         return _back(question)
     return render_template("events/report.html", question=question, form=form)

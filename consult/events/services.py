@@ -6,6 +6,7 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from consult.accounts.affiliation import speaking_for
@@ -63,7 +64,7 @@ def create_event(
     group: Any, actor: Any, agenda: list[tuple[str, int | None]], **fields: Any
 ) -> Event:
     if fields["ends_at"] <= fields["starts_at"]:
-        raise EventError("The event must end after it starts.")
+        raise EventError(_("The event must end after it starts."))
     event = Event(group_id=group.id, created_by_id=actor.id, **fields)
     db.session.add(event)
     _set_agenda(event, agenda)
@@ -77,9 +78,9 @@ def update_event(
 ) -> bool:
     """Change an event; a new time is e-mailed to participants. Returns whether time changed."""
     if event.is_cancelled:
-        raise EventError("A cancelled event cannot be changed.")
+        raise EventError(_("A cancelled event cannot be changed."))
     if fields["ends_at"] <= fields["starts_at"]:
-        raise EventError("The event must end after it starts.")
+        raise EventError(_("The event must end after it starts."))
     before = {"starts_at": event.starts_at.isoformat(), "ends_at": event.ends_at.isoformat()}
     moved = fields["starts_at"] != event.starts_at or fields["ends_at"] != event.ends_at
     for name in EDITABLE:
@@ -89,7 +90,9 @@ def update_event(
     if moved:
         for registration in participants(event):
             registration.reminded_at = None
-            _mail(registration.user, f"New time: {event.title}", "event_moved", event)
+            _mail(
+                registration.user, _("New time: %(title)s", title=event.title), "event_moved", event
+            )
     db.session.flush()
     _promote(event)
     audit.record(actor, "event.update", event, summary=event.title, before=before)
@@ -98,13 +101,13 @@ def update_event(
 
 def cancel_event(event: Event, actor: Any, reason: str) -> None:
     if event.is_cancelled:
-        raise EventError("This event is already cancelled.")
+        raise EventError(_("This event is already cancelled."))
     event.status = EVENT_CANCELLED
     event.sequence += 1
     for registration in participants(event, waiting=True):
         _mail(
             registration.user,
-            f"Cancelled: {event.title}",
+            _("Cancelled: %(title)s", title=event.title),
             "event_cancelled",
             event,
             reason=reason,
@@ -149,7 +152,7 @@ def register(event: Event, user: Any) -> Registration:
         registration = Registration(event_id=event.id, user_id=user.id, status=REG_CANCELLED)
         db.session.add(registration)
     elif registration.status in (REG_REGISTERED, REG_WAITING):
-        raise EventError("You are already registered.")
+        raise EventError(_("You are already registered."))
     # The waiting list is first come, first served: re-joining puts you at its end.
     registration.status = REG_REGISTERED if _has_room(event) else REG_WAITING
     registration.category_id = _category_id(user)
@@ -162,7 +165,7 @@ def cancel_registration(event: Event, user: Any) -> Registration | None:
     """Withdraw; the first person on the waiting list moves up. Returns who moved up."""
     registration = registration_of(event, user)
     if registration is None or registration.status not in (REG_REGISTERED, REG_WAITING):
-        raise EventError("You are not registered for this event.")
+        raise EventError(_("You are not registered for this event."))
     registration.status = REG_CANCELLED
     db.session.flush()
     promoted = _promote(event)
@@ -184,7 +187,12 @@ def _promote(event: Event) -> list[Registration]:
             break
         registration.status = REG_REGISTERED
         db.session.flush()
-        _mail(registration.user, f"You have a place: {event.title}", "event_promoted", event)
+        _mail(
+            registration.user,
+            _("You have a place: %(title)s", title=event.title),
+            "event_promoted",
+            event,
+        )
         promoted.append(registration)
     return promoted
 
@@ -192,20 +200,20 @@ def _promote(event: Event) -> list[Registration]:
 def invite(event: Event, user: Any, actor: Any) -> Registration:
     registration = registration_of(event, user)
     if registration is not None and registration.status in (REG_REGISTERED, REG_WAITING):
-        raise EventError("That person is already registered.")
+        raise EventError(_("That person is already registered."))
     if registration is None:
         registration = Registration(event_id=event.id, user_id=user.id, status=REG_INVITED)
         db.session.add(registration)
     registration.status = REG_INVITED
     db.session.flush()
-    _mail(user, f"Invitation: {event.title}", "event_invited", event)
+    _mail(user, _("Invitation: %(title)s", title=event.title), "event_invited", event)
     audit.record(actor, "event.invite", event, summary=user.email)
     return registration
 
 
 def ask_question(event: Event, user: Any, body: str, agenda_item_id: int | None) -> Question:
     if agenda_item_id is not None and agenda_item_id not in {item.id for item in event.agenda}:
-        raise EventError("Choose an item of this event's agenda.")
+        raise EventError(_("Choose an item of this event's agenda."))
     question = Question(
         event_id=event.id,
         author_id=user.id,
@@ -237,7 +245,7 @@ def support_question(question: Question, user: Any) -> bool:
 
 def answer_question(question: Question, actor: Any, answer: str, in_meeting: bool) -> None:
     if question.status == Q_MERGED:
-        raise EventError("This question was merged into another; answer that one.")
+        raise EventError(_("This question was merged into another; answer that one."))
     question.status = Q_IN_MEETING if in_meeting else Q_ANSWERED
     question.answer = answer
     question.answered_by_id = actor.id
@@ -248,9 +256,9 @@ def answer_question(question: Question, actor: Any, answer: str, in_meeting: boo
 def merge_question(question: Question, into: Question, actor: Any) -> int:
     """Merge a duplicate: its supporters (not already there) move to `into`. Returns moved."""
     if question.id == into.id or into.event_id != question.event_id:
-        raise EventError("Choose another question of the same event.")
+        raise EventError(_("Choose another question of the same event."))
     if into.status == Q_MERGED or question.status != Q_OPEN:
-        raise EventError("Only an open question can be merged, into one not merged itself.")
+        raise EventError(_("Only an open question can be merged, into one not merged itself."))
     already = set(
         db.session.scalars(
             select(QuestionSupport.user_id).where(QuestionSupport.question_id == into.id)
@@ -332,7 +340,7 @@ def queue_reminders(now: datetime | None = None) -> int:
     for registration in due:
         _mail(
             registration.user,
-            f"Tomorrow: {registration.event.title}",
+            _("Tomorrow: %(title)s", title=registration.event.title),
             "event_reminder",
             registration.event,
         )

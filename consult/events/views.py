@@ -10,6 +10,7 @@ import logging
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
@@ -65,8 +66,11 @@ def _versions(group: WorkingGroup) -> list[Version]:
 
 def _prepare(form: EventForm, group: WorkingGroup) -> None:
     versions = _versions(group)
-    form.version_id.choices = [SelectChoice(0, "None")] + [
-        SelectChoice(v.id, f"{v.document.title}, version {v.number}") for v in versions
+    form.version_id.choices = [SelectChoice(0, _("None"))] + [
+        SelectChoice(
+            v.id, _("%(title)s, version %(number)s", title=v.document.title, number=v.number)
+        )
+        for v in versions
     ]
 
 
@@ -74,21 +78,23 @@ def _agenda(form: EventForm) -> list[tuple[str, int | None]]:
     """Parse the agenda lines; 'Title | 1.2' links to provision 1.2 of the chosen version."""
     items: list[tuple[str, int | None]] = []
     for line in (form.agenda.data or "").splitlines():
-        title, _, number = line.partition("|")
+        title, _sep, number = line.partition("|")
         title, number = title.strip()[:200], number.strip()
         if not title:
             continue
         section_id = None
         if number:
             if not form.version_id.data:
-                raise services.EventError("Choose the version the agenda refers to.")
+                raise services.EventError(_("Choose the version the agenda refers to."))
             section_id = db.session.scalar(
                 select(Section.id).where(
                     Section.version_id == form.version_id.data, Section.number == number[:20]
                 )
             )
             if section_id is None:
-                raise services.EventError(f"The chosen version has no provision {number[:20]}.")
+                raise services.EventError(
+                    _("The chosen version has no provision %(number)s.", number=number[:20])
+                )
         items.append((title, section_id))
     return items[:50]
 
@@ -121,7 +127,7 @@ def create_event(slug: str) -> str | BaseResponse:
             show_refusal(form, error)
         else:
             db.session.commit()
-            flash("Event scheduled.", "success")
+            flash(_("Event scheduled."), "success")
             return redirect(url_for("events.show_event", event_id=event.id))
     return render_template("events/form.html", form=form, group=group, event=None)
 
@@ -150,7 +156,9 @@ def edit_event(event_id: int) -> str | BaseResponse:
         else:
             db.session.commit()
             flash(
-                "Event updated." + (" Participants were told of the new time." if moved else ""),
+                _("Event updated. Participants were told of the new time.")
+                if moved
+                else _("Event updated."),
                 "success",
             )
             return redirect(url_for("events.show_event", event_id=event.id))
@@ -170,7 +178,7 @@ def cancel_event(event_id: int) -> str | BaseResponse:
             show_refusal(form, error)
         else:
             db.session.commit()
-            flash("Event cancelled; participants were told.", "success")
+            flash(_("Event cancelled; participants were told."), "success")
             return redirect(url_for("events.show_event", event_id=event.id))
     return render_template("events/cancel.html", form=form, event=event)
 
@@ -181,7 +189,7 @@ def show_event(event_id: int) -> str:
     status = _status(event)
     order = "time" if request.args.get("order") == "time" else "support"
     question_form = QuestionForm(formdata=None)
-    question_form.agenda_item_id.choices = [SelectChoice(0, "None")] + [
+    question_form.agenda_item_id.choices = [SelectChoice(0, _("None"))] + [
         SelectChoice(i.id, i.title) for i in event.agenda
     ]
     return render_template(
@@ -221,12 +229,14 @@ def register(event_id: int) -> BaseResponse:
         db.session.commit()
         if registration.status == "waiting":
             flash(
-                "The event is full: you are on the waiting list and will be told by e-mail "
-                "if a place frees up.",
+                _(
+                    "The event is full: you are on the waiting list and will be told by e-mail "
+                    "if a place frees up."
+                ),
                 "success",
             )
         else:
-            flash("You are registered.", "success")
+            flash(_("You are registered."), "success")
     return redirect(url_for("events.show_event", event_id=event.id))
 
 
@@ -241,7 +251,7 @@ def withdraw(event_id: int) -> BaseResponse:
             flash(str(error), "error")
         else:
             db.session.commit()
-            flash("Your registration is cancelled.", "success")
+            flash(_("Your registration is cancelled."), "success")
     return redirect(url_for("events.show_event", event_id=event.id))
 
 
@@ -255,7 +265,7 @@ def invite(event_id: int) -> BaseResponse:
         email = form.email.data.strip().lower()
         user = db.session.scalars(select(User).where(User.email == email)).first()
         if user is None:
-            flash("Nobody has an account with that e-mail address.", "error")
+            flash(_("Nobody has an account with that e-mail address."), "error")
         else:
             try:
                 services.invite(event, user, current_user)
@@ -263,7 +273,7 @@ def invite(event_id: int) -> BaseResponse:
                 flash(str(error), "error")
             else:
                 db.session.commit()
-                flash(f"{user.display_name} is invited.", "success")
+                flash(_("%(name)s is invited.", name=user.display_name), "success")
     return redirect(url_for("events.show_event", event_id=event.id))
 
 
@@ -285,7 +295,7 @@ def record_outcome(event_id: int) -> str | BaseResponse:
         attended = {int(v) for v in request.form.getlist("attended") if v.isdigit()}
         services.record_attendance(event, current_user, attended)
         db.session.commit()
-        flash("Minutes, links and attendance saved.", "success")
+        flash(_("Minutes, links and attendance saved."), "success")
         return redirect(url_for("events.show_event", event_id=event.id))
     return render_template("events/outcome.html", form=form, event=event, participants=participants)
 
@@ -322,7 +332,10 @@ def my_ics(token: str) -> Response:
         abort(404)
     events = queries.events_of_user(user.id)
     links = queries.registered_ids(user.id, [e.id for e in events])
-    return _ics(ics.calendar(events, f"My events ({user.display_name})", links), "my-events.ics")
+    return _ics(
+        ics.calendar(events, _("My events (%(name)s)", name=user.display_name), links),
+        "my-events.ics",
+    )
 
 
 @bp.route("/my", methods=["GET", "POST"])
@@ -332,7 +345,7 @@ def my_events() -> str | BaseResponse:
     if form.validate_on_submit():
         services.calendar_token(current_user, renew=True)
         db.session.commit()
-        flash("Your calendar has a new secret address; the old one no longer works.", "success")
+        flash(_("Your calendar has a new secret address; the old one no longer works."), "success")
         return redirect(url_for("events.my_events"))
     token = services.calendar_token(current_user)
     db.session.commit()

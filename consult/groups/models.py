@@ -8,6 +8,7 @@ from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from consult.accounts.models import User
+from consult.core.lazytext import lazy_gettext as _l
 from consult.db import Base, TimestampMixin, utcnow
 
 ROLE_CHAIR = "chair"
@@ -16,29 +17,38 @@ ROLE_MODERATOR = "moderator"
 ROLE_MEMBER = "member"
 ROLE_OBSERVER = "observer"
 ROLES = {
-    ROLE_CHAIR: "Chair",
-    ROLE_VICE_CHAIR: "Vice-chair",
-    ROLE_MODERATOR: "Moderator",
-    ROLE_MEMBER: "Member",
-    ROLE_OBSERVER: "Observer",
+    ROLE_CHAIR: _l("Chair"),
+    ROLE_VICE_CHAIR: _l("Vice-chair"),
+    ROLE_MODERATOR: _l("Moderator"),
+    ROLE_MEMBER: _l("Member"),
+    ROLE_OBSERVER: _l("Observer"),
+}
+# The role inside a sentence ("You are chair of ..."): lower case in English, a noun's own
+# case in other languages (German capitalises nouns), so never `label.lower()`.
+ROLE_NOUNS = {
+    ROLE_CHAIR: _l("chair"),
+    ROLE_VICE_CHAIR: _l("vice-chair"),
+    ROLE_MODERATOR: _l("moderator"),
+    ROLE_MEMBER: _l("member"),
+    ROLE_OBSERVER: _l("observer"),
 }
 STATUS_REQUESTED = "requested"
 STATUS_APPROVED = "approved"
 STATUS_DECLINED = "declined"
 STATUS_LEFT = "left"
 STATUSES = {
-    STATUS_REQUESTED: "Requested",
-    STATUS_APPROVED: "Approved",
-    STATUS_DECLINED: "Declined",
-    STATUS_LEFT: "Left",
+    STATUS_REQUESTED: _l("Requested"),
+    STATUS_APPROVED: _l("Approved"),
+    STATUS_DECLINED: _l("Declined"),
+    STATUS_LEFT: _l("Left"),
 }
 # Who may be admitted as a full member: only people from verified AI Pact organisations,
 # or anyone verified. Others may still be admitted as observers.
 ADMISSION_PACT = "pact"
 ADMISSION_OPEN = "open"
 ADMISSION_RULES = {
-    ADMISSION_PACT: "Members must come from verified AI Pact organisations; others may observe",
-    ADMISSION_OPEN: "Any verified stakeholder may become a member",
+    ADMISSION_PACT: _l("Members must come from verified AI Pact organisations; others may observe"),
+    ADMISSION_OPEN: _l("Any verified stakeholder may become a member"),
 }
 
 
@@ -104,6 +114,10 @@ class Membership(TimestampMixin, Base):
     @property
     def role_label(self) -> str:
         return ROLES.get(self.role, self.role)
+
+    @property
+    def role_noun(self) -> str:
+        return ROLE_NOUNS.get(self.role, self.role)
 
     @property
     def status_label(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import lazyload
 from werkzeug.routing import BuildError
@@ -109,7 +110,11 @@ def queue_deadline_reminders(now: datetime) -> int:
             db.session.add(DeadlineReminder(version_id=version_id, user_id=user.id, sent_at=now))
             outbox.notify(
                 user,
-                f"Consultation closing soon: {title}, version {number}",
+                _(
+                    "Consultation closing soon: %(title)s, version %(number)s",
+                    title=title,
+                    number=number,
+                ),
                 "deadline_reminder",
                 group=group,
                 title=title,

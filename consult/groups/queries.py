@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
@@ -124,7 +125,7 @@ def member_balance(group: WorkingGroup) -> Balance:
     # Retired categories (or none at all) still count: their people are still members.
     for cat_id, (members, observers) in by_category.items():
         if cat_id not in names:
-            label = "Other categories" if cat_id is not None else "No category"
+            label = _("Other categories") if cat_id is not None else _("No category")
             balance.rows.append(CategoryShare(label, members, observers, share(members)))
     return balance
 
@@ -206,14 +207,22 @@ def is_eligible(user: User, group: WorkingGroup) -> bool:
 def ineligible_reason(user: User, group: WorkingGroup) -> str:
     affiliation = speaking_for(user)
     who = (
-        f"{affiliation.organisation.name} is not a verified AI Pact signatory"
+        _(
+            "%(organisation)s is not a verified AI Pact signatory",
+            organisation=affiliation.organisation.name,
+        )
         if affiliation.organisation is not None
-        else f"your membership of {affiliation.pending_organisation.name} is not yet confirmed"
+        else _(
+            "your membership of %(organisation)s is not yet confirmed",
+            organisation=affiliation.pending_organisation.name,
+        )
         if affiliation.pending_organisation is not None
-        else "independent experts have no AI Pact status"
+        else _("independent experts have no AI Pact status")
     )
-    return (
-        f"Only people from organisations whose AI Pact status has been verified can be members "
-        f"of {group.name}, and {who}. You can ask to join as an observer instead: observers "
-        f"read the group's members-only drafts."
+    return _(
+        "Only people from organisations whose AI Pact status has been verified can be members "
+        "of %(name)s, and %(reason)s. You can ask to join as an observer instead: observers "
+        "read the group's members-only drafts.",
+        name=group.name,
+        reason=who,
     )

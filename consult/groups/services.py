@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import lazyload
 
@@ -18,6 +19,7 @@ from consult.groups.models import (
     ADMISSION_RULES,
     ROLE_CHAIR,
     ROLE_MEMBER,
+    ROLE_NOUNS,
     ROLE_OBSERVER,
     ROLE_VICE_CHAIR,
     ROLES,
@@ -71,20 +73,27 @@ def request_membership(group: WorkingGroup, user: User, *, role: str, statement:
     """Ask to join `group` as member or observer; chairs and vice-chairs are told."""
     statement = statement.strip()
     if role not in REQUESTABLE_ROLES:
-        raise MembershipError("Choose whether you want to be a member or an observer.", "role")
+        raise MembershipError(_("Choose whether you want to be a member or an observer."), "role")
     if not statement:
-        raise MembershipError("Say briefly why you want to take part.", "statement")
+        raise MembershipError(_("Say briefly why you want to take part."), "statement")
     membership = db.session.scalars(
         select(Membership).where(Membership.group_id == group.id, Membership.user_id == user.id)
     ).first()
     if membership is not None and membership.status == STATUS_REQUESTED:
         raise MembershipError(
-            f"You have already asked to join {group.name}. The chairs will decide on that "
-            f"request; you will be told by e-mail."
+            _(
+                "You have already asked to join %(name)s. The chairs will decide on that "
+                "request; you will be told by e-mail.",
+                name=group.name,
+            )
         )
     if membership is not None and membership.status == STATUS_APPROVED:
         raise MembershipError(
-            f"You are already in {group.name} as {membership.role_label.lower()}."
+            _(
+                "You are already in %(name)s as %(role)s.",
+                name=group.name,
+                role=membership.role_noun,
+            )
         )
     if role == ROLE_MEMBER and not is_eligible(user, group):
         raise MembershipError(ineligible_reason(user, group), "role")
@@ -116,7 +125,7 @@ def request_membership(group: WorkingGroup, user: User, *, role: str, statement:
     for manager in _managers(group):
         outbox.notify(
             manager,
-            f"Request to join {group.name}",
+            _("Request to join %(name)s", name=group.name),
             "membership_request",
             group=group,
             membership=membership,
@@ -132,7 +141,9 @@ def _tell_decision(membership: Membership) -> None:
     approved = membership.status == STATUS_APPROVED
     outbox.notify(
         membership.user,
-        f"Your request to join {group.name}: {'approved' if approved else 'declined'}",
+        _("Your request to join %(name)s: approved", name=group.name)
+        if approved
+        else _("Your request to join %(name)s: declined", name=group.name),
         "membership_decision",
         group=group,
         membership=membership,
@@ -145,14 +156,18 @@ def _tell_decision(membership: Membership) -> None:
 def approve_request(membership: Membership, *, role: str, actor: User) -> Membership:
     """Admit a requester as member or observer; they are told by e-mail."""
     if membership.status != STATUS_REQUESTED:
-        raise MembershipError("This request has already been decided.")
+        raise MembershipError(_("This request has already been decided."))
     if role not in REQUESTABLE_ROLES:
-        raise MembershipError("Choose member or observer.", "role")
+        raise MembershipError(_("Choose member or observer."), "role")
     if role == ROLE_MEMBER and not is_eligible(membership.user, membership.group):
         raise MembershipError(
-            f"{membership.user.display_name} cannot be admitted as a member: "
-            f"{membership.user.organisation_label} is not a verified AI Pact signatory and this "
-            f"group admits only such members. Approve them as an observer, or decline.",
+            _(
+                "%(person)s cannot be admitted as a member: %(organisation)s is not a verified "
+                "AI Pact signatory and this group admits only such members. Approve them as an "
+                "observer, or decline.",
+                person=membership.user.display_name,
+                organisation=membership.user.organisation_label,
+            ),
             "role",
         )
     asked = membership.role
@@ -180,10 +195,10 @@ def decline_request(membership: Membership, *, reason: str, actor: User) -> Memb
     """Decline a request with a reason the requester reads in the e-mail."""
     reason = reason.strip()
     if membership.status != STATUS_REQUESTED:
-        raise MembershipError("This request has already been decided.")
+        raise MembershipError(_("This request has already been decided."))
     if not reason:
         raise MembershipError(
-            "Give the reason for declining; the requester will read it.", "reason"
+            _("Give the reason for declining; the requester will read it."), "reason"
         )
     membership.status = STATUS_DECLINED
     membership.decided_by_id = actor.id
@@ -221,11 +236,13 @@ def _approved_chairs(group: WorkingGroup) -> int:
 def leave_group(membership: Membership, *, user: User) -> Membership:
     """A member (any role) leaves the group; the last chair must be replaced first."""
     if membership.status != STATUS_APPROVED:
-        raise MembershipError("You are not a member of this group.")
+        raise MembershipError(_("You are not a member of this group."))
     if membership.role == ROLE_CHAIR and _approved_chairs(membership.group) <= 1:
         raise MembershipError(
-            "You are the only chair of this group. Ask an administrator to appoint another "
-            "chair before you leave."
+            _(
+                "You are the only chair of this group. Ask an administrator to appoint another "
+                "chair before you leave."
+            )
         )
     role = membership.role
     membership.status = STATUS_LEFT
@@ -247,16 +264,23 @@ def leave_group(membership: Membership, *, user: User) -> Membership:
 def change_role(membership: Membership, *, role: str, actor: User) -> Membership:
     """Give an approved member another role (the view checked the actor may)."""
     if role not in ROLES:
-        raise MembershipError("Choose a role.", "role")
+        raise MembershipError(_("Choose a role."), "role")
     if membership.status != STATUS_APPROVED:
-        raise MembershipError("Only approved members can be given a role.")
+        raise MembershipError(_("Only approved members can be given a role."))
     old = membership.role
     if role == old:
         raise MembershipError(
-            f"{membership.user.display_name} is already {ROLES[role].lower()}.", "role"
+            _(
+                "%(person)s is already %(role)s.",
+                person=membership.user.display_name,
+                role=ROLE_NOUNS[role],
+            ),
+            "role",
         )
     if old == ROLE_CHAIR and _approved_chairs(membership.group) <= 1:
-        raise MembershipError("A working group needs a chair: appoint another chair first.", "role")
+        raise MembershipError(
+            _("A working group needs a chair: appoint another chair first."), "role"
+        )
     if (
         old == ROLE_OBSERVER
         and role != ROLE_CHAIR
@@ -281,9 +305,11 @@ def appoint_chair(group: WorkingGroup, *, email: str, actor: User) -> Membership
     """An admin makes anyone a chair, creating or reviving their membership if needed."""
     user = find_user_by_email(email)
     if user is None:
-        raise MembershipError("No account uses this e-mail address.", "email")
+        raise MembershipError(_("No account uses this e-mail address."), "email")
     if not user.is_active:
-        raise MembershipError(f"The account of {user.display_name} is disabled.", "email")
+        raise MembershipError(
+            _("The account of %(person)s is disabled.", person=user.display_name), "email"
+        )
     membership = db.session.scalars(
         select(Membership).where(Membership.group_id == group.id, Membership.user_id == user.id)
     ).first()
@@ -292,7 +318,14 @@ def appoint_chair(group: WorkingGroup, *, email: str, actor: User) -> Membership
         membership = Membership(group=group, user=user, statement="")
         db.session.add(membership)
     elif membership.status == STATUS_APPROVED and membership.role == ROLE_CHAIR:
-        raise MembershipError(f"{user.display_name} is already a chair of {group.name}.", "email")
+        raise MembershipError(
+            _(
+                "%(person)s is already a chair of %(name)s.",
+                person=user.display_name,
+                name=group.name,
+            ),
+            "email",
+        )
     else:
         before = {"status": membership.status, "role": membership.role}
     membership.role = ROLE_CHAIR
@@ -318,7 +351,7 @@ def _tell_role(membership: Membership) -> None:
     group = membership.group
     outbox.notify(
         membership.user,
-        f"Your role in {group.name}: {membership.role_label.lower()}",
+        _("Your role in %(name)s: %(role)s", name=group.name, role=membership.role_noun),
         "membership_role",
         group=group,
         membership=membership,
@@ -336,9 +369,9 @@ def update_settings(
 ) -> WorkingGroup:
     """Change a group's mandate and admission settings (audited with before/after)."""
     if admission_rule not in ADMISSION_RULES:
-        raise MembershipError("Choose an admission rule.", "admission_rule")
+        raise MembershipError(_("Choose an admission rule."), "admission_rule")
     if not mandate.strip():
-        raise MembershipError("Write the group's mandate.", "mandate")
+        raise MembershipError(_("Write the group's mandate."), "mandate")
     before = {
         "mandate": group.mandate,
         "admission_rule": group.admission_rule,
@@ -371,7 +404,7 @@ def update_preferences(
 ) -> Membership:
     """A member's own choices: which e-mails to get, and whether to be listed publicly."""
     if membership.status != STATUS_APPROVED:
-        raise MembershipError("Only members of the group have these settings.")
+        raise MembershipError(_("Only members of the group have these settings."))
     membership.notify_versions = notify_versions
     membership.notify_deadlines = notify_deadlines
     membership.listed_publicly = listed_publicly

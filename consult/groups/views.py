@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
@@ -105,8 +106,11 @@ def join_group(slug: str) -> str | Response:
         else:
             db.session.commit()
             flash(
-                f"Your request to join {group.name} has been sent to its chairs. "
-                "You will be told of their decision by e-mail.",
+                _(
+                    "Your request to join %(name)s has been sent to its chairs. "
+                    "You will be told of their decision by e-mail.",
+                    name=group.name,
+                ),
                 "success",
             )
             return redirect(url_for("groups.show_group", slug=group.slug))
@@ -133,7 +137,7 @@ def leave_group(slug: str) -> str | Response:
             show_refusal(form, error)
         else:
             db.session.commit()
-            flash(f"You have left {group.name}.", "success")
+            flash(_("You have left %(name)s.", name=group.name), "success")
             return redirect(url_for("groups.show_group", slug=group.slug))
     return render_template("groups/leave.html", group=group, membership=membership, form=form)
 
@@ -150,7 +154,7 @@ def edit_preferences(slug: str) -> str | Response:
             listed_publicly=bool(form.listed_publicly.data),
         )
         db.session.commit()
-        flash("Your preferences for this working group are saved.", "success")
+        flash(_("Your preferences for this working group are saved."), "success")
         return redirect(url_for("groups.show_group", slug=group.slug))
     return render_template("groups/preferences.html", group=group, form=form)
 
@@ -209,8 +213,12 @@ def approve_request(slug: str, membership_id: int) -> str | Response:
         else:
             db.session.commit()
             flash(
-                f"{membership.user.display_name} is now {membership.role_label.lower()} "
-                f"of {group.name}; they have been told by e-mail.",
+                _(
+                    "%(person)s is now %(role)s of %(name)s; they have been told by e-mail.",
+                    person=membership.user.display_name,
+                    role=membership.role_noun,
+                    name=group.name,
+                ),
                 "success",
             )
             return redirect(url_for("groups.list_requests", slug=group.slug))
@@ -229,8 +237,11 @@ def decline_request(slug: str, membership_id: int) -> str | Response:
         else:
             db.session.commit()
             flash(
-                f"The request of {membership.user.display_name} was declined; "
-                "they have been told by e-mail with your reason.",
+                _(
+                    "The request of %(person)s was declined; "
+                    "they have been told by e-mail with your reason.",
+                    person=membership.user.display_name,
+                ),
                 "success",
             )
             return redirect(url_for("groups.list_requests", slug=group.slug))
@@ -267,7 +278,14 @@ def appoint_chair(slug: str) -> str | Response:
             show_refusal(form, error)
         else:
             db.session.commit()
-            flash(f"{membership.user.display_name} is now a chair of {group.name}.", "success")
+            flash(
+                _(
+                    "%(person)s is now a chair of %(name)s.",
+                    person=membership.user.display_name,
+                    name=group.name,
+                ),
+                "success",
+            )
             return redirect(url_for("groups.list_roles", slug=group.slug))
     return _roles_page(group, form)
 
@@ -296,8 +314,12 @@ def change_role(slug: str, membership_id: int) -> str | Response:
         else:
             db.session.commit()
             flash(
-                f"{membership.user.display_name} is now {membership.role_label.lower()} "
-                f"of {group.name}.",
+                _(
+                    "%(person)s is now %(role)s of %(name)s.",
+                    person=membership.user.display_name,
+                    role=membership.role_noun,
+                    name=group.name,
+                ),
                 "success",
             )
             return redirect(url_for("groups.list_roles", slug=group.slug))
@@ -322,6 +344,6 @@ def edit_settings(slug: str) -> str | Response:
             show_refusal(form, error)
         else:
             db.session.commit()
-            flash(f"The settings of {group.name} are saved.", "success")
+            flash(_("The settings of %(name)s are saved.", name=group.name), "success")
             return redirect(url_for("groups.show_group", slug=group.slug))
     return render_template("groups/settings.html", group=group, form=form)

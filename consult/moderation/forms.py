@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -31,6 +30,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from consult.comments.models import KINDS
 from consult.core.inputs import SingleLine
+from consult.core.lazytext import lazy_gettext as _l
 from consult.core.numbers import INT_MAX, id_value, optional_id
 from consult.moderation.models import N_, outcome_labels
 from consult.moderation.queue import SORTS

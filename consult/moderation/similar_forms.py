@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -15,6 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from consult.core.lazytext import lazy_gettext as _l
 from consult.moderation.forms import RATIONALE_MAX
 from consult.moderation.models import OUTCOMES, outcome_labels
 

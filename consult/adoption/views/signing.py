@@ -122,8 +122,10 @@ def decide_signature(signature_id: int, decision: str) -> Response:
             flash(error.message, "error")
         else:
             db.session.commit()
-            flash(_("Signature verified.") if decision == "verify" else _("Signature rejected."),
-                  "success")  # fmt: skip
+            flash(
+                _("Signature verified.") if decision == "verify" else _("Signature rejected."),
+                "success",
+            )
     return redirect(url_for("adoption.show_signature", signature_id=signature.id))
 
 

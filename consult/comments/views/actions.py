@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import current_app, flash, redirect, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -56,7 +57,7 @@ def edit_comment(comment_id: int) -> str | Response:
             show_refusal(form, error)
         else:
             db.session.commit()
-            flash("Your changes are saved. The earlier text is kept in the history.", "success")
+            flash(_("Your changes are saved. The earlier text is kept in the history."), "success")
             return redirect(comment_url(comment))
     return render_template(
         "comments/edit.html",
@@ -77,7 +78,7 @@ def delete_comment(comment_id: int) -> str | Response:
         comment,
         ConfirmForm(),
         lambda: services.delete_comment(comment, user=current_user),
-        done="Your comment is deleted. Replies to it stay in place.",
+        done=_("Your comment is deleted. Replies to it stay in place."),
         page="comments/delete.html",
     )
 
@@ -88,7 +89,7 @@ def endorse(comment_id: int) -> Response:
     require(can_comment(current_user, comment.section.version))
     form = EndorseForm()
     if not form.validate_on_submit():
-        flash("Choose support or oppose.", "error")
+        flash(_("Choose support or oppose."), "error")
         return redirect(comment_url(comment))
     try:
         endorsement = services.set_endorsement(
@@ -99,10 +100,14 @@ def endorse(comment_id: int) -> Response:
         return redirect(comment_url(comment))
     db.session.commit()
     if endorsement is None:
-        flash("Your endorsement is withdrawn.", "success")
+        flash(_("Your endorsement is withdrawn."), "success")
     else:
-        flash(f"You {'support' if endorsement.stance == 'support' else 'oppose'} this comment.",
-              "success")  # fmt: skip
+        flash(
+            _("You support this comment.")
+            if endorsement.stance == "support"
+            else _("You oppose this comment."),
+            "success",
+        )
     return redirect(comment_url(comment))
 
 
@@ -117,6 +122,6 @@ def report_comment(comment_id: int) -> str | Response:
         lambda: services.report_comment(
             comment, user=current_user, reason=form.reason.data or "", note=form.note.data or ""
         ),
-        done="Thank you. The moderators will look at this comment.",
+        done=_("Thank you. The moderators will look at this comment."),
         page="comments/report.html",
     )

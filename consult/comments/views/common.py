@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
@@ -139,10 +140,12 @@ def stash_and_sign_in(section: Section, parent_id: int | None, target: str) -> R
     sep = "&" if "?" in target else "?"
     back = f"{target}{sep}resume={stash.token}"
     if current_user.is_authenticated:
-        flash("The form had expired. Check your comment below and send it again.", "warning")
+        flash(_("The form had expired. Check your comment below and send it again."), "warning")
         response = redirect(back)
     else:
-        flash("Your session had expired. Sign in again and your comment will be waiting.", "info")
+        flash(
+            _("Your session had expired. Sign in again and your comment will be waiting."), "info"
+        )
         response = redirect(url_for("accounts.login", next=back))
     response.set_cookie(
         RESCUE_COOKIE,
@@ -160,7 +163,7 @@ def keep_and_sign_in(section: Section, parent_id: int | None, target: str) -> Re
     response = stash_and_sign_in(section, parent_id, target)
     if response is not None:
         return response
-    flash("Sign in to comment. What you typed could not be kept: send it again.", "warning")
+    flash(_("Sign in to comment. What you typed could not be kept: send it again."), "warning")
     return redirect(url_for("accounts.login", next=target))
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 
 from flask import abort, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from consult.comments import moderating, queries
 from consult.comments.forms import ConfirmForm, HideForm
-from consult.comments.models import REPORT_REASONS, CommentReport
+from consult.comments.models import REPORT_REASON_WORDS, REPORT_REASONS, CommentReport
 from consult.comments.views import bp
 from consult.comments.views.common import button_action, comment_action, comment_url
 from consult.core.permissions import can_moderate, can_view, require
@@ -30,10 +31,10 @@ def hide_comment(comment_id: int) -> str | Response:
         lambda: moderating.hide_comment(
             comment, moderator=current_user, reason=form.reason.data or ""
         ),
-        done="The comment is hidden and its author has been told why.",
+        done=_("The comment is hidden and its author has been told why."),
         page="comments/hide.html",
         action=url_for("comments.hide_comment", comment_id=comment.id),
-        title="Hide a comment",
+        title=_("Hide a comment"),
     )
 
 
@@ -44,7 +45,7 @@ def unhide_comment(comment_id: int) -> Response:
     return button_action(
         ConfirmForm(),
         lambda: moderating.unhide_comment(comment, moderator=current_user),
-        done="The comment is visible again.",
+        done=_("The comment is visible again."),
         back=comment_url(comment),
     )
 
@@ -85,7 +86,7 @@ def dismiss_report(report_id: int) -> Response:
     return button_action(
         ConfirmForm(),
         lambda: moderating.dismiss_report(report, moderator=current_user),
-        done="The report is dismissed; the comment stays visible.",
+        done=_("The report is dismissed; the comment stays visible."),
         back=_queue_url(report),
     )
 
@@ -95,8 +96,9 @@ def uphold_report(report_id: int) -> str | Response:
     report = _report(report_id)
     form = HideForm()
     if request.method == "GET" and not form.reason.data:
-        form.reason.data = (
-            f"Reported as {REPORT_REASONS.get(report.reason, report.reason).lower()}."
+        form.reason.data = _(
+            "Reported as %(reason)s.",
+            reason=REPORT_REASON_WORDS.get(report.reason, report.reason),
         )
     return comment_action(
         report.comment,
@@ -104,10 +106,10 @@ def uphold_report(report_id: int) -> str | Response:
         lambda: moderating.uphold_report(
             report, moderator=current_user, reason=form.reason.data or ""
         ),
-        done="The report is upheld and the comment hidden.",
+        done=_("The report is upheld and the comment hidden."),
         page="comments/hide.html",
         back=_queue_url(report),
         action=url_for("comments.uphold_report", report_id=report.id),
-        title="Uphold a report",
+        title=_("Uphold a report"),
         report=report,
     )

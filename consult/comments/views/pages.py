@@ -6,13 +6,14 @@ import logging
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from consult.comments import chart, pending, queries, services, threads
 from consult.comments.counts import count_columns
 from consult.comments.forms import CommentForm, ReplyForm
-from consult.comments.models import KINDS, REPORT_REASONS, STATE_VISIBLE
+from consult.comments.models import KIND_LABELS, REPORT_REASONS, STATE_VISIBLE
 from consult.comments.views import bp
 from consult.comments.views.common import (
     RESCUE_COOKIE,
@@ -40,9 +41,9 @@ def _refusal_notice(version: Version, refusal: str | None) -> str | None:
         return None
     state = version.window_state(utcnow())
     if state == "closed" and version.closes_at is not None:
-        return f"The consultation closed on {format_datetime(version.closes_at)}."
+        return _("The consultation closed on %(date)s.", date=format_datetime(version.closes_at))
     if state == "upcoming" and version.opens_at is not None:
-        return f"The consultation opens on {format_datetime(version.opens_at)}."
+        return _("The consultation opens on %(date)s.", date=format_datetime(version.opens_at))
     return refusal
 
 
@@ -115,9 +116,9 @@ def show_provision(slug: str, number: int, key: str) -> str | Response | tuple[s
             else:
                 db.session.commit()
                 flash(
-                    "Your confidential comment was sent to the chairs and moderators."
+                    _("Your confidential comment was sent to the chairs and moderators.")
                     if comment.is_confidential
-                    else "Your comment is published.",
+                    else _("Your comment is published."),
                     "success",
                 )
                 return redirect(comment_url(comment))
@@ -169,7 +170,7 @@ def _provision_context(version: Version, section: Section) -> dict[str, Any]:
         "moderator": moderator,
         "dispositions": extra.get("dispositions", {}),
         "landings": extra.get("landings", {}),
-        "kinds": KINDS,
+        "kinds": KIND_LABELS,
         "report_reasons": REPORT_REASONS,
         "autosave_key": f"{provision_url(section)}#new",
         "max_length": current_app.config["COMMENT_MAX_LENGTH"],
@@ -191,7 +192,7 @@ def reply(comment_id: int) -> str | Response | tuple[str, int]:
     version = section.version
     refusal = comment_refusal(current_user, version)
     if refusal is None and parent.state != STATE_VISIBLE:
-        refusal = "This comment can no longer be answered."
+        refusal = _("This comment can no longer be answered.")
     form = ReplyForm()
     refused_text, status = None, 200
     if request.method == "POST":
@@ -208,7 +209,7 @@ def reply(comment_id: int) -> str | Response | tuple[str, int]:
                 form.form_errors.append(str(error))
             else:
                 db.session.commit()
-                flash("Your reply is published.", "success")
+                flash(_("Your reply is published."), "success")
                 return redirect(comment_url(answer))
     resumed = _resume(form, section, parent.id)
     node = threads.single_node(parent, current_user)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -24,10 +25,10 @@ def request_review(comment_id: int) -> str | Response:
         comment,
         form,
         lambda: review.request_review(comment, user=current_user, reason=form.reason.data or ""),
-        done="Your request was sent: a moderator who did not hide the comment will decide.",
+        done=_("Your request was sent: a moderator who did not hide the comment will decide."),
         page="comments/review.html",
         action=url_for("comments.request_review", comment_id=comment.id),
-        title="Ask for a review of the hiding",
+        title=_("Ask for a review of the hiding"),
         existing=review.review_of(comment),
     )
 
@@ -49,9 +50,9 @@ def decide_review(comment_id: int) -> str | Response:
             decision=form.decision.data or "",
             note=form.note.data or "",
         ),
-        done="The review is decided and the author told.",
+        done=_("The review is decided and the author told."),
         page="comments/review.html",
         action=url_for("comments.decide_review", comment_id=comment.id),
-        title="Decide a review of a hidden comment",
+        title=_("Decide a review of a hidden comment"),
         existing=existing,
     )

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from consult.core.forms import show_refusal
+from consult.core.lazytext import lazy_gettext as _l
 from consult.core.numbers import lock_version_of
 from consult.core.permissions import can_moderate, can_publish, require
 from consult.core.timefmt import local, parse_local
@@ -53,16 +55,19 @@ def _section(version: Version, section_id: int) -> Section:
 
 def _published_redirect(document: Document, version: Version) -> BaseResponse:
     flash(
-        f"Version {version.number} is published and can no longer be changed. "
-        "Start a new version to make changes.",
+        _(
+            "Version %(number)s is published and can no longer be changed. "
+            "Start a new version to make changes.",
+            number=version.number,
+        ),
         "warning",
     )
     return redirect(url_for("drafts.show_version", slug=document.slug, number=version.number))
 
 
-def _back_to_section(slug: str, number: int, section: Section, done: str) -> BaseResponse:
+def _back_to_section(slug: str, number: int, section: Section, done: Any) -> BaseResponse:
     """After a change to a section: say so, and show it in the version's editor."""
-    flash(f"{section.title} {done}.", "success")
+    flash(done % {"title": section.title}, "success")
     url = url_for("drafts.edit_version", slug=slug, number=number)
     return redirect(f"{url}#section-{section.id}")
 
@@ -90,7 +95,13 @@ def create_document() -> Page:
             show_refusal(form, error)
         else:
             db.session.commit()
-            flash(f"“{document.title}” created. Now import or write its first version.", "success")
+            flash(
+                _(
+                    "“%(title)s” created. Now import or write its first version.",
+                    title=document.title,
+                ),
+                "success",
+            )
             return redirect(url_for("drafts.import_version", slug=document.slug))
     return render_template("drafts/document_form.html", form=form)
 
@@ -98,12 +109,12 @@ def create_document() -> Page:
 def _read_upload(form: ImportForm) -> str | None:
     data = form.upload.data.read(MAX_IMPORT_BYTES + 1)
     if len(data) > MAX_IMPORT_BYTES:
-        form.upload.errors = [*form.upload.errors, "The file is larger than 2 MB."]
+        form.upload.errors = [*form.upload.errors, _("The file is larger than 2 MB.")]
         return None
     try:
         return str(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        form.upload.errors = [*form.upload.errors, "The file is not UTF-8 text."]
+        form.upload.errors = [*form.upload.errors, _("The file is not UTF-8 text.")]
         return None
 
 
@@ -121,8 +132,11 @@ def import_version(slug: str) -> Page:
             except ImportErrors as error:
                 line_errors = error.errors
                 form.form_errors.append(
-                    f"The text was not imported: {len(line_errors)} problem(s) to fix, "
-                    "listed below with their line numbers."
+                    _(
+                        "The text was not imported: %(num)s problem(s) to fix, "
+                        "listed below with their line numbers.",
+                        num=len(line_errors),
+                    )
                 )
                 if form.upload.data:
                     form.text.data = text  # so the fix can be made here
@@ -130,7 +144,10 @@ def import_version(slug: str) -> Page:
                 show_refusal(form, error)
             else:
                 db.session.commit()
-                flash(f"Version {version.number} created from the Markdown.", "success")
+                flash(
+                    _("Version %(number)s created from the Markdown.", number=version.number),
+                    "success",
+                )
                 return redirect(url_for("drafts.edit_version", slug=slug, number=version.number))
     status = 200 if not form.errors and not form.form_errors else 400
     return render_template(
@@ -139,9 +156,9 @@ def import_version(slug: str) -> Page:
 
 
 def _placement_choices(form: AddSectionForm | MoveForm, sections: list[Section]) -> None:
-    labels = {s.id: "\u2003" * s.depth + (s.title or "(untitled)") for s in sections}
-    form.parent_id.choices = {0: "Top level", **labels}
-    form.after_id.choices = {0: "At the start", **labels}
+    labels = {s.id: "\u2003" * s.depth + (s.title or _("(untitled)")) for s in sections}
+    form.parent_id.choices = {0: _("Top level"), **labels}
+    form.after_id.choices = {0: _("At the start"), **labels}
 
 
 def _placement(form: AddSectionForm | MoveForm, version: Version) -> tuple[Any, Any]:
@@ -204,7 +221,7 @@ def edit_section(slug: str, number: int, section_id: int) -> Page:
             show_refusal(form, error)
         else:
             db.session.commit()
-            return _back_to_section(slug, number, section, "saved")
+            return _back_to_section(slug, number, section, _l("%(title)s saved."))
     return render_template(
         "drafts/edit_section.html", document=document, version=version, section=section, form=form
     )
@@ -233,7 +250,7 @@ def add_section(slug: str, number: int) -> Page:
             show_refusal(form, error)
         else:
             db.session.commit()
-            return _back_to_section(slug, number, section, "added")
+            return _back_to_section(slug, number, section, _l("%(title)s added."))
     return render_template("drafts/add_section.html", document=document, version=version, form=form)
 
 
@@ -257,7 +274,7 @@ def move_section(slug: str, number: int, section_id: int) -> Page:
             show_refusal(form, error)
         else:
             db.session.commit()
-            return _back_to_section(slug, number, section, "moved")
+            return _back_to_section(slug, number, section, _l("%(title)s moved."))
     return render_template(
         "drafts/move_section.html", document=document, version=version, section=section, form=form
     )
@@ -277,7 +294,10 @@ def remove_section(slug: str, number: int, section_id: int) -> Page:
             show_refusal(form, error)
         else:
             db.session.commit()
-            flash(f"{title} removed from version {version.number}.", "success")
+            flash(
+                _("%(title)s removed from version %(number)s.", title=title, number=version.number),
+                "success",
+            )
             return redirect(url_for("drafts.edit_version", slug=slug, number=number))
     return render_template(
         "drafts/remove_section.html",
@@ -321,7 +341,7 @@ def publish_version(slug: str, number: int) -> Page:
             show_refusal(form, error)
         else:
             db.session.commit()
-            flash(f"Version {version.number} is published.", "success")
+            flash(_("Version %(number)s is published.", number=version.number), "success")
             return redirect(url_for("drafts.show_version", slug=slug, number=number))
     status = 400 if form.form_errors or form.errors else 200
     return render_template(
@@ -359,8 +379,10 @@ def change_window(slug: str, number: int) -> Page:
         else:
             db.session.commit()
             flash(
-                "The consultation window has been changed. The working group and everyone who "
-                "commented on this version are told by e-mail.",
+                _(
+                    "The consultation window has been changed. The working group and everyone who "
+                    "commented on this version are told by e-mail."
+                ),
                 "success",
             )
             return redirect(url_for("drafts.change_window", slug=slug, number=number))
@@ -388,5 +410,8 @@ def start_version(slug: str) -> BaseResponse:
         flash(str(error), "error")
         return redirect(url_for("drafts.list_versions", slug=slug))
     db.session.commit()
-    flash(f"Version {version.number} started from the latest published text.", "success")
+    flash(
+        _("Version %(number)s started from the latest published text.", number=version.number),
+        "success",
+    )
     return redirect(url_for("drafts.edit_version", slug=slug, number=version.number))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -117,7 +118,7 @@ def export_markdown(slug: str, number: int) -> Response:
 
 def _compare_form(document: Document, versions: list[Version], a: int, b: int) -> CompareForm:
     form = CompareForm(formdata=request.args if request.args else None, a=a, b=b)
-    choices = {v.number: f"Version {v.number}" for v in versions}
+    choices = {v.number: _("Version %(number)s", number=v.number) for v in versions}
     form.a.choices = choices
     form.b.choices = choices
     return form
@@ -141,9 +142,9 @@ def choose_comparison(slug: str) -> BaseResponse | tuple[str, int] | str:
     if a == b or a not in numbers or b not in numbers:
         form = _compare_form(document, versions, a, b)
         message = (
-            "Choose two different versions to compare."
+            _("Choose two different versions to compare.")
             if a == b
-            else "One of these versions does not exist or you may not see it."
+            else _("One of these versions does not exist or you may not see it.")
         )
         return render_template(
             "drafts/compare_choose.html", document=document, form=form, message=message
@@ -165,7 +166,7 @@ def compare(slug: str, a: int, b: int) -> BaseResponse | tuple[str, int] | str:
             "drafts/compare_choose.html",
             document=document,
             form=form,
-            message="A version compared with itself has no differences: choose another version.",
+            message=_("A version compared with itself has no differences: choose another version."),
         ), 400
     by_number = {v.number: v for v in versions}
     if a not in by_number or b not in by_number:
