@@ -10,6 +10,7 @@ from wtforms import BooleanField, HiddenField, RadioField, SubmitField, TextArea
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, Optional, ValidationError
 
+from consult.comments.language import language_field, quote_language_field, quote_language_of
 from consult.comments.models import (
     KINDS,
     PROPOSAL_PASSAGE,
@@ -17,7 +18,6 @@ from consult.comments.models import (
     REPORT_REASONS,
     STANCES,
 )
-from consult.comments.text import passage_occurs
 
 SCOPES = {
     PROPOSAL_PROVISION: "The whole provision",
@@ -48,6 +48,7 @@ class ReplyForm(FlaskForm):
         validators=[DataRequired(message="Enter your reply."), max_length("Your reply")],
         description="You can use Markdown: *emphasis*, lists, [links](https://example.org).",
     )
+    language = language_field()
     submit = SubmitField("Send reply")
 
 
@@ -59,6 +60,7 @@ class CommentForm(FlaskForm):
         validators=[DataRequired(message="Enter your comment."), max_length("Your comment")],
         description="You can use Markdown: *emphasis*, lists, [links](https://example.org).",
     )
+    language = language_field()
     kind = RadioField(
         "Kind of comment",
         choices=_choices(KINDS),
@@ -71,6 +73,7 @@ class CommentForm(FlaskForm):
         description="The exact words of the provision your comment is about. "
         "Copy and paste them from the text above.",
     )
+    quote_language = quote_language_field()
     proposed_text = TextAreaField(
         "Proposed replacement text",
         validators=[Optional(), max_length("The proposed text")],
@@ -94,7 +97,10 @@ class CommentForm(FlaskForm):
         self.section = section
 
     def validate_quote(self, field: Any) -> None:
-        if field.data and self.section is not None and not passage_occurs(field.data, self.section):
+        if not field.data or self.section is None:
+            return
+        found, _language = quote_language_of(self.section, field.data, self.quote_language.data)
+        if not found:
             raise ValidationError(
                 "The quoted passage must be copied exactly from the text of this provision."
             )

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 from consult.comments import chart, pending, queries, services, threads
 from consult.comments.counts import count_columns
 from consult.comments.forms import CommentForm, ReplyForm
+from consult.comments.language import prefill_language
 from consult.comments.models import KINDS, REPORT_REASONS, STATE_VISIBLE
 from consult.comments.views import bp
 from consult.comments.views.common import (
@@ -26,6 +27,7 @@ from consult.core.numbers import bounded_int
 from consult.core.pagination import page_number
 from consult.core.permissions import can_moderate, comment_refusal, require
 from consult.drafts.models import Section, Version
+from consult.drafts.translations import reading_for
 from consult.extensions import db, limiter
 
 logger = logging.getLogger(__name__)
@@ -109,6 +111,8 @@ def show_provision(slug: str, number: int, key: str) -> str | Response | tuple[s
                     proposed_text=form.proposed_text.data or "",
                     proposal_scope=form.proposal_scope.data,
                     confidential=bool(form.confidential.data),
+                    language=form.language.data,
+                    quote_language=form.quote_language.data or None,
                 )
             except services.CommentError as error:
                 form.form_errors.append(str(error))
@@ -122,10 +126,15 @@ def show_provision(slug: str, number: int, key: str) -> str | Response | tuple[s
                 )
                 return redirect(comment_url(comment))
     resumed = _resume(form, section, None)
+    reading = reading_for(version, [section], request.args.get("text"))
+    if request.method == "GET" and not form.quote_language.data and reading.is_translation:
+        form.quote_language.data = reading.language
+    prefill_language(form.language, form.body.data)
     return (
         render_template(
             "comments/provision.html",
             **_provision_context(version, section),
+            reading=reading,
             form=form,
             refusal=_refusal_notice(version, refusal),
             refused_text=refused_text,
@@ -203,7 +212,12 @@ def reply(comment_id: int) -> str | Response | tuple[str, int]:
             refused_text, status = request.form.get("body", ""), 403
         elif form.validate_on_submit():
             try:
-                answer = services.create_reply(parent, user=current_user, body=form.body.data or "")
+                answer = services.create_reply(
+                    parent,
+                    user=current_user,
+                    body=form.body.data or "",
+                    language=form.language.data,
+                )
             except services.CommentError as error:
                 form.form_errors.append(str(error))
             else:
@@ -211,6 +225,7 @@ def reply(comment_id: int) -> str | Response | tuple[str, int]:
                 flash("Your reply is published.", "success")
                 return redirect(comment_url(answer))
     resumed = _resume(form, section, parent.id)
+    prefill_language(form.language, form.body.data)
     node = threads.single_node(parent, current_user)
     return (
         render_template(

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from consult.core import hooks
 from consult.core.permissions import can_moderate, can_publish, can_view, require_visible
 from consult.db import utcnow
-from consult.drafts import queries, windows
+from consult.drafts import queries, translations, windows
 from consult.drafts.diff import STATUS_LABELS, STATUSES
 from consult.drafts.forms import CompareForm
 from consult.drafts.importer import to_markdown
@@ -91,6 +91,7 @@ def show_version(slug: str, number: int) -> str:
         document=document,
         version=version,
         sections=sections,
+        reading=translations.reading_for(version, sections, request.args.get("text")),
         tree=queries.section_tree(sections),
         versions=versions,
         previous=previous,
@@ -171,7 +172,12 @@ def compare(slug: str, a: int, b: int) -> BaseResponse | tuple[str, int] | str:
     if a not in by_number or b not in by_number:
         abort(404)
     old, new = by_number[a], by_number[b]
-    comparison = queries.compare_versions(old, new)
+    reading = translations.reading_for(new, [], request.args.get("text"))
+    comparison = (
+        translations.compare_in(old, new, reading.language)
+        if reading.is_translation
+        else queries.compare_versions(old, new)
+    )
     only_changes = request.args.get("changes") == "only"
     rows = comparison.changed_rows if only_changes else comparison.rows
     extra = hooks.collect(
@@ -186,6 +192,7 @@ def compare(slug: str, a: int, b: int) -> BaseResponse | tuple[str, int] | str:
         old=old,
         new=new,
         comparison=comparison,
+        reading=reading,
         rows=rows,
         only_changes=only_changes,
         form=form,
