@@ -7,7 +7,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, SelectField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, InputRequired, Length, Optional
+from wtforms.validators import AnyOf, Length, Optional
 
 from consult.comments.text import passage_occurs
 from consult.core.i18n import current_language
@@ -30,7 +30,7 @@ def language_field() -> SelectField:
         _l("Language of your comment"),
         choices=comment_language_choices(),
         default=DETECT,
-        validators=[InputRequired(), AnyOf([DETECT, *EU_LANGUAGES])],
+        validators=[Optional(), AnyOf([DETECT, *EU_LANGUAGES])],
         description=_l("Readers and moderators see it; leave “Detect” to let the site decide."),
     )
 

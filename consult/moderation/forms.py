@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -17,6 +18,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -29,6 +31,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from consult.comments.models import KINDS
 from consult.core.inputs import SingleLine
+from consult.core.languages import language_choices
 from consult.core.numbers import INT_MAX, id_value, optional_id
 from consult.moderation.models import OUTCOMES
 from consult.moderation.queue import SORTS
@@ -55,6 +58,12 @@ class TriageFilterForm(FlaskForm):
     provision = SelectField("Provision", coerce=optional_id, validate_choice=False)
     category = SelectField("Stakeholder category", coerce=optional_id, validate_choice=False)
     kind = SelectField("Kind", choices={"": "Any kind", **KINDS}, validate_choice=False, default="")
+    language = SelectField(
+        _l("Language"),
+        choices=[SelectChoice("", _l("Any language")), *language_choices()],
+        validate_choice=False,
+        default="",
+    )
     proposal = SelectField(
         "Proposed text",
         choices={"": "With or without", "yes": "Proposes text", "no": "No proposal"},

@@ -13,6 +13,7 @@ from consult.comments import chart, pending, queries, services, threads
 from consult.comments.counts import count_columns
 from consult.comments.forms import CommentForm, ReplyForm
 from consult.comments.language import prefill_language
+from consult.comments.language_counts import counts_by_language
 from consult.comments.models import KINDS, REPORT_REASONS, STATE_VISIBLE
 from consult.comments.views import bp
 from consult.comments.views.common import (
@@ -23,6 +24,7 @@ from consult.comments.views.common import (
     provision_url,
 )
 from consult.core import hooks
+from consult.core.languages import EU_LANGUAGES
 from consult.core.numbers import bounded_int
 from consult.core.pagination import page_number
 from consult.core.permissions import can_moderate, comment_refusal, require
@@ -266,7 +268,11 @@ def comment_history(comment_id: int) -> str:
 def overview(slug: str, number: int) -> str:
     version = queries.version_or_404(slug, number, current_user)
     moderator = can_moderate(current_user, version)
-    rows, column_totals = queries.overview_rows(version, public_only=not moderator)
+    language = request.args.get("language")
+    language = language if language in EU_LANGUAGES else None
+    rows, column_totals = queries.overview_rows(
+        version, public_only=not moderator, language=language
+    )
     categories = queries.categories()
     present = {key for key, n in column_totals.items() if n}
     columns = count_columns(categories, present)
@@ -281,6 +287,8 @@ def overview(slug: str, number: int) -> str:
         moderator=moderator,
         confidential=queries.confidential_count(version) if moderator else 0,
         chart=chart.provision_chart(rows, columns),
+        language=language,
+        languages=counts_by_language(version, public_only=not moderator),
         extra=hooks.collect("comments_overview", version=version),
     )
 
