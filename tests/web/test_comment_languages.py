@@ -129,7 +129,7 @@ def test_triage_filters_by_language(client, db):
 
 
 def test_overview_filters_by_language(client, db):
-    c, made, extra_de = _languages_world(db)
+    c, _made, _extra_de = _languages_world(db)
     page = client.get(c.url("comments/overview")).get_data(as_text=True)
     assert "Deutsch (2)" in page and "polski (1)" in page
     german = client.get(c.url("comments/overview?language=de")).get_data(as_text=True)
@@ -141,7 +141,7 @@ def test_overview_filters_by_language(client, db):
 
 
 def test_report_csv_has_the_language_and_the_page_counts_per_language(client, db):
-    c, made, extra_de = _languages_world(db)
+    c, made, _extra_de = _languages_world(db)
     text = client.get(c.url("report.csv")).get_data(as_text=True).lstrip("\ufeff")
     rows = list(csv.DictReader(io.StringIO(text)))
     assert {r["comment_id"]: r["language"] for r in rows}[str(made["fr"].id)] == "fr"
