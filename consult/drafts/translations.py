@@ -52,6 +52,8 @@ def _split_label(section: Section, kind: str, number: str, heading: str) -> tupl
         )
         if match:
             return f"{match.group(1)} {section.number}", match.group(2).strip()
+    if kind != section.kind and section.kind != "section":
+        return heading, ""  # a heading of its own ("Considérant a)"): shown as written
     return "", heading
 
 

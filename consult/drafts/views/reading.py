@@ -173,11 +173,12 @@ def compare(slug: str, a: int, b: int) -> BaseResponse | tuple[str, int] | str:
         abort(404)
     old, new = by_number[a], by_number[b]
     reading = translations.reading_for(new, [], request.args.get("text"))
-    comparison = (
-        translations.compare_in(old, new, reading.language)
-        if reading.is_translation
-        else queries.compare_versions(old, new)
-    )
+    if reading.is_translation:
+        comparison = translations.compare_in(old, new, reading.language)
+        # What the notice counts: provisions compared in translation or, lacking one, the source.
+        reading.sections = {row.section.section.id: row.section for row in comparison.rows}
+    else:
+        comparison = queries.compare_versions(old, new)
     only_changes = request.args.get("changes") == "only"
     rows = comparison.changed_rows if only_changes else comparison.rows
     extra = hooks.collect(
