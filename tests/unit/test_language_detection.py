@@ -1,5 +1,5 @@
-"""The comment-language detector (py3langid, model shipped in the package) on the 24 official
 # ruff: noqa: RUF001 - Greek and Cyrillic letters are the point of these sentences
+"""The comment-language detector (py3langid, model shipped in the package) on the 24 official
 EU languages: one sentence each, written for this test, about the same subject."""
 
 from __future__ import annotations
