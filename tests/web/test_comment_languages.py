@@ -123,6 +123,8 @@ def test_triage_filters_by_language(client, db):
     ids = {x.id for x in [*made.values(), extra_de]}
     shown = {i for i in ids if f'id="comment-{i}"' in page}
     assert shown == {made["de"].id, extra_de.id}
+    assert '<strong class="govuk-tag govuk-tag--yellow">German</strong>' in page
+    assert '<p class="govuk-body" lang="de">' in page
     assert 'name="language"' in page
     everything = client.get(c.url("triage?language=")).get_data(as_text=True)
     assert all(f'id="comment-{i}"' in everything for i in ids)
