@@ -45,3 +45,35 @@ def test_stakeholder_reads_in_german_and_quotes_the_translation(person):
     expect(article.locator("blockquote")).to_have_attribute("lang", "de")
     expect(article.locator(".consult-comment__body")).to_have_attribute("lang", "de")
     look(page, "comment-quoting-german")
+
+
+ITALIAN = """\
+## Misura 1.2 Informazioni per i fornitori a valle {#c1-m2}
+
+1. I firmatari mettono a disposizione dei fornitori a valle le parti della documentazione di cui
+   hanno bisogno.
+"""
+
+
+def test_chair_imports_a_translation(person):
+    page = person().page
+    sign_in(page, "chair-transparency-copyright@consult.example")
+    open_current_version(page)
+    page.get_by_role("link", name="Translations").click()
+    expect(page.get_by_role("heading", level=1, name="Translations")).to_be_visible()
+    expect(page.get_by_role("table", name="Imported translations")).to_contain_text("Deutsch")
+    look(page, "translations")
+
+    page.get_by_label("Language of the translation").select_option("it")
+    page.get_by_role("textbox", name="Or paste the Markdown").fill(ITALIAN + "\n## Nope {#c99}\n")
+    page.get_by_role("button", name="Import the translation").click()
+    expect(page.get_by_text("“c99” is not a provision of version")).to_be_visible()
+    look(page, "translations-refused")
+
+    page.get_by_role("textbox", name="Or paste the Markdown").fill(ITALIAN)
+    page.get_by_role("button", name="Import the translation").click()
+    flash(page, "Italian translation imported: 1 provisions translated")
+    expect(
+        page.get_by_role("heading", name="Misura 1.2: Informazioni per i fornitori a valle")
+    ).to_be_visible()
+    expect(page.get_by_text("Not translated").first).to_be_visible()
