@@ -72,7 +72,7 @@ def test_chair_imports_a_translation(person):
 
     page.get_by_role("textbox", name="Or paste the Markdown").fill(ITALIAN)
     page.get_by_role("button", name="Import the translation").click()
-    flash(page, "Italian translation imported: 1 provisions translated")
+    flash(page, "Italian translation imported. Provisions translated: 1;")
     expect(
         page.get_by_role("heading", name="Misura 1.2: Informazioni per i fornitori a valle")
     ).to_be_visible()

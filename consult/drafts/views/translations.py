@@ -65,8 +65,8 @@ def import_translation(slug: str, number: int) -> BaseResponse | tuple[str, int]
                 db.session.commit()
                 flash(
                     _(
-                        "%(language)s translation imported: %(done)s provisions translated, "
-                        "%(left)s shown in the source language.",
+                        "%(language)s translation imported. Provisions translated: %(done)s; "
+                        "shown in the original: %(left)s.",
                         language=language_label(result.language),
                         done=result.translated,
                         left=result.untranslated,
