@@ -60,8 +60,30 @@ def test_language_field_prefilled_from_interface_then_from_the_text(client, db):
     assert _selected(client.get(url + "?lang=de").get_data(as_text=True)) == "de"
     refresh()
     # a refused post (no kind chosen) re-renders with the language detected from the text
-    page = client.post(url, data={"body": SAMPLES["fr"], "kind": "", "language": "detect"})
-    assert _selected(page.get_data(as_text=True)) == "fr"
+    for language in ("de", "fr", "it", "pl"):
+        page = client.post(url, data={"body": SAMPLES[language], "kind": "", "language": "detect"})
+        assert _selected(page.get_data(as_text=True)) == language
+    # a language chosen by hand is kept as chosen
+    page = client.post(url, data={"body": SAMPLES["fr"], "kind": "", "language": "mt"})
+    assert _selected(page.get_data(as_text=True)) == "mt"
+
+
+def test_edit_form_shows_and_changes_the_language(client, db):
+    c = build_consultation(comments=0)
+    author = factories.UserFactory()
+    comment = factories.CommentFactory(
+        section=c.sections[0], author=author, body=SAMPLES["it"], language="en"
+    )
+    login(client, author)
+    page = client.get(f"/comments/{comment.id}/edit").get_data(as_text=True)
+    assert _selected(page) == "en"
+    response = client.post(
+        f"/comments/{comment.id}/edit",
+        data={"body": SAMPLES["it"], "kind": "general", "language": "detect"},
+    )
+    assert response.status_code == 302
+    db.session.refresh(comment)
+    assert comment.language == "it" and comment.edited_at is None  # no new revision
 
 
 @pytest.mark.parametrize("language", ["de", "fr", "it", "pl"])
