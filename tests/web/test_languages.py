@@ -100,6 +100,7 @@ def test_reader_switches_language_and_sees_labels(client, login_as, published, a
     german = client.get("/docs/transparency/v1/?text=de").get_data(as_text=True)
     assert '<div lang="de" class="consult-translated">' in german
     assert "Verpflichtung 1: Dokumentation" in german
+    assert 'href="#c1" lang="de">Verpflichtung 1: Dokumentation</a>' in german  # contents
     assert "Erstellung der Dokumentation" in german
     assert "Not translated" in german  # Measure 1.3 and the open question: shown in English
     assert "Documentation is kept for ten years." in german

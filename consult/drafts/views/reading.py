@@ -85,14 +85,15 @@ def show_version(slug: str, number: int) -> str:
     sections = queries.sections_of(version)
     versions = visible_versions(document)
     extra = hooks.collect("version_page", version=version, sections=sections, user=current_user)
+    reading = translations.reading_for(version, sections, request.args.get("text"))
     previous = next((v for v in reversed(versions) if v.number < version.number), None)
     return render_template(
         "drafts/version.html",
         document=document,
         version=version,
         sections=sections,
-        reading=translations.reading_for(version, sections, request.args.get("text")),
-        tree=queries.section_tree(sections),
+        reading=reading,
+        tree=queries.section_tree([reading.show(s) for s in sections]),
         versions=versions,
         previous=previous,
         successor=_successor(versions, version),
