@@ -8,6 +8,7 @@ from consult.comments.models import *  # noqa: F403
 from consult.comments.review_models import *  # noqa: F403
 from consult.core.models import *  # noqa: F403
 from consult.drafts.models import *  # noqa: F403
+from consult.drafts.translation_models import *  # noqa: F403
 from consult.events.models import *  # noqa: F403
 from consult.groups.models import *  # noqa: F403
 from consult.moderation.grouping_models import *  # noqa: F403

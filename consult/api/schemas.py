@@ -133,8 +133,13 @@ class Comment(Model):
     category: str | None = Field(description="Stakeholder category slug at the time of writing.")
     author_role: str | None
     kind: str
+    language: str = Field(description="The language the comment is written in (ISO 639-1).")
     confidential: bool
     quote: str | None
+    quote_language: str | None = Field(
+        description="The language of the translation the quote was taken from; null when it "
+        "was taken from the version's own (authoritative) text."
+    )
     body: str | None = Field(description="Markdown; null when hidden or deleted.")
     proposed_text: str | None
     proposal_scope: str | None
@@ -217,6 +222,7 @@ class ReportRow(Model):
     category: str | None
     organisation: str
     kind: str
+    language: str = Field(description="The language the comment is written in (ISO 639-1).")
     quote: str
     body: str
     proposed_text: str

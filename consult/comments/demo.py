@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import insert
 
 from consult.accounts.affiliation import speaking_for
+from consult.comments import demo_languages
 from consult.comments.models import Comment, CommentReport, Endorsement
 from consult.comments.text import plain_text
 from consult.db import utcnow
@@ -245,6 +246,7 @@ def load(context: dict[str, Any]) -> None:
         "400 staff hours per model. We can share the breakdown with the drafting team only."
     )
     db.session.add_all(top)
+    db.session.add_all(demo_languages.load(v2, users[::-1], _snapshot))
     db.session.flush()
     level = [c for c in top if rng.random() < 0.6]
     everything = list(top)

@@ -11,6 +11,7 @@ from wtforms import BooleanField, HiddenField, RadioField, SubmitField, TextArea
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, Optional, ValidationError
 
+from consult.comments.language import language_field, quote_language_field, quote_language_of
 from consult.comments.models import (
     KIND_LABELS,
     PROPOSAL_PASSAGE,
@@ -18,7 +19,6 @@ from consult.comments.models import (
     REPORT_REASONS,
     STANCES,
 )
-from consult.comments.text import passage_occurs
 from consult.core.lazytext import lazy_gettext as _l
 
 SCOPES = {
@@ -55,6 +55,7 @@ class ReplyForm(FlaskForm):
         validators=[DataRequired(message=_l("Enter your reply.")), max_length(_l("Your reply"))],
         description=_l("You can use Markdown: *emphasis*, lists, [links](https://example.org)."),
     )
+    language = language_field()
     submit = SubmitField(_l("Send reply"))
 
 
@@ -69,6 +70,7 @@ class CommentForm(FlaskForm):
         ],
         description=_l("You can use Markdown: *emphasis*, lists, [links](https://example.org)."),
     )
+    language = language_field()
     kind = RadioField(
         _l("Kind of comment"),
         choices=_choices(KIND_LABELS),
@@ -83,6 +85,7 @@ class CommentForm(FlaskForm):
             "Copy and paste them from the text above."
         ),
     )
+    quote_language = quote_language_field()
     proposed_text = TextAreaField(
         _l("Proposed replacement text"),
         validators=[Optional(), max_length(_l("The proposed text"))],
@@ -108,7 +111,10 @@ class CommentForm(FlaskForm):
         self.section = section
 
     def validate_quote(self, field: Any) -> None:
-        if field.data and self.section is not None and not passage_occurs(field.data, self.section):
+        if not field.data or self.section is None:
+            return
+        found, _language = quote_language_of(self.section, field.data, self.quote_language.data)
+        if not found:
             raise ValidationError(
                 _l("The quoted passage must be copied exactly from the text of this provision.")
             )

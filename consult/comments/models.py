@@ -92,6 +92,8 @@ class Comment(TimestampMixin, Base):
             "parent_id",
             "created_at",
         ),
+        # Filtering triage, the overview and reports by the comment's language.
+        Index("ix_comments_version_language", "version_id", "language"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -117,6 +119,10 @@ class Comment(TimestampMixin, Base):
     quote: Mapped[str] = mapped_column(Text, default="")
     proposed_text: Mapped[str] = mapped_column(Text, default="")
     proposal_scope: Mapped[str | None] = mapped_column(String(10))
+    # The language the comment is written in (an official EU language code), and the language
+    # of the text its quote was taken from (a translation's, or None: the version's own).
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
+    quote_language: Mapped[str | None] = mapped_column(String(8))
     is_confidential: Mapped[bool] = mapped_column(default=False, active_history=True)
     state: Mapped[str] = mapped_column(String(10), default=STATE_VISIBLE, active_history=True)
     hidden_reason: Mapped[str] = mapped_column(Text, default="")

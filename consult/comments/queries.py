@@ -205,12 +205,17 @@ def comment_or_404(comment_id: int, user: Any) -> Comment:
 
 
 def overview_rows(
-    version: Version, *, public_only: bool
+    version: Version, *, public_only: bool, language: str | None = None
 ) -> tuple[list[tuple[Section, dict[int | None, int], int]], dict[int | None, int]]:
-    """Provision x category counts for the overview table and chart, and column totals."""
+    """Provision x category counts for the overview table and chart, and column totals
+    (of the comments written in `language` only, when one is given)."""
+    from consult.comments.language_counts import counts_by_category_in
     from consult.comments.services import counts_by_category
 
-    counts = counts_by_category(version, public_only=public_only)
+    if language:
+        counts = counts_by_category_in(version, language, public_only=public_only)
+    else:
+        counts = counts_by_category(version, public_only=public_only)
     rows = []
     column_totals: dict[int | None, int] = {}
     for section in sections_of(version):

@@ -12,6 +12,7 @@ from sqlalchemy.orm import aliased
 from consult.accounts.affiliation import speaking_for
 from consult.comments.counts import counted
 from consult.comments.fingerprint import store_fingerprint
+from consult.comments.language import quote_language_of, resolve_language
 from consult.comments.models import (
     KINDS,
     LOCK_REASONS,
@@ -28,7 +29,6 @@ from consult.comments.models import (
     CommentRevision,
     Endorsement,
 )
-from consult.comments.text import passage_occurs
 from consult.core import outbox
 from consult.core.permissions import (
     MODERATING_ROLES,
@@ -145,15 +145,22 @@ def create_comment(
     proposed_text: str = "",
     proposal_scope: str | None = None,
     confidential: bool = False,
+    language: str | None = None,
+    quote_language: str | None = None,
 ) -> Comment:
-    """A new top-level comment on a section of a version open for consultation."""
+    """A new top-level comment on a section of a version open for consultation.
+
+    `language` is the comment's (detected from the body when None or "detect");
+    `quote_language` the translation the quote was taken from, checked against its text.
+    """
     version = section.version
     _refuse_unless_open(user, version)
     quote = (quote or "").strip()
     proposed_text = (proposed_text or "").strip()
     if kind not in KINDS:
         raise CommentError(_("Choose the kind of comment."))
-    if quote and not passage_occurs(quote, section):
+    found, quoted_in = quote_language_of(section, quote, quote_language)
+    if not found:
         raise CommentError(_("The quoted passage must be copied exactly from the provision."))
     scope = _scope(proposed_text, proposal_scope, quote)
     comment = Comment(
@@ -167,6 +174,8 @@ def create_comment(
         proposed_text=proposed_text,
         proposal_scope=scope,
         is_confidential=bool(confidential),
+        language=resolve_language(language, body),
+        quote_language=quoted_in,
     )
     _snapshot_author(comment, user, version.document.group_id)
     db.session.add(comment)
@@ -186,7 +195,7 @@ def _scope(proposed_text: str, scope: str | None, quote: str) -> str | None:
     return scope
 
 
-def create_reply(parent: Comment, *, user: Any, body: str) -> Comment:
+def create_reply(parent: Comment, *, user: Any, body: str, language: str | None = None) -> Comment:
     """A reply in the parent's thread; it inherits the thread's confidentiality."""
     section = parent.section
     _refuse_unless_open(user, section.version)
@@ -204,6 +213,7 @@ def create_reply(parent: Comment, *, user: Any, body: str) -> Comment:
         kind="general",
         body=body.strip(),
         is_confidential=parent.is_confidential,
+        language=resolve_language(language, body),
     )
     _snapshot_author(reply, user, section.version.document.group_id)
     db.session.add(reply)
@@ -231,6 +241,8 @@ def edit_comment(
     quote: str | None = None,
     proposed_text: str | None = None,
     proposal_scope: str | None = None,
+    language: str | None = None,
+    quote_language: str | None = None,
 ) -> Comment:
     """The author's edit within the window; the previous text is kept as a CommentRevision."""
     from consult.core.permissions import can_edit_comment
@@ -241,8 +253,14 @@ def edit_comment(
         raise CommentError(_("You can no longer edit this comment."))
     new_quote = comment.quote if quote is None else quote.strip()
     new_proposal = comment.proposed_text if proposed_text is None else proposed_text.strip()
-    if new_quote != comment.quote and new_quote and not passage_occurs(new_quote, comment.section):
-        raise CommentError(_("The quoted passage must be copied exactly from the provision."))
+    new_quote_language = comment.quote_language
+    if new_quote != comment.quote or (quote_language or None) != comment.quote_language:
+        found, new_quote_language = quote_language_of(
+            comment.section, new_quote, quote_language if quote is not None else None
+        )
+        if not found:
+            raise CommentError(_("The quoted passage must be copied exactly from the provision."))
+    new_language = resolve_language(language, body) if language else comment.language
     new_scope = (
         _scope(new_proposal, proposal_scope, new_quote)
         if comment.parent_id is None
@@ -257,6 +275,8 @@ def edit_comment(
         comment.proposal_scope,
         comment.kind,
     ):
+        # Only its language corrected: no new revision, the text is the same.
+        comment.language, comment.quote_language = new_language, new_quote_language
         return comment
     db.session.add(
         CommentRevision(
@@ -269,6 +289,7 @@ def edit_comment(
     )
     comment.body, comment.quote, comment.proposed_text = new_body, new_quote, new_proposal
     comment.proposal_scope, comment.kind = new_scope, new_kind
+    comment.language, comment.quote_language = new_language, new_quote_language
     comment.edited_at = utcnow()
     store_fingerprint(comment)
     db.session.flush()

@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 
 from consult.core.models import AuditEvent
 from consult.db import utcnow
-from consult.drafts import demo_text, services
+from consult.drafts import demo_text, demo_translations, services
 from consult.drafts.models import Document, Section, Version
 from consult.extensions import db
 
@@ -171,6 +171,7 @@ def load(context: dict[str, Any]) -> None:
         closes_at=now + timedelta(days=28),
     )
     _backdate(v2, published_at=now - timedelta(days=2), created_at=now - timedelta(days=35))
+    demo_translations.load(v2, chair)  # German and French, for readers who choose them
     versions["transparency"].append(v2)
 
     for slug, group_slug, days in (

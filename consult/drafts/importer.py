@@ -47,6 +47,9 @@ OPTIONAL_NUMBER = {"part", "chapter", "section"}
 
 _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+# An explicit provision key at the end of a heading: "## Verpflichtung 1: Dokumentation {#c1}".
+# Translations use it where the heading's words (translated) would not give the source's key.
+_EXPLICIT_KEY = re.compile(r"[ \t]*\{#([a-z0-9][a-z0-9-]{0,39})\}$")
 _DASHES = "-\u2013\u2014"  # hyphen, en dash, em dash
 _SEPARATORS = " \t:." + _DASHES
 
@@ -63,6 +66,7 @@ class ParsedSection:
     key: str
     parent: int | None = None  # index into the parsed list
     depth: int = 0
+    explicit_key: bool = False  # the key was written as "{#key}" after the heading
     body_lines: list[str] = field(default_factory=list)
 
     @property
@@ -141,6 +145,12 @@ def split_heading(text: str) -> tuple[str, str, str]:
 
 
 def _measure_error(section: ParsedSection, parsed: list[ParsedSection]) -> str | None:
+    # Under a heading keyed explicitly as its commitment ("## Verpflichtung 1 {#c1}"): fine.
+    wanted, index = f"c{section.number.split('.')[0]}", section.parent
+    while index is not None:
+        if parsed[index].explicit_key and parsed[index].key == wanted:
+            return None
+        index = parsed[index].parent
     commitment = _ancestor(section, parsed, "commitment")
     if commitment is None:
         return _(
@@ -202,6 +212,9 @@ def parse_markdown(text: str) -> list[ParsedSection]:
         if not content:
             errors.append((line_no, _("The heading is empty.")))
             content = "(empty)"
+        explicit = _EXPLICIT_KEY.search(content)
+        if explicit:
+            content = content[: explicit.start()].rstrip() or "(empty)"
         previous_level = parsed[-1].level if parsed else 1
         if not parsed and level > 2:
             errors.append((line_no, _("The first heading must be '#' or '##'.")))
@@ -241,6 +254,9 @@ def parse_markdown(text: str) -> list[ParsedSection]:
             parent=parent,
             depth=parsed[parent].depth + 1 if parent is not None else 0,
         )
+        if explicit:
+            section.key = explicit.group(1)
+            section.explicit_key = True
         parsed.append(section)
         stack.append(len(parsed) - 1)
         if kind == "measure" and not problem:
@@ -249,7 +265,7 @@ def parse_markdown(text: str) -> list[ParsedSection]:
                 errors.append((line_no, measure_problem))
         if kind == "paragraph" and parent is None:
             errors.append((line_no, _("A paragraph heading must be inside another section.")))
-        if not problem and kind == "section" and not number:
+        if not problem and kind == "section" and not number and not section.explicit_key:
             # Plain headings ("Background") may repeat: their keys get a counter.
             base, counter = section.key, 2
             while section.key in keys:

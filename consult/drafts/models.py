@@ -88,6 +88,8 @@ class Version(TimestampMixin, Base):
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     based_on_id: Mapped[int | None] = mapped_column(ForeignKey("versions.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The authoritative language of the text; translations live in SectionTranslation.
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
 
     document: Mapped[Document] = relationship(back_populates="versions", lazy="joined")
 

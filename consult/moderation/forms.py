@@ -18,6 +18,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -30,6 +31,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from consult.comments.models import KINDS
 from consult.core.inputs import SingleLine
+from consult.core.languages import language_choices
 from consult.core.lazytext import lazy_gettext as _l
 from consult.core.numbers import INT_MAX, id_value, optional_id
 from consult.moderation.models import N_, outcome_labels
@@ -91,6 +93,12 @@ class TriageFilterForm(FlaskForm):
     provision = SelectField(_l("Provision"), coerce=optional_id, validate_choice=False)
     category = SelectField(_l("Stakeholder category"), coerce=optional_id, validate_choice=False)
     kind = SelectField(_l("Kind"), choices=_kind_choices, validate_choice=False, default="")
+    language = SelectField(
+        _l("Language"),
+        choices=[SelectChoice("", _l("Any language")), *language_choices()],
+        validate_choice=False,
+        default="",
+    )
     proposal = SelectField(
         _l("Proposed text"), choices=_proposal_choices, validate_choice=False, default=""
     )

@@ -35,6 +35,7 @@ class TriageFilters:
     status: str | None = None  # "undecided" / "decided" / an outcome
     reported: bool = False
     assignee: str | None = None  # "mine" / "unassigned"
+    language: str | None = None  # the comment's language (an EU language code)
     sort: str = "newest"
 
 
@@ -74,6 +75,8 @@ def triage_ids(version: Version, filters: TriageFilters, user: User) -> Select[A
         stmt = stmt.where(Comment.category_id == filters.category_id)
     if filters.kind:
         stmt = stmt.where(Comment.kind == filters.kind)
+    if filters.language:
+        stmt = stmt.where(Comment.language == filters.language)
     if filters.proposal == "yes":
         stmt = stmt.where(Comment.proposed_text != "")
     elif filters.proposal == "no":
@@ -120,6 +123,7 @@ def _filtered(filters: TriageFilters) -> bool:
             filters.status,
             filters.reported,
             filters.assignee,
+            filters.language,
         )
     )
 

@@ -59,6 +59,7 @@ CSV_COLUMNS = [
     "led_to",
     "led_to_url",
     "campaign",
+    "language",
 ]
 
 
@@ -89,6 +90,7 @@ def report_statement(version: Version) -> Select[Any]:
             Comment.id.label("comment_id"),
             Comment.created_at,
             Comment.kind,
+            Comment.language,
             # The text the disposition decided, not what the comment may say later.
             func.coalesce(Disposition.decided_body, Comment.body).label("body"),
             func.coalesce(Disposition.decided_quote, Comment.quote).label("quote"),
@@ -194,6 +196,23 @@ def summary_by_category(version: Version) -> tuple[list[CategoryRow], CategoryRo
     return result, total
 
 
+def summary_by_language(version: Version) -> list[tuple[str, CategoryRow]]:
+    """Counts of dispositions per language of the public comments (one GROUP BY query)."""
+    rows = db.session.execute(
+        select(Comment.language, Disposition.outcome, func.count(Comment.id))
+        .select_from(Comment)
+        .outerjoin(Disposition, Disposition.comment_id == Comment.id)
+        .where(_public_filter(version))
+        .group_by(Comment.language, Disposition.outcome)
+    ).all()
+    by_language: dict[str, CategoryRow] = {}
+    for language, outcome, count in rows:
+        target = by_language.setdefault(language, CategoryRow(language))
+        key = outcome or "undecided"
+        target.counts[key] = target.counts.get(key, 0) + count
+    return sorted(by_language.items(), key=lambda item: (-item[1].total, item[0]))
+
+
 def summary_columns() -> list[tuple[str, str]]:
     """The summary table's columns, labelled in the current language."""
     return [*outcome_labels().items(), ("undecided", gettext(NOT_DECIDED))]
@@ -287,6 +306,7 @@ def _english_rows(version: Version, user: Any) -> Iterator[list[list[Any]]]:
                 [
                     *_row_cells(row, link, landings.get(row.comment_id, [])),
                     campaigns.get(row.comment_id, ""),
+                    row.language,
                 ]
             )
         yield cells

@@ -82,6 +82,8 @@ TABLES = (
             F("body", "string", "The comment (Markdown)"),
             F("proposed_text", "string", "Replacement text proposed"),
             F("proposal_scope", "string", "passage or provision: what the proposal replaces"),
+            F("language", "string", "Language the comment is written in (ISO 639-1)"),
+            F("quote_language", "string", "Language of the translation quoted, if not the source"),
         ),
         ("comment_id",),
         (("provision_id", "provisions", "provision_id"),),
@@ -185,6 +187,8 @@ def _statements(version: Version) -> dict[str, Select[Any]]:
             Comment.body,
             Comment.proposed_text,
             Comment.proposal_scope,
+            Comment.language,
+            Comment.quote_language,
         )
         .where(public_comment(version))
         .order_by(Comment.id),

@@ -13,7 +13,7 @@ from tests.e2e.steps import look
 HEADER = [
     "comment_id", "comment_url", "submitted_at", "provision_key", "provision", "category",
     "organisation", "kind", "quoted_passage", "comment", "proposed_text", "disposition",
-    "rationale", "duplicate_of", "decided_at", "led_to", "led_to_url", "campaign",
+    "rationale", "duplicate_of", "decided_at", "led_to", "led_to_url", "campaign", "language",
 ]  # fmt: skip
 OUTCOMES = {"Accepted", "Partly accepted", "Rejected", "Noted", "Duplicate", "Out of scope"}
 

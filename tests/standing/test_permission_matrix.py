@@ -181,6 +181,9 @@ drafts.home                        GET      200   200   200   200   200   200   
 drafts.import_version              GET      302   403   403   403   403   403   403   200   200
 drafts.import_version              POST     302   403   403   403   403   403   403   400   400
 drafts.import_version@members      GET      302   404   404   403   403   404   403   200   200
+drafts.import_translation          GET      302   403   403   403   403   403   403   200   200
+drafts.import_translation          POST     302   403   403   403   403   403   403   400   400
+drafts.import_translation@members  GET      302   404   404   403   403   404   403   200   200
 drafts.list_versions               GET      200   200   200   200   200   200   200   200   200
 drafts.list_versions@members       GET      302   404   404   200   200   404   200   200   200
 drafts.move_section                GET      302   404   404   404   404   404   200   200   200

@@ -50,9 +50,16 @@ def edit_comment(comment_id: int) -> str | Response:
                     quote=form.quote.data or "",
                     proposed_text=form.proposed_text.data or "",
                     proposal_scope=form.proposal_scope.data,
+                    language=form.language.data,
+                    quote_language=form.quote_language.data or None,
                 )
             else:
-                services.edit_comment(comment, user=current_user, body=form.body.data or "")
+                services.edit_comment(
+                    comment,
+                    user=current_user,
+                    body=form.body.data or "",
+                    language=form.language.data,
+                )
         except services.CommentError as error:
             show_refusal(form, error)
         else:

@@ -13,6 +13,8 @@ from werkzeug.wrappers import Response
 from consult.comments import chart, pending, queries, services, threads
 from consult.comments.counts import count_columns
 from consult.comments.forms import CommentForm, ReplyForm
+from consult.comments.language import prefill_language
+from consult.comments.language_counts import counts_by_language
 from consult.comments.models import KIND_LABELS, REPORT_REASONS, STATE_VISIBLE
 from consult.comments.views import bp
 from consult.comments.views.common import (
@@ -23,10 +25,12 @@ from consult.comments.views.common import (
     provision_url,
 )
 from consult.core import hooks
+from consult.core.languages import EU_LANGUAGES
 from consult.core.numbers import bounded_int
 from consult.core.pagination import page_number
 from consult.core.permissions import can_moderate, comment_refusal, require
 from consult.drafts.models import Section, Version
+from consult.drafts.translations import reading_for
 from consult.extensions import db, limiter
 
 logger = logging.getLogger(__name__)
@@ -110,6 +114,8 @@ def show_provision(slug: str, number: int, key: str) -> str | Response | tuple[s
                     proposed_text=form.proposed_text.data or "",
                     proposal_scope=form.proposal_scope.data,
                     confidential=bool(form.confidential.data),
+                    language=form.language.data,
+                    quote_language=form.quote_language.data or None,
                 )
             except services.CommentError as error:
                 form.form_errors.append(str(error))
@@ -123,10 +129,15 @@ def show_provision(slug: str, number: int, key: str) -> str | Response | tuple[s
                 )
                 return redirect(comment_url(comment))
     resumed = _resume(form, section, None)
+    reading = reading_for(version, [section], request.args.get("text"))
+    if request.method == "GET" and not form.quote_language.data and reading.is_translation:
+        form.quote_language.data = reading.language
+    prefill_language(form.language, form.body.data)
     return (
         render_template(
             "comments/provision.html",
             **_provision_context(version, section),
+            reading=reading,
             form=form,
             refusal=_refusal_notice(version, refusal),
             refused_text=refused_text,
@@ -204,7 +215,12 @@ def reply(comment_id: int) -> str | Response | tuple[str, int]:
             refused_text, status = request.form.get("body", ""), 403
         elif form.validate_on_submit():
             try:
-                answer = services.create_reply(parent, user=current_user, body=form.body.data or "")
+                answer = services.create_reply(
+                    parent,
+                    user=current_user,
+                    body=form.body.data or "",
+                    language=form.language.data,
+                )
             except services.CommentError as error:
                 form.form_errors.append(str(error))
             else:
@@ -212,6 +228,7 @@ def reply(comment_id: int) -> str | Response | tuple[str, int]:
                 flash(_("Your reply is published."), "success")
                 return redirect(comment_url(answer))
     resumed = _resume(form, section, parent.id)
+    prefill_language(form.language, form.body.data)
     node = threads.single_node(parent, current_user)
     return (
         render_template(
@@ -252,7 +269,11 @@ def comment_history(comment_id: int) -> str:
 def overview(slug: str, number: int) -> str:
     version = queries.version_or_404(slug, number, current_user)
     moderator = can_moderate(current_user, version)
-    rows, column_totals = queries.overview_rows(version, public_only=not moderator)
+    language = request.args.get("language")
+    language = language if language in EU_LANGUAGES else None
+    rows, column_totals = queries.overview_rows(
+        version, public_only=not moderator, language=language
+    )
     categories = queries.categories()
     present = {key for key, n in column_totals.items() if n}
     columns = count_columns(categories, present)
@@ -267,6 +288,8 @@ def overview(slug: str, number: int) -> str:
         moderator=moderator,
         confidential=queries.confidential_count(version) if moderator else 0,
         chart=chart.provision_chart(rows, columns),
+        language=language,
+        languages=counts_by_language(version, public_only=not moderator),
         extra=hooks.collect("comments_overview", version=version),
     )
 

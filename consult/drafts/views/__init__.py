@@ -56,4 +56,4 @@ def _register(state: Any) -> None:
 
 bp.record_once(_register)
 
-from consult.drafts.views import editing, reading  # noqa: E402, F401 - routes register on bp
+from consult.drafts.views import editing, reading, translations  # noqa: E402, F401 - routes

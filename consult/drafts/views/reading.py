@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from consult.core import hooks
 from consult.core.permissions import can_moderate, can_publish, can_view, require_visible
 from consult.db import utcnow
-from consult.drafts import queries, windows
+from consult.drafts import queries, translations, windows
 from consult.drafts.diff import STATUS_LABELS, STATUSES
 from consult.drafts.forms import CompareForm
 from consult.drafts.importer import to_markdown
@@ -86,13 +86,15 @@ def show_version(slug: str, number: int) -> str:
     sections = queries.sections_of(version)
     versions = visible_versions(document)
     extra = hooks.collect("version_page", version=version, sections=sections, user=current_user)
+    reading = translations.reading_for(version, sections, request.args.get("text"))
     previous = next((v for v in reversed(versions) if v.number < version.number), None)
     return render_template(
         "drafts/version.html",
         document=document,
         version=version,
         sections=sections,
-        tree=queries.section_tree(sections),
+        reading=reading,
+        tree=queries.section_tree([reading.show(s) for s in sections]),
         versions=versions,
         previous=previous,
         successor=_successor(versions, version),
@@ -172,7 +174,13 @@ def compare(slug: str, a: int, b: int) -> BaseResponse | tuple[str, int] | str:
     if a not in by_number or b not in by_number:
         abort(404)
     old, new = by_number[a], by_number[b]
-    comparison = queries.compare_versions(old, new)
+    reading = translations.reading_for(new, [], request.args.get("text"))
+    if reading.is_translation:
+        comparison = translations.compare_in(old, new, reading.language)
+        # What the notice counts: provisions compared in translation or, lacking one, the source.
+        reading.sections = {row.section.section.id: row.section for row in comparison.rows}
+    else:
+        comparison = queries.compare_versions(old, new)
     only_changes = request.args.get("changes") == "only"
     rows = comparison.changed_rows if only_changes else comparison.rows
     extra = hooks.collect(
@@ -187,6 +195,7 @@ def compare(slug: str, a: int, b: int) -> BaseResponse | tuple[str, int] | str:
         old=old,
         new=new,
         comparison=comparison,
+        reading=reading,
         rows=rows,
         only_changes=only_changes,
         form=form,

@@ -32,6 +32,7 @@ def report_page(slug: str, number: int) -> str:
         page=page,
         landings=landings_for((row.comment_id for row in page.items), current_user),
         categories=categories,
+        languages=report.summary_by_language(version),
         total=total,
         columns=report.summary_columns(),
         campaigns=similarity.campaign_counts(version),

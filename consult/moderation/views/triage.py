@@ -13,6 +13,7 @@ from sqlalchemy import select
 from consult.accounts.models import StakeholderCategory
 from consult.comments.models import STATE_DELETED, Comment
 from consult.core.forms import show_refusal
+from consult.core.languages import EU_LANGUAGES
 from consult.core.pagination import page_number
 from consult.core.permissions import can_moderate, require
 from consult.drafts.models import Section, Version
@@ -47,6 +48,7 @@ def _filters_from(form: TriageFilterForm) -> TriageFilters:
         status=form.status.data or None,
         reported=bool(form.reported.data),
         assignee=form.assignee.data or None,
+        language=form.language.data if form.language.data in EU_LANGUAGES else None,
         sort=form.sort.data if form.sort.data in queue.SORTS else "newest",
     )
 
