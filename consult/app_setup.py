@@ -89,6 +89,7 @@ def configure(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = timefmt.format_datetime
     app.jinja_env.filters["date"] = timefmt.format_date
     app.jinja_env.filters["iso"] = timefmt.iso
+    app.jinja_env.filters["number"] = timefmt.format_number
 
     from consult import cli
     from consult.accounts.views import admin_bp

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import aliased
 
@@ -205,7 +206,7 @@ def grant_admin(user: User, *, actor: User) -> None:
 
 def revoke_admin(user: User, *, actor: User) -> None:
     if user.id == actor.id:
-        raise AccountError("You cannot remove your own administrator role.")
+        raise AccountError(_("You cannot remove your own administrator role."))
     if not user.is_admin:
         raise AccountError(f"{user.display_name} is not an administrator.")
     user.is_admin = False
@@ -216,7 +217,7 @@ def revoke_admin(user: User, *, actor: User) -> None:
 def disable_user(user: User, *, actor: User) -> None:
     """Disabled accounts cannot sign in, and their open sessions end at the next request."""
     if user.id == actor.id:
-        raise AccountError("You cannot disable your own account.")
+        raise AccountError(_("You cannot disable your own account."))
     if user.is_disabled:
         raise AccountError(f"{user.display_name} is already disabled.")
     user.is_disabled = True
@@ -255,7 +256,7 @@ def update_organisation(
 ) -> None:
     other = find_organisation_by_name(name)
     if other is not None and other.id != organisation.id:
-        raise AccountError("Another organisation already has this name.", field="name")
+        raise AccountError(_("Another organisation already has this name."), field="name")
     before = _organisation_fields(organisation)
     organisation.name = name.strip()
     organisation.category = category
@@ -293,7 +294,7 @@ def _name_taken(name: str, exclude_id: int | None = None) -> bool:
 def add_category(name: str, *, actor: User) -> StakeholderCategory:
     name = name.strip()
     if _name_taken(name):
-        raise AccountError("A category with this name already exists.", field="name")
+        raise AccountError(_("A category with this name already exists."), field="name")
     slug, n = _slugify(name), 1
     while db.session.scalars(
         select(StakeholderCategory.id).where(StakeholderCategory.slug == slug)
@@ -311,7 +312,7 @@ def add_category(name: str, *, actor: User) -> StakeholderCategory:
 def rename_category(category: StakeholderCategory, name: str, *, actor: User) -> None:
     name = name.strip()
     if _name_taken(name, exclude_id=category.id):
-        raise AccountError("A category with this name already exists.", field="name")
+        raise AccountError(_("A category with this name already exists."), field="name")
     before = {"name": category.name}
     category.name = name
     db.session.flush()

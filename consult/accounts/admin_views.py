@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -93,7 +94,7 @@ def show_user(user_id: int) -> str:
 def _user_action(user_id: int, action: str) -> Response:
     user = db.get_or_404(User, user_id)
     if not ActionForm().validate_on_submit():
-        flash("The form had expired. Try again.", "error")
+        flash(_("The form had expired. Try again."), "error")
         return redirect(url_for("admin.show_user", user_id=user.id))
     service, message = {
         "grant": (admin_services.grant_admin, f"{user.display_name} is now an administrator."),
@@ -134,7 +135,7 @@ def enable_user(user_id: int) -> Response:
 @admin_bp.get("/organisations")
 def organisations() -> str:
     form = OrganisationFilterForm(request.args)
-    form.category.choices = category_choices(services.all_categories(), blank="Any category")
+    form.category.choices = category_choices(services.all_categories(), blank=_("Any category"))
     form.validate()
     category = form.category.data or ""
     stmt = admin_services.organisations_query(
@@ -192,7 +193,7 @@ def verify_organisation(organisation_id: int) -> Response:
     organisation = db.get_or_404(Organisation, organisation_id)
     back: dict[str, Any] = {"organisation_id": organisation.id}
     if not ActionForm().validate_on_submit():
-        flash("The form had expired. Try again.", "error")
+        flash(_("The form had expired. Try again."), "error")
         return redirect(url_for("admin.show_organisation", **back))
     try:
         org_services.verify_organisation(organisation, actor=_actor())
@@ -205,14 +206,18 @@ def _decide_change(request_id: int, approve: bool) -> Response:
     change = db.get_or_404(PactChangeRequest, request_id)
     back: dict[str, Any] = {"organisation_id": change.organisation_id}
     if not ActionForm().validate_on_submit():
-        flash("The form had expired. Try again.", "error")
+        flash(_("The form had expired. Try again."), "error")
         return redirect(url_for("admin.show_organisation", **back))
     try:
         pact.decide_change(change, approve=approve, actor=_actor())
     except services.AccountError as error:
         return _refused(error, "admin.show_organisation", **back)
-    verb = "approved and verified" if approve else "declined"
-    return _done(f"The AI Pact change was {verb}.", "admin.show_organisation", **back)
+    message = (
+        _("The AI Pact change was approved and verified.")
+        if approve
+        else _("The AI Pact change was declined.")
+    )
+    return _done(message, "admin.show_organisation", **back)
 
 
 @admin_bp.post("/pact-changes/<int:request_id>/approve")
@@ -229,7 +234,7 @@ def _pact_action(organisation_id: int, verify: bool) -> Response:
     organisation = db.get_or_404(Organisation, organisation_id)
     back: dict[str, Any] = {"organisation_id": organisation.id}
     if not ActionForm().validate_on_submit():
-        flash("The form had expired. Try again.", "error")
+        flash(_("The form had expired. Try again."), "error")
         return redirect(url_for("admin.show_organisation", **back))
     try:
         if verify:
@@ -287,7 +292,7 @@ def categories() -> str | Response:
         except services.AccountError as error:
             form.name.errors.append(error.message)
         else:
-            return _done(f"Category “{category.name}” added.", "admin.categories")
+            return _done(_("Category “%(name)s” added.", name=category.name), "admin.categories")
     return _render_categories(add_form=form if request.method == "POST" else None)
 
 
@@ -301,14 +306,16 @@ def rename_category(category_id: int) -> str | Response:
         except services.AccountError as error:
             form.name.errors.append(error.message)
         else:
-            return _done(f"Category renamed to “{category.name}”.", "admin.categories")
+            return _done(
+                _("Category renamed to “%(name)s”.", name=category.name), "admin.categories"
+            )
     return _render_categories(failed=(category_id, form))
 
 
 def _category_action(category_id: int, retire: bool) -> Response:
     category = db.get_or_404(StakeholderCategory, category_id)
     if not ActionForm().validate_on_submit():
-        flash("The form had expired. Try again.", "error")
+        flash(_("The form had expired. Try again."), "error")
         return redirect(url_for("admin.categories"))
     try:
         if retire:
@@ -317,8 +324,11 @@ def _category_action(category_id: int, retire: bool) -> Response:
             admin_services.unretire_category(category, actor=_actor())
     except services.AccountError as error:
         return _refused(error, "admin.categories")
-    state = "retired" if retire else "offered again"
-    return _done(f"Category “{category.name}” {state}.", "admin.categories")
+    if retire:
+        message = _("Category “%(name)s” retired.", name=category.name)
+    else:
+        message = _("Category “%(name)s” offered again.", name=category.name)
+    return _done(message, "admin.categories")
 
 
 @admin_bp.post("/categories/<int:category_id>/retire")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, func
 
 from consult.accounts.models import (
@@ -16,8 +17,10 @@ from consult.accounts.models import (
     User,
 )
 
+# Stored as written (comments keep a snapshot of them), translated where shown: `_(label)`.
 INDEPENDENT = "Independent expert"
 UNCONFIRMED = "Individual (affiliation not confirmed)"
+_CATALOGUE = (_l("Independent expert"), _l("Individual (affiliation not confirmed)"))
 
 
 @dataclass(frozen=True)

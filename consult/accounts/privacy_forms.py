@@ -2,46 +2,47 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length
 
 
 class ExportForm(FlaskForm):
-    submit = SubmitField("Download your data")
+    submit = SubmitField(_l("Download your data"))
 
 
 class DeleteAccountForm(FlaskForm):
     password = PasswordField(
-        "Your password",
-        validators=[DataRequired("Enter your password to confirm."), Length(max=200)],
+        _l("Your password"),
+        validators=[DataRequired(_l("Enter your password to confirm.")), Length(max=200)],
     )
-    submit = SubmitField("Delete my account")
+    submit = SubmitField(_l("Delete my account"))
 
 
 class AdminEraseForm(FlaskForm):
     reason = StringField(
-        "Request",
+        _l("Request"),
         validators=[
-            DataRequired("Say whose request this is and when it was made."),
+            DataRequired(_l("Say whose request this is and when it was made.")),
             Length(max=300),
         ],
-        description="Who asked, when and how (kept in the audit log).",
+        description=_l("Who asked, when and how (kept in the audit log)."),
     )
-    submit = SubmitField("Delete this account")
+    submit = SubmitField(_l("Delete this account"))
 
 
 class ChangeEmailForm(FlaskForm):
     email = EmailField(
-        "New e-mail address",
+        _l("New e-mail address"),
         validators=[
-            DataRequired("Enter your new e-mail address."),
-            Email("Enter an e-mail address in the correct format, like name@example.org."),
+            DataRequired(_l("Enter your new e-mail address.")),
+            Email(_l("Enter an e-mail address in the correct format, like name@example.org.")),
             Length(max=320),
         ],
     )
     password = PasswordField(
-        "Your password",
-        validators=[DataRequired("Enter your password to confirm."), Length(max=200)],
+        _l("Your password"),
+        validators=[DataRequired(_l("Enter your password to confirm.")), Length(max=200)],
     )
-    submit = SubmitField("Send confirmation link")
+    submit = SubmitField(_l("Send confirmation link"))

@@ -11,6 +11,8 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -178,8 +180,10 @@ def sign_up(
     email = email.strip().lower()
     if find_user_by_email(email) is not None:
         raise AccountError(
-            "An account with this e-mail address already exists. Sign in, or reset your "
-            "password if you have forgotten it.",
+            _(
+                "An account with this e-mail address already exists. Sign in, or reset your "
+                "password if you have forgotten it."
+            ),
             field="email",
         )
     if new_organisation is not None and find_organisation_by_name(new_organisation.name):
@@ -189,7 +193,7 @@ def sign_up(
             field="org_name",
         )
     if new_organisation is None and independent_category is None:
-        raise AccountError("Choose your own stakeholder category.")
+        raise AccountError(_("Choose your own stakeholder category."))
     try:
         with db.session.begin_nested():
             if new_organisation is not None:
@@ -214,7 +218,7 @@ def sign_up(
                 )
     except IntegrityError as exc:  # a simultaneous sign-up with the same e-mail or name
         raise AccountError(
-            "An account or organisation with these details was just registered. Try again.",
+            _("An account or organisation with these details was just registered. Try again."),
             field="email",
         ) from exc
     send_verification(user)
@@ -246,7 +250,7 @@ def send_verification(user: User) -> None:
     link = email_url("accounts.verify_email", token=verification_token(user))
     outbox.queue_template(
         user,
-        "Confirm your e-mail address",
+        _l("Confirm your e-mail address"),
         "verify",
         link=link,
         hours=current_app.config["TOKEN_MAX_AGE_SECONDS"] // 3600,
@@ -296,7 +300,7 @@ def request_password_reset(email: str) -> None:
     link = email_url("accounts.reset_password", token=reset_token(user))
     outbox.queue_template(
         user,
-        "Reset your password",
+        _l("Reset your password"),
         "reset",
         link=link,
         minutes=current_app.config["RESET_TOKEN_MAX_AGE_SECONDS"] // 60,
@@ -322,7 +326,7 @@ def _set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
     # A new nonce changes the login id, so every other session of this user ends.
     user.session_nonce = secrets.token_hex(8)
-    outbox.queue_template(user, "Your password was changed", "password_changed")
+    outbox.queue_template(user, _l("Your password was changed"), "password_changed")
 
 
 def reset_password(token: str, password: str) -> User:
@@ -339,7 +343,7 @@ def reset_password(token: str, password: str) -> User:
 
 def change_password(user: User, *, current: str, new: str) -> None:
     if not check_password(user, current):
-        raise AccountError("Your current password is not correct.", field="current_password")
+        raise AccountError(_("Your current password is not correct."), field="current_password")
     _set_password(user, new)
     db.session.flush()
 
@@ -354,7 +358,7 @@ def update_profile(
     own_category: StakeholderCategory | None = None,
 ) -> None:
     if notify_mode not in NOTIFY_MODES:
-        raise AccountError("Choose how you want to be notified.", field="notify_mode")
+        raise AccountError(_("Choose how you want to be notified."), field="notify_mode")
     user.display_name = display_name.strip()
     user.bio = bio.strip()
     user.notify_mode = notify_mode

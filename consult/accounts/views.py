@@ -10,6 +10,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -42,6 +44,9 @@ bp.record_once(
 
 login_manager.login_view = "accounts.login"
 login_manager.login_message = "Sign in to continue."
+# Flask-Login flashes it through this, so it is translated in the language of the request.
+login_manager.localize_callback = _
+_CATALOGUE = _l("Sign in to continue.")
 login_manager.login_message_category = "info"
 login_manager.user_loader(services.load_user)
 
@@ -86,11 +91,11 @@ def login() -> str | Response:
     if form.validate_on_submit():
         user = services.authenticate(form.email.data or "", form.password.data or "")
         if user is None:
-            form.password.errors.append("The e-mail address or password is not correct.")
+            form.password.errors.append(_("The e-mail address or password is not correct."))
         else:
             db.session.commit()
             login_user(user, remember=bool(form.remember.data))
-            flash(f"Signed in as {user.display_name}.", "success")
+            flash(_("Signed in as %(name)s.", name=user.display_name), "success")
             return redirect(safe_next(request.args.get("next")) or url_for("drafts.home"))
     return render_template("accounts/login.html", form=form)
 
@@ -101,7 +106,7 @@ def logout() -> Response:
     services.end_sessions(current_user)
     db.session.commit()
     logout_user()
-    flash("You have signed out.", "success")
+    flash(_("You have signed out."), "success")
     return redirect(url_for("drafts.home"))
 
 
@@ -109,7 +114,7 @@ def logout() -> Response:
 @limiter.limit("5 per minute; 20 per hour", methods=["POST"])
 def signup() -> str | Response:
     if current_user.is_authenticated:
-        flash("You already have an account and are signed in.", "info")
+        flash(_("You already have an account and are signed in."), "info")
         return redirect(url_for("accounts.profile"))
     categories = services.active_categories()
     form = SignupForm(organisations=services.organisation_choices(), categories=categories)
@@ -143,8 +148,11 @@ def signup() -> str | Response:
             db.session.commit()
             login_user(user)
             flash(
-                f"Your account is ready. We sent a link to {user.email}: open it to confirm "
-                "your address, then you can comment.",
+                _(
+                    "Your account is ready. We sent a link to %(email)s: open it to confirm "
+                    "your address, then you can comment.",
+                    email=user.email,
+                ),
                 "success",
             )
             return redirect(url_for("drafts.home"))
@@ -160,7 +168,7 @@ def verify_email(token: str) -> str | Response | tuple[str, int]:
             "accounts/verify_failed.html", expired=error.expired, form=ResendVerificationForm()
         ), 400
     db.session.commit()
-    flash(f"Thank you: {user.email} is confirmed. You can now comment.", "success")
+    flash(_("Thank you: %(email)s is confirmed. You can now comment.", email=user.email), "success")
     return redirect(url_for("drafts.home"))
 
 
@@ -173,7 +181,7 @@ def resend_verification() -> str | Response | tuple[str, int]:
     if current_user.is_authenticated:
         user = current_user._get_current_object()
         if user.is_verified:
-            flash("Your e-mail address is already confirmed.", "info")
+            flash(_("Your e-mail address is already confirmed."), "info")
             return redirect(url_for("accounts.profile"))
     else:
         user = services.find_user_by_email(form.email.data or "")
@@ -181,8 +189,10 @@ def resend_verification() -> str | Response | tuple[str, int]:
     db.session.commit()
     # The same answer whether or not the address is known, so it reveals nothing.
     flash(
-        "If that account still needs confirming, a new link is on its way. "
-        "It may take a few minutes to arrive.",
+        _(
+            "If that account still needs confirming, a new link is on its way. "
+            "It may take a few minutes to arrive."
+        ),
         "success",
     )
     return redirect(
@@ -213,7 +223,7 @@ def reset_password(token: str) -> str | Response | tuple[str, int]:
         user = services.reset_password(token, form.password.data or "")
         db.session.commit()
         login_user(user)
-        flash("Your password has been changed and you are signed in.", "success")
+        flash(_("Your password has been changed and you are signed in."), "success")
         return redirect(url_for("accounts.profile"))
     return render_template("accounts/reset_password.html", form=form, user=user)
 
@@ -261,7 +271,7 @@ def profile() -> str | Response:
             _field_error(form, error)
         else:
             db.session.commit()
-            flash("Your profile has been saved.", "success")
+            flash(_("Your profile has been saved."), "success")
             return redirect(url_for("accounts.profile"))
     return _render_profile(profile_form=form)
 
@@ -282,7 +292,9 @@ def change_password() -> str | Response:
         else:
             db.session.commit()
             login_user(user)  # the new nonce ended every session, this one included
-            flash("Your password has been changed. Other devices have been signed out.", "success")
+            flash(
+                _("Your password has been changed. Other devices have been signed out."), "success"
+            )
             return redirect(url_for("accounts.profile"))
     return _render_profile(password_form=form)
 

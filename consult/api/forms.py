@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
@@ -11,11 +12,13 @@ from consult.api.models import TOKEN_NAME_MAX
 
 class CreateTokenForm(FlaskForm):
     name = StringField(
-        "Name of the new token",
-        description="What it is for, so you recognise it later, e.g. “research notebook”.",
+        _l("Name of the new token"),
+        description=_l("What it is for, so you recognise it later, e.g. “research notebook”."),
         validators=[
-            DataRequired(message="Enter a name for the token"),
-            Length(max=TOKEN_NAME_MAX, message=f"Use at most {TOKEN_NAME_MAX} characters"),
+            DataRequired(message=_l("Enter a name for the token")),
+            Length(
+                max=TOKEN_NAME_MAX, message=_l("Use at most %(n)s characters", n=TOKEN_NAME_MAX)
+            ),
         ],
     )
 

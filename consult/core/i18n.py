@@ -8,7 +8,9 @@ the signed-in user's profile, the `lang` cookie, then the browser's Accept-Langu
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping
 from functools import cache
+from typing import Any
 
 from flask import current_app, g, has_request_context, request
 
@@ -71,3 +73,27 @@ def current_language() -> str:
 
     locale = get_locale()
     return locale.language if locale is not None else SOURCE_LANGUAGE
+
+
+def translated_choices(choices: Mapping[str, Any]) -> Callable[[], dict[str, Any]]:
+    """WTForms `choices` from a dict of lazy labels, translated each time a form is built.
+
+    WTForms wants plain strings in a choices dict; a callable is resolved per form instance,
+    so the labels follow the request's language.
+    """
+
+    from flask_babel import gettext
+
+    def label(value: Any) -> str:
+        # A plain string (a label also stored in the database) is looked up in the catalogue.
+        return gettext(value) if isinstance(value, str) else str(value)
+
+    def resolve() -> dict[str, Any]:
+        return {
+            key: {k: label(v) for k, v in value.items()}
+            if isinstance(value, Mapping)
+            else label(value)
+            for key, value in choices.items()
+        }
+
+    return resolve
