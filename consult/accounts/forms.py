@@ -28,7 +28,7 @@ from consult.accounts.models import (
     StakeholderCategory,
 )
 from consult.accounts.passwords import password_problem
-from consult.core.i18n import translated_choices
+from consult.core.i18n import available_languages, language_name, translated_choices
 from consult.core.inputs import SingleLine
 
 REGISTER_ID = re.compile(r"^\d{9,12}-\d{2}$")
@@ -297,6 +297,13 @@ class ProfileForm(FlaskForm):
         validators=[DataRequired(_l("Choose how you want to be notified."))],
         description=_l("Replies to your comments, decisions on them, new versions and deadlines."),
     )
+    locale = SelectField(
+        _l("Language"),
+        choices={},
+        validate_choice=False,
+        validators=[Optional(), Length(max=8)],
+        description=_l("Of these pages and of the e-mails we send you."),
+    )
     submit = SubmitField(_l("Save profile"))
 
     def __init__(
@@ -305,6 +312,9 @@ class ProfileForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self._category_ids = {c.id for c in categories or []}
         self.own_category.choices = category_choices(categories or [], blank=_("Not chosen"))
+        self.locale.choices = {"": _("The language of your browser")} | {
+            code: language_name(code) for code in available_languages()
+        }
 
     def validate_own_category(self, field: Field) -> None:
         if field.data and (

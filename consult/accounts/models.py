@@ -146,6 +146,8 @@ class User(UserMixin, TimestampMixin, Base):
     email_verified_at: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
     notify_mode: Mapped[str] = mapped_column(String(10), default="immediate")
+    # Interface and e-mail language (ISO 639-1, "de"); None: the browser's, e-mails the site's.
+    locale: Mapped[str | None] = mapped_column(String(8))
     bio: Mapped[str] = mapped_column(Text, default="")
     listed_publicly: Mapped[bool] = mapped_column(default=False)
     # Part of the login cookie id: changing it (password reset) signs out every session.

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from consult.accounts import organisations
 from consult.accounts.errors import AccountError
 from consult.accounts.models import NOTIFY_MODES, Organisation, StakeholderCategory, User
-from consult.core import outbox
+from consult.core import i18n, outbox
 from consult.core.urls import email_url
 from consult.db import utcnow
 from consult.extensions import db
@@ -348,6 +348,12 @@ def change_password(user: User, *, current: str, new: str) -> None:
     db.session.flush()
 
 
+def set_locale(user: User, locale: str) -> None:
+    """Remember the language a person chose (pages when signed in, and their e-mails)."""
+    user.locale = i18n.normalise(locale)
+    db.session.flush()
+
+
 def update_profile(
     user: User,
     *,
@@ -356,9 +362,14 @@ def update_profile(
     notify_mode: str,
     listed_publicly: bool | None = None,
     own_category: StakeholderCategory | None = None,
+    locale: str | None = None,
 ) -> None:
     if notify_mode not in NOTIFY_MODES:
         raise AccountError(_("Choose how you want to be notified."), field="notify_mode")
+    if locale is not None:
+        if locale and i18n.normalise(locale) != locale:
+            raise AccountError(_("Choose a language from the list."), field="locale")
+        user.locale = locale or None
     user.display_name = display_name.strip()
     user.bio = bio.strip()
     user.notify_mode = notify_mode

@@ -29,7 +29,7 @@ from consult.accounts.forms import (
     SignupForm,
 )
 from consult.accounts.models import PACT_BADGES, Organisation, StakeholderCategory
-from consult.core import hooks
+from consult.core import hooks, i18n
 from consult.extensions import db, limiter, login_manager
 
 __all__ = ["admin_bp", "bp"]
@@ -57,6 +57,8 @@ def safe_next(target: str | None) -> str | None:
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ord(c) < 32 for c in target):  # browsers read /\ as //
         return None
     return target
 
@@ -233,6 +235,7 @@ def _profile_form(user: Any, **kwargs: Any) -> ProfileForm:
         obj=user,
         categories=services.all_categories(),
         own_category=str(user.independent_category_id or ""),
+        locale=user.locale or "",
         **kwargs,
     )
 
@@ -266,6 +269,7 @@ def profile() -> str | Response:
                 notify_mode=form.notify_mode.data or "",
                 listed_publicly=bool(form.listed_publicly.data),
                 own_category=db.session.get(StakeholderCategory, int(own)) if own else None,
+                locale=form.locale.data or "",
             )
         except services.AccountError as error:
             _field_error(form, error)
@@ -274,6 +278,29 @@ def profile() -> str | Response:
             flash(_("Your profile has been saved."), "success")
             return redirect(url_for("accounts.profile"))
     return _render_profile(profile_form=form)
+
+
+@bp.get("/language/<code>")
+@limiter.limit("60 per minute")
+def choose_language(code: str) -> Response:
+    """The header's language switcher: remember the choice and go back to the page.
+
+    A plain link (works without JavaScript): the cookie keeps the choice for visitors; signed in,
+    the profile keeps it too, so e-mails follow. An unknown code changes nothing.
+    """
+    language = i18n.normalise(code[:8])
+    target = safe_next(request.args.get("next")) or url_for("drafts.home")
+    response = redirect(target)
+    if language is None:
+        return response
+    if current_user.is_authenticated:
+        services.set_locale(current_user._get_current_object(), language)
+        db.session.commit()
+    response.set_cookie(
+        i18n.LANG_COOKIE, language, max_age=i18n.COOKIE_MAX_AGE, samesite="Lax", httponly=True,
+        secure=request.is_secure,
+    )  # fmt: skip
+    return response
 
 
 @bp.post("/me/password")

@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, render_template, request
+from flask import Flask, g, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, SecurityError
+
+from consult.core import i18n
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +49,8 @@ def unavailable_page() -> str:
                 fields.append((name, value))
             elif not name.startswith("submit"):
                 hidden.append((name, value))
+    # The profile's language cannot be read without the database: the request's is used.
+    g.locale_override = i18n.visitor_locale()
     return render_template(
         "core/unavailable.html", fields=fields, hidden=hidden, action=request.full_path.rstrip("?")
     )

@@ -11,11 +11,13 @@ import os
 from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import current_app, g, has_request_context, request
 
 SOURCE_LANGUAGE = "en"
 LANG_COOKIE = "lang"
+COOKIE_MAX_AGE = 365 * 24 * 3600
 TRANSLATIONS_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "translations")
 
 
@@ -56,8 +58,15 @@ def select_locale() -> str:
 
         if current_user.is_authenticated:
             chosen = normalise(getattr(current_user, "locale", None))
-    if chosen is None:
-        chosen = normalise(request.cookies.get(LANG_COOKIE))
+    return chosen or visitor_locale()
+
+
+def visitor_locale() -> str:
+    """The language from the request alone (?lang=, cookie, Accept-Language): no database.
+
+    The 503 page uses it, since the profile cannot be read when the database is down.
+    """
+    chosen = normalise(request.args.get("lang")) or normalise(request.cookies.get(LANG_COOKIE))
     if chosen is None:
         chosen = request.accept_languages.best_match(available_languages())
     return chosen or SOURCE_LANGUAGE
@@ -65,6 +74,40 @@ def select_locale() -> str:
 
 def select_timezone() -> str:
     return str(current_app.config["TIMEZONE"])
+
+
+def language_name(code: str) -> str:
+    """A language's name in that language, capitalised as in a menu: Deutsch, Français."""
+    from babel import Locale
+
+    name = Locale.parse(code).get_display_name(code) or code
+    return name[:1].upper() + name[1:]
+
+
+def language_links() -> list[dict[str, Any]]:
+    """For the header switcher and `<link rel="alternate" hreflang>`: one entry per language.
+
+    `switch` goes through the endpoint that remembers the choice (cookie, profile); `alternate`
+    is this page with `?lang=` (a link that can be shared). Both drop any `lang` argument.
+    """
+    from flask import url_for
+
+    current = current_language()
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+    path = request.path + ("?" + urlencode(args) if args else "")
+    links = []
+    for code in available_languages():
+        query = urlencode([*args, ("lang", code)])
+        links.append(
+            {
+                "code": code,
+                "name": language_name(code),
+                "current": code == current,
+                "switch": url_for("accounts.choose_language", code=code, next=path),
+                "alternate": request.base_url + "?" + query,
+            }
+        )
+    return links
 
 
 def current_language() -> str:
