@@ -137,7 +137,9 @@ def add_domain(organisation_id: int) -> str | Response:
             db.session.commit()
             flash(_("%(domain)s is now a verified domain.", domain=form.domain.data), "success")
     else:
-        flash(" ".join(map(str, form.domain.errors)) or _("The form had expired. Try again."), "error")
+        flash(
+            " ".join(map(str, form.domain.errors)) or _("The form had expired. Try again."), "error"
+        )
     return _back(organisation.id)
 
 

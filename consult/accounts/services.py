@@ -166,6 +166,7 @@ def sign_up(
     organisation: Organisation | None = None,
     new_organisation: NewOrganisation | None = None,
     independent_category: StakeholderCategory | None = None,
+    locale: str | None = None,
 ) -> User:
     """Create an unverified account (and its organisation if new) and queue the check e-mail.
 
@@ -188,8 +189,11 @@ def sign_up(
         )
     if new_organisation is not None and find_organisation_by_name(new_organisation.name):
         raise AccountError(
-            f"“{new_organisation.name.strip()}” is already registered: choose it from the list "
-            "of organisations instead.",
+            _(
+                "“%(name)s” is already registered: choose it from the list of organisations "
+                "instead.",
+                name=new_organisation.name.strip(),
+            ),
             field="org_name",
         )
     if new_organisation is None and independent_category is None:
@@ -209,6 +213,8 @@ def sign_up(
                 display_name=display_name.strip(),
                 password_hash=hash_password(password),
                 independent_category=independent_category,
+                # The language the page was in: their e-mails (verification first) follow it.
+                locale=i18n.normalise(locale),
             )
             db.session.add(user)
             db.session.flush()

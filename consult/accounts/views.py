@@ -143,6 +143,7 @@ def signup() -> str | Response:
                 organisation=organisation,
                 new_organisation=new_organisation,
                 independent_category=independent_category,
+                locale=i18n.current_language(),
             )
         except services.AccountError as error:
             _field_error(form, error)
