@@ -12,6 +12,7 @@ from flask import current_app, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from consult.accounts.affiliation import FORMER_PARTICIPANT
 from consult.accounts.errors import AccountError
 from consult.accounts.models import TIE_REMOVED, OrganisationMembership, User
 from consult.accounts.services import (
@@ -27,7 +28,6 @@ from consult.db import utcnow
 from consult.extensions import db
 
 logger = logging.getLogger(__name__)
-FORMER_PARTICIPANT = "Former participant"
 EMAIL_CHANGE_SALT = "consult.change-email"
 # What the account file leaves out: secrets, not personal data the person gave.
 ACCOUNT_LEFT_OUT = ("password_hash", "session_nonce")

@@ -17,7 +17,7 @@ from werkzeug.wrappers import Response
 
 from consult.accounts import services
 from consult.accounts.admin_views import admin_bp
-from consult.accounts.affiliation import speaking_for
+from consult.accounts.affiliation import speaking_for, stored_label
 from consult.accounts.countries import country_name
 from consult.accounts.forms import (
     ChangePasswordForm,
@@ -36,6 +36,7 @@ __all__ = ["admin_bp", "bp"]
 logger = logging.getLogger(__name__)
 bp = Blueprint("accounts", __name__)
 bp.add_app_template_filter(country_name, "country_name")
+bp.add_app_template_filter(stored_label, "stored_label")
 bp.record_once(
     lambda state: state.app.jinja_env.globals.update(
         PACT_BADGES=PACT_BADGES, speaking_for=speaking_for
