@@ -33,6 +33,7 @@ MESSAGES = {
 
 
 def _render(code: int, detail: str | None = None) -> tuple[str, int]:
+    g.error_page = True  # the language links then name no address (see i18n.language_links)
     title, message = MESSAGES.get(code, (_("Error %(code)s", code=code), ""))
     return render_template(
         "core/error.html", code=code, title=title, message=detail or message

@@ -93,6 +93,8 @@ def language_links() -> list[dict[str, Any]]:
     from flask import url_for
 
     current = current_language()
+    # An error page names no address: a hidden page must answer exactly like a missing one.
+    error = bool(g.get("error_page"))
     args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
     path = request.path + ("?" + urlencode(args) if args else "")
     links = []
@@ -103,8 +105,10 @@ def language_links() -> list[dict[str, Any]]:
                 "code": code,
                 "name": language_name(code),
                 "current": code == current,
-                "switch": url_for("accounts.choose_language", code=code, next=path),
-                "alternate": request.base_url + "?" + query,
+                "switch": url_for(
+                    "accounts.choose_language", code=code, next=None if error else path
+                ),
+                "alternate": None if error else request.base_url + "?" + query,
             }
         )
     return links
