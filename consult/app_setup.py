@@ -81,6 +81,8 @@ def configure(app: Flask) -> None:
     app.jinja_env.globals["site_name"] = app.config["SITE_NAME"]
     app.jinja_env.globals["current_language"] = i18n.current_language
     app.jinja_env.globals["language_links"] = i18n.language_links
+    app.before_request(i18n.fresh_locale)
+    app.after_request(i18n.vary_on_language)
     from consult.drafts.models import SECTION_KINDS
 
     app.jinja_env.globals["section_kinds"] = SECTION_KINDS

@@ -17,6 +17,12 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)[sdifr]|%[sdifr]")
 OPEN, CLOSE = "⟦", "⟧"
 
 
+def _directories(path: str) -> bool:
+    # Not Babel's default, which skips folders named _* (templates/_macros): as `make messages`.
+    name = Path(path).name
+    return not name.startswith(".") and name != "__pycache__"
+
+
 @cache
 def source_messages() -> tuple[str | tuple[str, ...], ...]:
     """Every msgid (a tuple for plurals) marked in consult/ and templates/, as `make messages`."""
@@ -24,7 +30,7 @@ def source_messages() -> tuple[str | tuple[str, ...], ...]:
         method_map, options_map = parse_mapping_cfg(config)
     found: dict[str | tuple[str, ...], None] = {}
     for _filename, _lineno, message, _comments, _context in extract_from_dir(
-        str(ROOT), method_map, options_map, keywords=KEYWORDS
+        str(ROOT), method_map, options_map, keywords=KEYWORDS, directory_filter=_directories
     ):
         key = message if isinstance(message, str) else tuple(m for m in message if m)
         if key:

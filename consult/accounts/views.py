@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import refresh
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -277,6 +278,7 @@ def profile() -> str | Response:
             _field_error(form, error)
         else:
             db.session.commit()
+            refresh()  # the message below in the language just chosen
             flash(_("Your profile has been saved."), "success")
             return redirect(url_for("accounts.profile"))
     return _render_profile(profile_form=form)

@@ -13,7 +13,7 @@ from functools import cache
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import current_app, g, has_request_context, request
+from flask import Response, current_app, g, has_request_context, request
 
 SOURCE_LANGUAGE = "en"
 LANG_COOKIE = "lang"
@@ -144,3 +144,19 @@ def translated_choices(choices: Mapping[str, Any]) -> Callable[[], dict[str, Any
         }
 
     return resolve
+
+
+def vary_on_language(response: Response) -> Response:
+    """Pages differ by Accept-Language (and the lang cookie): caches must keep them apart."""
+    if response.mimetype == "text/html":
+        response.vary.add("Accept-Language")
+        response.vary.add("Cookie")
+    return response
+
+
+def fresh_locale() -> None:
+    """Choose the language anew for each request. Flask-Babel caches it on the application
+    context, which tests (and CLI code issuing requests) share between requests."""
+    from flask_babel import refresh
+
+    refresh()

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
-from flask_babel import force_locale
+from flask_babel import force_locale, refresh
 from sqlalchemy import select
 
 from consult.core import timefmt
@@ -129,3 +129,22 @@ def test_dates_and_numbers_follow_the_language(app: Flask) -> None:
             assert timefmt.format_number(12345) == "12.345"
         with force_locale("fr"):
             assert timefmt.format_date(moment) == "26 décembre 2026"
+
+
+def test_pages_vary_by_language_for_caches(client: FlaskClient) -> None:
+    vary = client.get("/login").headers["Vary"]
+    assert "Accept-Language" in vary and "Cookie" in vary
+
+
+def test_role_labels_follow_each_request_language(client: FlaskClient, db: Any) -> None:
+    """Macros are imported once per process: their labels must still follow the request."""
+    from flask import render_template_string
+
+    template = (
+        '{% from "_macros/people.html" import author_line %}'
+        '{{ author_line("A", None, role="chair") }}'
+    )
+    for lang, label in (("de", "Vorsitz"), ("fr", "Présidence"), ("en", "Chair")):
+        with client.application.test_request_context(f"/?lang={lang}"):
+            refresh()  # what every request does first (the tests share one app context)
+            assert label in render_template_string(template)
