@@ -182,3 +182,13 @@ def test_marked_areas_show_no_unmarked_english(app: Flask, world: tuple[World, C
 def test_areas_still_being_marked(app: Flask, world: tuple[World, Connection]) -> None:
     found = offenders(app, world, pending=True)
     assert not found, report(found)
+
+
+def test_the_check_finds_english_outside_the_markers() -> None:
+    page = (
+        "<html><body><h1>⟦Your profile⟧</h1><p>⟦⟦AI Pact⟧ · declared⟧ (optional)</p>"
+        "<script>var notText = 1;</script><div lang='en'>Generated reference</div>"
+        "<input placeholder='Search here'><p>Organisation 1</p></body></html>"
+    )
+    found = [run for text in visible_texts(page) for run in unmarked(text, {"organisation"})]
+    assert found == ["(optional) Organisation 1", "Search here"]
