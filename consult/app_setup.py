@@ -80,6 +80,9 @@ def configure(app: Flask) -> None:
     app.jinja_env.globals.update(permissions.TEMPLATE_GLOBALS)
     app.jinja_env.globals["site_name"] = app.config["SITE_NAME"]
     app.jinja_env.globals["current_language"] = i18n.current_language
+    app.jinja_env.globals["language_links"] = i18n.language_links
+    app.before_request(i18n.fresh_locale)
+    app.after_request(i18n.vary_on_language)
     from consult.drafts.models import SECTION_KINDS
 
     app.jinja_env.globals["section_kinds"] = SECTION_KINDS
@@ -89,6 +92,7 @@ def configure(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = timefmt.format_datetime
     app.jinja_env.filters["date"] = timefmt.format_date
     app.jinja_env.filters["iso"] = timefmt.iso
+    app.jinja_env.filters["number"] = timefmt.format_number
 
     from consult import cli
     from consult.accounts.views import admin_bp

@@ -15,9 +15,28 @@ from consult.accounts.models import (
     StakeholderCategory,
     User,
 )
+from consult.core.lazytext import lazy_gettext as _l
 
+# Stored as written (comments keep a snapshot of them), translated where shown: `_(label)`.
 INDEPENDENT = "Independent expert"
 UNCONFIRMED = "Individual (affiliation not confirmed)"
+FORMER_PARTICIPANT = "Former participant"  # the name left on an erased account's comments
+_CATALOGUE = (
+    _l("Independent expert"),
+    _l("Individual (affiliation not confirmed)"),
+    _l("Former participant"),
+)
+STORED_LABELS = frozenset({INDEPENDENT, UNCONFIRMED, FORMER_PARTICIPANT})
+
+
+def stored_label(value: str | None) -> str:
+    """A name or label as stored, translated when it is one of ours ("Independent expert");
+    anything else (an organisation's name) is shown as written. A Jinja filter."""
+    from flask_babel import gettext
+
+    if value in STORED_LABELS:
+        return str(gettext(value))
+    return value or ""
 
 
 @dataclass(frozen=True)

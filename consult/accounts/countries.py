@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 # The 27 EU member states and the three other EEA states (Iceland, Liechtenstein, Norway).
 EU_CODES = frozenset(
     {
@@ -264,17 +266,42 @@ COUNTRIES: dict[str, str] = {
 }
 
 
+def _names() -> dict[str, str]:
+    """Country names in the page's language (Babel's CLDR data), English as the fallback."""
+    from flask_babel import get_locale
+
+    try:
+        locale = get_locale()
+    except RuntimeError:  # outside any application context
+        locale = None
+    if locale is None or locale.language == "en":
+        return COUNTRIES  # the short English names of ISO 3166
+    territories = locale.territories
+    return {code: territories.get(code, name) for code, name in COUNTRIES.items()}
+
+
 def country_name(code: str | None) -> str:
-    """The English name of a country code, or the code itself if unknown."""
+    """The name of a country code in the page's language, or the code itself if unknown."""
     if not code:
         return ""
-    return COUNTRIES.get(code.upper(), code)
+    return _names().get(code.upper(), code)
 
 
 def country_choices() -> dict[str, list[tuple[str, str]]]:
     """Grouped choices for a select: EU and EEA first, then the rest of the world."""
-    by_name = sorted(COUNTRIES.items(), key=lambda item: item[1])
+    from flask_babel import gettext
+
+    names = _names()
+    by_name = sorted(names.items(), key=lambda item: _sort_key(item[1]))
     return {
-        "EU and EEA": [(code, name) for code, name in by_name if code in EEA_CODES],
-        "Other countries": [(code, name) for code, name in by_name if code not in EEA_CODES],
+        gettext("EU and EEA"): [(code, name) for code, name in by_name if code in EEA_CODES],
+        gettext("Other countries"): [
+            (code, name) for code, name in by_name if code not in EEA_CODES
+        ],
     }
+
+
+def _sort_key(name: str) -> str:
+    """Alphabetical order that ignores accents (Österreich next to Oman, Åland by A)."""
+    folded = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(c for c in folded if not unicodedata.combining(c))

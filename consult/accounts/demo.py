@@ -157,6 +157,10 @@ STAFF: list[tuple[str, str, str]] = [
 ]
 
 
+# Interface and e-mail languages chosen in the demo's profiles (issue 13).
+DEMO_LOCALES = {"wiebke": "de", "quentin": "fr"}
+
+
 def is_loaded() -> bool:
     return db.session.scalars(select(User.id).where(User.email == ADMIN_EMAIL)).first() is not None
 
@@ -228,6 +232,8 @@ def load(context: dict[str, Any]) -> None:
                     bio=bio,
                     listed_publicly=bool(bio),
                     notify_mode="daily" if len(stakeholders) % 5 == 4 else "immediate",
+                    # Two people read the site and their e-mails in their own language.
+                    locale=DEMO_LOCALES.get(prefix),
                 )
             )
     staff = {

@@ -27,42 +27,46 @@ from consult.accounts.models import (
     StakeholderCategory,
 )
 from consult.accounts.passwords import password_problem
+from consult.core.i18n import available_languages, language_name, translated_choices
 from consult.core.inputs import SingleLine
 from consult.core.lazytext import lazy_gettext as _l
 
 REGISTER_ID = re.compile(r"^\d{9,12}-\d{2}$")
 AFFILIATIONS = {
-    "existing": "My organisation is already registered here",
-    "new": "Register a new organisation",
-    "independent": "I am an independent expert (no organisation)",
+    "existing": _l("My organisation is already registered here"),
+    "new": _l("Register a new organisation"),
+    "independent": _l("I am an independent expert (no organisation)"),
 }
 
 
 # Choices are WTForms' shorthand dicts ({value: label}, or {optgroup: {value: label}}).
 def category_choices(
-    categories: list[StakeholderCategory], blank: str = "Choose a category"
+    categories: list[StakeholderCategory], blank: str = _l("Choose a category")
 ) -> dict[str, str]:
-    return {"": blank} | {
-        str(c.id): c.name + (" (retired)" if c.is_retired else "") for c in categories
+    return {"": str(blank)} | {
+        str(c.id): _("%(name)s (retired)", name=c.name) if c.is_retired else c.name
+        for c in categories
     }
 
 
 def _country_choices() -> dict[str, Any]:
     groups = {label: dict(options) for label, options in country_choices().items()}
-    return {"": "Choose a country", **groups}
+    return {"": _("Choose a country"), **groups}
 
 
 def validate_register_id(form: Any, field: Field) -> None:
     if field.data and not REGISTER_ID.fullmatch(field.data.strip()):
         raise ValidationError(
-            "Enter the EU Transparency Register ID as 9 to 12 digits, a hyphen and 2 digits, "
-            "for example 123456789012-34."
+            _l(
+                "Enter the EU Transparency Register ID as 9 to 12 digits, a hyphen and 2 digits, "
+                "for example 123456789012-34."
+            )
         )
 
 
 # Long enough for any passphrase; bounds the hashing work a request can ask for.
 PASSWORD_MAX = 256
-TOO_LONG = f"Use at most {PASSWORD_MAX} characters."
+TOO_LONG = _l("Use at most %(n)s characters.", n=PASSWORD_MAX)
 
 
 class PasswordRules:
@@ -85,10 +89,10 @@ class PasswordRules:
 
 
 def email_field(
-    label: str = "E-mail address",
+    label: str = _l("E-mail address"),
     *,
-    required: str = "Enter your e-mail address.",
-    invalid: str = "Enter an e-mail address in the right format, like name@example.org.",
+    required: str = _l("Enter your e-mail address."),
+    invalid: str = _l("Enter an e-mail address in the right format, like name@example.org."),
     **kwargs: Any,
 ) -> EmailField:
     """A required e-mail address field, with a message for each way it can be wrong."""
@@ -100,65 +104,69 @@ def email_field(
 def display_name_field() -> StringField:
     """The name a person is shown by next to their comments (sign-up and profile)."""
     return StringField(
-        "Your name",
-        validators=[SingleLine(), DataRequired("Enter your name."), Length(max=120)],
-        description="Shown next to your comments.",
+        _l("Your name"),
+        validators=[SingleLine(), DataRequired(_l("Enter your name.")), Length(max=120)],
+        description=_l("Shown next to your comments."),
     )
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("E-mail address", validators=[DataRequired(), Email(), Length(max=320)])
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=320)])
     password = PasswordField(
-        "Password", validators=[DataRequired(), Length(max=PASSWORD_MAX, message=TOO_LONG)]
+        _l("Password"), validators=[DataRequired(), Length(max=PASSWORD_MAX, message=TOO_LONG)]
     )
-    remember = BooleanField("Keep me signed in on this device")
-    submit = SubmitField("Sign in")
+    remember = BooleanField(_l("Keep me signed in on this device"))
+    submit = SubmitField(_l("Sign in"))
 
 
 class SignupForm(FlaskForm):
-    email = email_field(description="We will send you a link to confirm it.")
+    email = email_field(description=_l("We will send you a link to confirm it."))
     display_name = display_name_field()
     password = PasswordField(
-        "Password",
+        _l("Password"),
         validators=[
-            DataRequired("Enter a password."),
+            DataRequired(_l("Enter a password.")),
             Length(max=PASSWORD_MAX, message=TOO_LONG),
             PasswordRules(email_field="email", name_field="display_name"),
         ],
     )
     password_confirm = PasswordField(
-        "Confirm password",
+        _l("Confirm password"),
         validators=[
-            DataRequired("Enter the password again."),
+            DataRequired(_l("Enter the password again.")),
             Length(max=PASSWORD_MAX, message=TOO_LONG),
-            EqualTo("password", "The two passwords do not match."),
+            EqualTo("password", _l("The two passwords do not match.")),
         ],
     )
     affiliation = RadioField(
-        "Who do you speak for?",
-        choices=AFFILIATIONS,
-        validators=[DataRequired("Choose your organisation or say you are independent.")],
+        _l("Who do you speak for?"),
+        choices=translated_choices(AFFILIATIONS),
+        validators=[DataRequired(_l("Choose your organisation or say you are independent."))],
     )
-    organisation_id = SelectField("Organisation", choices={}, validate_choice=False)
+    organisation_id = SelectField(_l("Organisation"), choices={}, validate_choice=False)
     own_category = SelectField(
-        "Your own stakeholder category",
+        _l("Your own stakeholder category"),
         choices={},
         validate_choice=False,
-        description="Shown with your comments until the organisation confirms you belong to "
-        "it (at once if your address is on one of its verified e-mail domains).",
+        description=_l(
+            "Shown with your comments until the organisation confirms you belong to "
+            "it (at once if your address is on one of its verified e-mail domains)."
+        ),
     )
     org_name = StringField(
-        "Name of the organisation", validators=[SingleLine(), Optional(), Length(max=200)]
+        _l("Name of the organisation"), validators=[SingleLine(), Optional(), Length(max=200)]
     )
-    org_category = SelectField("Stakeholder category", choices={}, validate_choice=False)
-    org_country = SelectField("Country of the head office", choices={}, validate_choice=False)
+    org_category = SelectField(_l("Stakeholder category"), choices={}, validate_choice=False)
+    org_country = SelectField(_l("Country of the head office"), choices={}, validate_choice=False)
     org_register_id = StringField(
-        "EU Transparency Register ID",
+        _l("EU Transparency Register ID"),
         validators=[SingleLine(), Optional(), Length(max=20), validate_register_id],
-        description="If the organisation is registered, for example 123456789012-34.",
+        description=_l("If the organisation is registered, for example 123456789012-34."),
     )
-    expert_category = SelectField("Your stakeholder category", choices={}, validate_choice=False)
-    submit = SubmitField("Create account")
+    expert_category = SelectField(
+        _l("Your stakeholder category"), choices={}, validate_choice=False
+    )
+    submit = SubmitField(_l("Create account"))
 
     def __init__(
         self,
@@ -170,7 +178,7 @@ class SignupForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self._organisation_ids = {org_id for org_id, _, _ in organisations or []}
         self._category_ids = {c.id for c in categories or []}
-        self.organisation_id.choices = {"": "Choose your organisation"} | {
+        self.organisation_id.choices = {"": _("Choose your organisation")} | {
             str(org_id): f"{name} ({COUNTRIES.get(country, country)})"
             for org_id, name, country in organisations or []
         }
@@ -198,16 +206,16 @@ class SignupForm(FlaskForm):
         if mode == "existing":
             picked = self.organisation_id.data
             if not picked or not picked.isdigit() or int(picked) not in self._organisation_ids:
-                self.organisation_id.errors.append("Choose your organisation from the list.")
+                self.organisation_id.errors.append(_("Choose your organisation from the list."))
                 valid = False
             if not self._category_valid(self.own_category):
                 valid = False
         elif mode == "new":
-            valid &= self._require(self.org_name, "Enter the name of the organisation.")
+            valid &= self._require(self.org_name, _("Enter the name of the organisation."))
             if not self._category_valid(self.org_category):
                 valid = False
             if self.org_country.data not in COUNTRIES:
-                self.org_country.errors.append("Choose the country of the head office.")
+                self.org_country.errors.append(_("Choose the country of the head office."))
                 valid = False
         elif mode == "independent" and not self._category_valid(self.expert_category):
             valid = False
@@ -215,39 +223,39 @@ class SignupForm(FlaskForm):
 
     def _category_valid(self, field: Field) -> bool:
         if not field.data or not field.data.isdigit() or int(field.data) not in self._category_ids:
-            field.errors.append("Choose a stakeholder category.")
+            field.errors.append(_("Choose a stakeholder category."))
             return False
         return True
 
 
 class ResendVerificationForm(FlaskForm):
-    email = EmailField("E-mail address", validators=[Optional(), Email(), Length(max=320)])
-    submit = SubmitField("Send a new link")
+    email = EmailField(_l("E-mail address"), validators=[Optional(), Email(), Length(max=320)])
+    submit = SubmitField(_l("Send a new link"))
 
 
 class ResetRequestForm(FlaskForm):
     email = email_field()
-    submit = SubmitField("Send me a reset link")
+    submit = SubmitField(_l("Send me a reset link"))
 
 
 class ResetPasswordForm(FlaskForm):
     password = PasswordField(
-        "New password",
+        _l("New password"),
         validators=[
-            DataRequired("Enter a new password."),
+            DataRequired(_l("Enter a new password.")),
             Length(max=PASSWORD_MAX, message=TOO_LONG),
             PasswordRules(email_field=None),
         ],
     )
     password_confirm = PasswordField(
-        "Confirm new password",
+        _l("Confirm new password"),
         validators=[
-            DataRequired("Enter the new password again."),
+            DataRequired(_l("Enter the new password again.")),
             Length(max=PASSWORD_MAX, message=TOO_LONG),
-            EqualTo("password", "The two passwords do not match."),
+            EqualTo("password", _l("The two passwords do not match.")),
         ],
     )
-    submit = SubmitField("Set new password")
+    submit = SubmitField(_l("Set new password"))
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -257,50 +265,62 @@ class ResetPasswordForm(FlaskForm):
 
 class ChangePasswordForm(ResetPasswordForm):
     current_password = PasswordField(
-        "Current password",
+        _l("Current password"),
         validators=[
-            DataRequired("Enter your current password."),
+            DataRequired(_l("Enter your current password.")),
             Length(max=PASSWORD_MAX, message=TOO_LONG),
         ],
     )
-    submit = SubmitField("Change password")
+    submit = SubmitField(_l("Change password"))
 
 
 class ProfileForm(FlaskForm):
     display_name = display_name_field()
     bio = TextAreaField(
-        "About you",
+        _l("About you"),
         validators=[Optional(), Length(max=2000)],
-        description="Optional. A sentence or two about your expertise. Markdown is allowed.",
+        description=_l("Optional. A sentence or two about your expertise. Markdown is allowed."),
     )
     own_category = SelectField(
-        "Your own stakeholder category",
+        _l("Your own stakeholder category"),
         choices={},
         validate_choice=False,
-        description="Used when you speak as an individual: as an independent expert, or while "
-        "your organisation has not confirmed you.",
+        description=_l(
+            "Used when you speak as an individual: as an independent expert, or while "
+            "your organisation has not confirmed you."
+        ),
     )
-    listed_publicly = BooleanField("List me publicly")
+    listed_publicly = BooleanField(_l("List me publicly"))
     notify_mode = RadioField(
-        "E-mail notifications",
-        choices=NOTIFY_MODES,
-        validators=[DataRequired("Choose how you want to be notified.")],
-        description="Replies to your comments, decisions on them, new versions and deadlines.",
+        _l("E-mail notifications"),
+        choices=translated_choices(NOTIFY_MODES),
+        validators=[DataRequired(_l("Choose how you want to be notified."))],
+        description=_l("Replies to your comments, decisions on them, new versions and deadlines."),
     )
-    submit = SubmitField("Save profile")
+    locale = SelectField(
+        _l("Language"),
+        choices={},
+        validate_choice=False,
+        validators=[Optional(), Length(max=8)],
+        description=_l("Of these pages and of the e-mails we send you."),
+    )
+    submit = SubmitField(_l("Save profile"))
 
     def __init__(
         self, *args: Any, categories: list[StakeholderCategory] | None = None, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
         self._category_ids = {c.id for c in categories or []}
-        self.own_category.choices = category_choices(categories or [], blank="Not chosen")
+        self.own_category.choices = category_choices(categories or [], blank=_("Not chosen"))
+        self.locale.choices = {"": _("The language of your browser")} | {
+            code: language_name(code) for code in available_languages()
+        }
 
     def validate_own_category(self, field: Field) -> None:
         if field.data and (
             not str(field.data).isdigit() or int(field.data) not in self._category_ids
         ):
-            raise ValidationError("Choose a stakeholder category from the list.")
+            raise ValidationError(_l("Choose a stakeholder category from the list."))
 
 
 # -- administration ----------------------------------------------------------------------

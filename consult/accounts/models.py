@@ -6,22 +6,24 @@ import secrets
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from flask_babel import gettext
 from flask_login import UserMixin
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from consult.core.lazytext import lazy_gettext as _l
 from consult.db import Base, TimestampMixin, utcnow
 
 PACT_NONE = "none"
 PACT_PILLAR_I = "pillar_i"
 PACT_PILLAR_II = "pillar_ii"
 PACT_STATUSES = {
-    PACT_NONE: "Not a signatory",
-    PACT_PILLAR_I: "AI Pact pillar I (community)",
-    PACT_PILLAR_II: "AI Pact pillar II (pledge)",
+    PACT_NONE: _l("Not a signatory"),
+    PACT_PILLAR_I: _l("AI Pact pillar I (community)"),
+    PACT_PILLAR_II: _l("AI Pact pillar II (pledge)"),
 }
 # Short badge text shown on organisations and on comments (from the comment's snapshot).
-PACT_BADGES = {PACT_PILLAR_I: "AI Pact · pillar I", PACT_PILLAR_II: "AI Pact · pillar II"}
+PACT_BADGES = {PACT_PILLAR_I: _l("AI Pact · pillar I"), PACT_PILLAR_II: _l("AI Pact · pillar II")}
 PACT_CORE_PLEDGES = {
     "governance": "AI governance strategy",
     "high_risk_mapping": "Mapping of high-risk AI systems",
@@ -33,6 +35,16 @@ PACT_OPTIONAL_PLEDGES = {
     "transparency_labelling": "Labelling of AI-generated content",
     "worker_information": "Informing workers about AI deployment",
 }
+# Stored as written (adoption seeds its commitments from them), translated where shown.
+_PLEDGE_CATALOGUE = (
+    _l("AI governance strategy"),
+    _l("Mapping of high-risk AI systems"),
+    _l("AI literacy and awareness"),
+    _l("Human oversight"),
+    _l("Risk mitigation"),
+    _l("Labelling of AI-generated content"),
+    _l("Informing workers about AI deployment"),
+)
 # Seeded by the migration "seed stakeholder categories" (a copy frozen there) and by tests.
 DEFAULT_CATEGORIES = [
     ("industry", "Industry", 1),
@@ -55,7 +67,7 @@ CONFIRMED_BY_MIGRATION = "migration"  # existing before memberships were verifie
 REQUEST_PENDING = "pending"
 REQUEST_APPROVED = "approved"
 REQUEST_DECLINED = "declined"
-NOTIFY_MODES = {"immediate": "Immediately", "daily": "Daily digest", "none": "Never"}
+NOTIFY_MODES = {"immediate": _l("Immediately"), "daily": _l("Daily digest"), "none": _l("Never")}
 
 
 class StakeholderCategory(Base):
@@ -111,7 +123,7 @@ class Organisation(TimestampMixin, Base):
     @property
     def pact_pledge_labels(self) -> list[str]:
         labels = {**PACT_CORE_PLEDGES, **PACT_OPTIONAL_PLEDGES}
-        return [labels.get(key, key) for key in self.pact_pledges or []]
+        return [gettext(labels[key]) if key in labels else key for key in self.pact_pledges or []]
 
 
 class User(UserMixin, TimestampMixin, Base):
@@ -134,6 +146,8 @@ class User(UserMixin, TimestampMixin, Base):
     email_verified_at: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
     notify_mode: Mapped[str] = mapped_column(String(10), default="immediate")
+    # Interface and e-mail language (ISO 639-1, "de"); None: the browser's, e-mails the site's.
+    locale: Mapped[str | None] = mapped_column(String(8))
     bio: Mapped[str] = mapped_column(Text, default="")
     listed_publicly: Mapped[bool] = mapped_column(default=False)
     # Part of the login cookie id: changing it (password reset) signs out every session.

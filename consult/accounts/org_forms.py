@@ -8,6 +8,8 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from consult.accounts.models import PACT_CORE_PLEDGES, PACT_OPTIONAL_PLEDGES, PACT_STATUSES
+from consult.core.i18n import translated_choices
+from consult.core.lazytext import lazy_gettext as _l
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -17,30 +19,30 @@ class MultiCheckboxField(SelectMultipleField):
 
 class PactForm(FlaskForm):
     status = RadioField(
-        "AI Pact status",
-        choices=PACT_STATUSES,
-        validators=[DataRequired("Choose the organisation's AI Pact status.")],
+        _l("AI Pact status"),
+        choices=translated_choices(PACT_STATUSES),
+        validators=[DataRequired(_l("Choose the organisation's AI Pact status."))],
     )
     pledge_date = DateField(
-        "Date of the pledge",
+        _l("Date of the pledge"),
         validators=[Optional()],
-        description="Pillar II only: the date the organisation signed its pledges.",
+        description=_l("Pillar II only: the date the organisation signed its pledges."),
     )
     core_pledges = MultiCheckboxField(
-        "Core pledges",
-        choices=PACT_CORE_PLEDGES,
-        description="Pillar II signatories commit to all three.",
+        _l("Core pledges"),
+        choices=translated_choices(PACT_CORE_PLEDGES),
+        description=_l("Pillar II signatories commit to all three."),
     )
     optional_pledges = MultiCheckboxField(
-        "Further pledges (optional)", choices=PACT_OPTIONAL_PLEDGES
+        _l("Further pledges (optional)"), choices=translated_choices(PACT_OPTIONAL_PLEDGES)
     )
-    submit = SubmitField("Declare status")
+    submit = SubmitField(_l("Declare status"))
 
 
 class DomainForm(FlaskForm):
     domain = StringField(
-        "E-mail domain",
-        validators=[DataRequired("Enter a domain such as example.org."), Length(max=253)],
-        description="People who confirm an address there are confirmed members at once.",
+        _l("E-mail domain"),
+        validators=[DataRequired(_l("Enter a domain such as example.org.")), Length(max=253)],
+        description=_l("People who confirm an address there are confirmed members at once."),
     )
-    submit = SubmitField("Add domain")
+    submit = SubmitField(_l("Add domain"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -82,7 +83,7 @@ def _run(tie: OrganisationMembership, action: Any, message: str) -> Response:
 def decide_member(tie_id: int, decision: str) -> Response:
     tie, valid = _tie_action(tie_id)
     if not valid:
-        flash("The form had expired. Try again.", "error")
+        flash(_("The form had expired. Try again."), "error")
         return _back(tie.organisation_id)
     approve = decision == "confirm"
     return _run(
@@ -97,7 +98,7 @@ def decide_member(tie_id: int, decision: str) -> Response:
 def set_representative(tie_id: int, change: str) -> Response:
     tie, valid = _tie_action(tie_id)
     if not valid:
-        flash("The form had expired. Try again.", "error")
+        flash(_("The form had expired. Try again."), "error")
         return _back(tie.organisation_id)
     add = change == "add"
     return _run(
@@ -112,7 +113,7 @@ def set_representative(tie_id: int, change: str) -> Response:
 def remove_member(tie_id: int) -> Response:
     tie, valid = _tie_action(tie_id)
     if not valid:
-        flash("The form had expired. Try again.", "error")
+        flash(_("The form had expired. Try again."), "error")
         return _back(tie.organisation_id)
     return _run(
         tie,
@@ -134,9 +135,11 @@ def add_domain(organisation_id: int) -> str | Response:
             flash(error.message, "error")
         else:
             db.session.commit()
-            flash(f"{form.domain.data} is now a verified domain.", "success")
+            flash(_("%(domain)s is now a verified domain.", domain=form.domain.data), "success")
     else:
-        flash(" ".join(form.domain.errors) or "The form had expired. Try again.", "error")
+        flash(
+            " ".join(map(str, form.domain.errors)) or _("The form had expired. Try again."), "error"
+        )
     return _back(organisation.id)
 
 
@@ -149,7 +152,7 @@ def remove_domain(domain_id: int) -> Response:
     if ActionForm().validate_on_submit():
         organisations.remove_domain(row, actor=_actor())
         db.session.commit()
-        flash("The domain was removed.", "success")
+        flash(_("The domain was removed."), "success")
     return _back(organisation.id)
 
 
@@ -181,7 +184,7 @@ def edit_organisation(organisation_id: int) -> str | Response:
             _field_error(form, error)
         else:
             db.session.commit()
-            flash("The organisation's details have been saved.", "success")
+            flash(_("The organisation's details have been saved."), "success")
             return _back(organisation.id)
     return render_template("accounts/organisation_edit.html", organisation=organisation, form=form)
 
@@ -213,14 +216,18 @@ def declare_pact(organisation_id: int) -> str | Response:
             db.session.commit()
             if request is not None:
                 flash(
-                    "Your change has been sent to the administrators. The verified status "
-                    "stays as it is until they approve the change.",
+                    _(
+                        "Your change has been sent to the administrators. The verified status "
+                        "stays as it is until they approve the change."
+                    ),
                     "success",
                 )
             else:
                 flash(
-                    "The AI Pact status has been declared. An administrator will verify it "
-                    "against the AI Pact's public list.",
+                    _(
+                        "The AI Pact status has been declared. An administrator will verify it "
+                        "against the AI Pact's public list."
+                    ),
                     "success",
                 )
             return _back(organisation.id)

@@ -6,6 +6,7 @@ import logging
 import re
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from consult.accounts.errors import AccountError
@@ -24,6 +25,7 @@ from consult.accounts.models import (
     User,
 )
 from consult.core import audit, outbox
+from consult.core.lazytext import lazy_gettext as _l
 from consult.core.permissions import is_admin
 from consult.core.urls import email_url
 from consult.db import utcnow
@@ -149,7 +151,7 @@ def _confirm(tie: OrganisationMembership, *, actor: User | None, via: str) -> No
     )
     outbox.queue_template(
         tie.user,
-        f"You now speak for {tie.organisation.name}",
+        _l("You now speak for %(name)s", name=tie.organisation.name),
         "organisation_decision",
         approved=True,
         organisation=tie.organisation,
@@ -161,7 +163,7 @@ def _confirm(tie: OrganisationMembership, *, actor: User | None, via: str) -> No
 def decide_member(tie: OrganisationMembership, *, approve: bool, actor: User) -> None:
     """A representative or an admin confirms or declines a pending member."""
     if tie.status != TIE_PENDING:
-        raise AccountError("This request has already been decided.")
+        raise AccountError(_("This request has already been decided."))
     if approve:
         via = CONFIRMED_BY_ADMIN if is_admin(actor) else CONFIRMED_BY_REPRESENTATIVE
         _confirm(tie, actor=actor, via=via)
@@ -169,7 +171,7 @@ def decide_member(tie: OrganisationMembership, *, approve: bool, actor: User) ->
     _detach(tie, actor=actor, action="organisation.member_decline")
     outbox.queue_template(
         tie.user,
-        f"Your membership of {tie.organisation.name} was not confirmed",
+        _l("Your membership of %(name)s was not confirmed", name=tie.organisation.name),
         "organisation_decision",
         approved=False,
         organisation=tie.organisation,
@@ -198,13 +200,13 @@ def _detach(tie: OrganisationMembership, *, actor: User | None, action: str) -> 
 
 def remove_member(tie: OrganisationMembership, *, actor: User) -> None:
     if tie.status != TIE_CONFIRMED:
-        raise AccountError("Only a confirmed member can be removed.")
+        raise AccountError(_("Only a confirmed member can be removed."))
     if tie.is_representative and len(representatives(tie.organisation)) <= 1:
-        raise AccountError("Name another representative first: the organisation needs one.")
+        raise AccountError(_("Name another representative first: the organisation needs one."))
     _detach(tie, actor=actor, action="organisation.member_remove")
     outbox.queue_template(
         tie.user,
-        f"You no longer speak for {tie.organisation.name}",
+        _l("You no longer speak for %(name)s", name=tie.organisation.name),
         "organisation_decision",
         approved=False,
         removed=True,
@@ -216,11 +218,11 @@ def remove_member(tie: OrganisationMembership, *, actor: User) -> None:
 
 def set_representative(tie: OrganisationMembership, *, representative: bool, actor: User) -> None:
     if tie.status != TIE_CONFIRMED:
-        raise AccountError("Only a confirmed member can be a representative.")
+        raise AccountError(_("Only a confirmed member can be a representative."))
     if tie.is_representative == representative:
         return
     if not representative and len(representatives(tie.organisation)) <= 1:
-        raise AccountError("The organisation needs at least one representative.")
+        raise AccountError(_("The organisation needs at least one representative."))
     tie.is_representative = representative
     db.session.flush()
     verb = "named" if representative else "no longer"
@@ -233,7 +235,7 @@ def set_representative(tie: OrganisationMembership, *, representative: bool, act
     )
     outbox.queue_template(
         tie.user,
-        f"Representative of {tie.organisation.name}",
+        _l("Representative of %(name)s", name=tie.organisation.name),
         "organisation_representative",
         representative=representative,
         organisation=tie.organisation,
@@ -246,20 +248,23 @@ def add_domain(organisation: Organisation, domain: str, *, actor: User) -> Organ
     of their own confirmed address (proof they hold one there); admins any domain."""
     domain = domain.strip().lower().lstrip("@")
     if not DOMAIN.fullmatch(domain):
-        raise AccountError("Enter a domain such as example.org.", field="domain")
+        raise AccountError(_("Enter a domain such as example.org."), field="domain")
     if domain in PUBLIC_MAIL_DOMAINS:
-        raise AccountError("Anyone can have an address there: choose your own domain.", "domain")
+        raise AccountError(_("Anyone can have an address there: choose your own domain."), "domain")
     if not is_admin(actor) and email_domain(actor.email) != domain:
         raise AccountError(
-            f"You can add only the domain of your own address ({email_domain(actor.email)}); "
-            "an administrator can add others.",
+            _(
+                "You can add only the domain of your own address (%(domain)s); "
+                "an administrator can add others.",
+                domain=email_domain(actor.email),
+            ),
             field="domain",
         )
     taken = db.session.scalars(
         select(OrganisationDomain).where(OrganisationDomain.domain == domain)
     ).first()
     if taken is not None:
-        raise AccountError("This domain is already verified for an organisation.", "domain")
+        raise AccountError(_("This domain is already verified for an organisation."), "domain")
     row = OrganisationDomain(organisation_id=organisation.id, domain=domain, added_by_id=actor.id)
     db.session.add(row)
     db.session.flush()
@@ -336,7 +341,7 @@ def update_details(
         )
     ).first()
     if clash is not None:
-        raise AccountError("Another organisation already has this name.", field="name")
+        raise AccountError(_("Another organisation already has this name."), field="name")
     before = _details(organisation)
     organisation.name = name
     organisation.category = category
@@ -366,7 +371,7 @@ def verify_organisation(organisation: Organisation, *, actor: User) -> None:
     """An administrator confirms the organisation exists as registered; its provisional
     representatives become its representatives."""
     if organisation.verified_at is not None:
-        raise AccountError("This organisation is already verified.")
+        raise AccountError(_("This organisation is already verified."))
     organisation.verified_at = utcnow()
     db.session.flush()
     audit.record(actor, "organisation.verify", organisation, f"{organisation.name} verified")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from consult.accounts.errors import AccountError
@@ -23,6 +24,7 @@ from consult.accounts.models import (
 )
 from consult.accounts.organisations import representatives
 from consult.core import audit, outbox
+from consult.core.lazytext import lazy_gettext as _l
 from consult.core.urls import email_url
 from consult.db import utcnow
 from consult.extensions import db
@@ -56,21 +58,22 @@ def declare_pact(
     approves it, and the verified status stands meanwhile.
     """
     if status not in PACT_STATUSES:
-        raise AccountError("Choose the organisation's AI Pact status.", field="status")
+        raise AccountError(_("Choose the organisation's AI Pact status."), field="status")
     pledges = list(pledges or [])
     if status == PACT_PILLAR_II:
         if pledge_date is None:
-            raise AccountError("Enter the date of the pledge.", field="pledge_date")
+            raise AccountError(_("Enter the date of the pledge."), field="pledge_date")
         if pledge_date > utcnow().date():
-            raise AccountError("The pledge date must be today or in the past.", "pledge_date")
+            raise AccountError(_("The pledge date must be today or in the past."), "pledge_date")
         missing = [key for key in PACT_CORE_PLEDGES if key not in pledges]
         if missing:
             raise AccountError(
-                "Pillar II signatories commit to all three core pledges.", field="core_pledges"
+                _("Pillar II signatories commit to all three core pledges."),
+                field="core_pledges",
             )
         unknown = set(pledges) - set(PACT_CORE_PLEDGES) - set(PACT_OPTIONAL_PLEDGES)
         if unknown:
-            raise AccountError("Choose pledges from the list.", field="optional_pledges")
+            raise AccountError(_("Choose pledges from the list."), field="optional_pledges")
     else:
         pledge_date, pledges = None, []
     if organisation.pact_verified:
@@ -145,7 +148,7 @@ def _request_change(
 def decide_change(request: PactChangeRequest, *, approve: bool, actor: User) -> None:
     """An administrator applies (and thereby verifies) a requested change, or declines it."""
     if request.status != REQUEST_PENDING:
-        raise AccountError("This request has already been decided.")
+        raise AccountError(_("This request has already been decided."))
     organisation = request.organisation
     before = pact_snapshot(organisation)
     request.status = REQUEST_APPROVED if approve else REQUEST_DECLINED
@@ -172,7 +175,11 @@ def decide_change(request: PactChangeRequest, *, approve: bool, actor: User) -> 
     for rep in representatives(organisation):
         outbox.queue_template(
             rep,
-            f"AI Pact change for {organisation.name} " + ("approved" if approve else "declined"),
+            (
+                _l("AI Pact change for %(name)s approved", name=organisation.name)
+                if approve
+                else _l("AI Pact change for %(name)s declined", name=organisation.name)
+            ),
             "pact_change_decision",
             organisation=organisation,
             request=request,
@@ -184,9 +191,9 @@ def decide_change(request: PactChangeRequest, *, approve: bool, actor: User) -> 
 def verify_pact(organisation: Organisation, *, actor: User) -> None:
     """Confirm the organisation's declared AI Pact status (checked against the Pact's list)."""
     if organisation.pact_status == PACT_NONE:
-        raise AccountError("This organisation has not declared any AI Pact status to verify.")
+        raise AccountError(_("This organisation has not declared any AI Pact status to verify."))
     if organisation.pact_verified_at is not None:
-        raise AccountError("This AI Pact status is already verified.")
+        raise AccountError(_("This AI Pact status is already verified."))
     before = pact_snapshot(organisation)
     organisation.pact_verified_at = utcnow()
     organisation.pact_verified_by_id = actor.id
@@ -203,7 +210,7 @@ def verify_pact(organisation: Organisation, *, actor: User) -> None:
 
 def revoke_pact_verification(organisation: Organisation, *, actor: User) -> None:
     if organisation.pact_verified_at is None:
-        raise AccountError("This AI Pact status is not verified.")
+        raise AccountError(_("This AI Pact status is not verified."))
     before = pact_snapshot(organisation)
     organisation.pact_verified_at = None
     organisation.pact_verified_by_id = None

@@ -7,6 +7,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
+
+from consult.core.lazytext import lazy_gettext as _l
 
 MAX_LENGTH = 256  # argon2 copes with more, but nobody types it and it bounds the work
 _LEET = str.maketrans(
@@ -20,7 +23,7 @@ _SEQUENCES = (
     "azertyuiopqsdfghjklmwxcvbn",
     "1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p",
 )
-COMMON_MESSAGE = (
+COMMON_MESSAGE = _l(
     "This password is too easy to guess. Choose a longer phrase, for example three or four "
     "unrelated words."
 )
@@ -53,22 +56,22 @@ def password_problem(password: str, *, email: str = "", display_name: str = "") 
     """Why this password is not acceptable, as a sentence for the form; None if it is fine."""
     minimum = int(current_app.config["PASSWORD_MIN_LENGTH"])
     if len(password) < minimum:
-        return f"Your password must be at least {minimum} characters long."
+        return _("Your password must be at least %(n)s characters long.", n=minimum)
     if len(password) > MAX_LENGTH:
-        return f"Your password must be {MAX_LENGTH} characters or fewer."
+        return _("Your password must be %(n)s characters or fewer.", n=MAX_LENGTH)
     lowered = password.lower()
     compact = re.sub(r"\s+", "", lowered)
     local_part = email.strip().lower().partition("@")[0]
     if len(local_part) >= 3 and local_part in compact:
-        return "Your password must not contain your e-mail address."
+        return _("Your password must not contain your e-mail address.")
     name = re.sub(r"\s+", "", display_name.strip().lower())
     name_parts = [part for part in re.split(r"[\s.\-']+", display_name.lower()) if len(part) >= 4]
     if (len(name) >= 3 and name in compact) or any(part in compact for part in name_parts):
-        return "Your password must not contain your name."
+        return _("Your password must not contain your name.")
     if len(set(lowered)) < 5:
-        return "Your password uses too few different characters."
+        return _("Your password uses too few different characters.")
     if re.fullmatch(r"(.+?)\1+", compact) or _is_sequence(compact):
-        return "Your password is a repeated or keyboard pattern, which is easy to guess."
+        return _("Your password is a repeated or keyboard pattern, which is easy to guess.")
     common = common_passwords()
     for variant in _variants(password):
         repeated = re.fullmatch(r"(.+?)\1+", variant)

@@ -9,8 +9,10 @@ from datetime import datetime
 from typing import Any
 
 from flask import current_app, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 
+from consult.accounts.affiliation import FORMER_PARTICIPANT
 from consult.accounts.errors import AccountError
 from consult.accounts.models import TIE_REMOVED, OrganisationMembership, User
 from consult.accounts.services import (
@@ -26,7 +28,6 @@ from consult.db import utcnow
 from consult.extensions import db
 
 logger = logging.getLogger(__name__)
-FORMER_PARTICIPANT = "Former participant"
 EMAIL_CHANGE_SALT = "consult.change-email"
 # What the account file leaves out: secrets, not personal data the person gave.
 ACCOUNT_LEFT_OUT = ("password_hash", "session_nonce")
@@ -65,13 +66,13 @@ def erase_account(
     administrator acting on a request gives the reason instead, and the act is audited.
     """
     if user.is_erased:
-        raise AccountError("This account has already been deleted.")
+        raise AccountError(_("This account has already been deleted."))
     own = actor is not None and actor.id == user.id
     if own:
         if password is None or not check_password(user, password):
-            raise AccountError("Your password is not correct.", field="password")
+            raise AccountError(_("Your password is not correct."), field="password")
     elif not reason.strip():
-        raise AccountError("Say whose request this is and when it was made.", field="reason")
+        raise AccountError(_("Say whose request this is and when it was made."), field="reason")
     db.session.flush()
     userdata.erase(user)
     for membership in db.session.scalars(
@@ -115,29 +116,35 @@ def request_email_change(user: User, *, new_email: str, password: str) -> None:
     """Send a confirmation link to the new address and a notice to the current one."""
     new_email = new_email.strip().lower()
     if not check_password(user, password):
-        raise AccountError("Your password is not correct.", field="password")
+        raise AccountError(_("Your password is not correct."), field="password")
     if new_email == user.email:
-        raise AccountError("This is already your e-mail address.", field="email")
+        raise AccountError(_("This is already your e-mail address."), field="email")
     if find_user_by_email(new_email) is not None:
-        raise AccountError("Another account uses this e-mail address.", field="email")
+        raise AccountError(_("Another account uses this e-mail address."), field="email")
     link = url_for(
         "accounts.confirm_email_change", token=email_change_token(user, new_email), _external=True
     )
     hours = current_app.config["TOKEN_MAX_AGE_SECONDS"] // 3600
-    body = (
-        f"Hello {user.display_name},\n\nTo make {new_email} the e-mail address of your account, "
-        f"open this link within {hours} hours:\n\n{link}\n\nUntil then your current address "
-        "keeps working. If you did not ask for this, ignore this message.\n"
-    )
-    outbox.queue_mail(new_email, "Confirm your new e-mail address", body, user=user)
-    outbox.queue_mail(
-        user.email,
-        "A change of your e-mail address was requested",
-        f"Hello {user.display_name},\n\nSomeone signed in to your account asked to change its "
-        f"e-mail address to {new_email}. Nothing changes until the link sent there is opened.\n"
-        "If this was not you, change your password now.\n",
-        user=user,
-    )
+    with outbox.recipient_locale(user):
+        body = _(
+            "Hello %(name)s,\n\nTo make %(email)s the e-mail address of your account, "
+            "open this link within %(hours)s hours:\n\n%(link)s\n\nUntil then your current "
+            "address keeps working. If you did not ask for this, ignore this message.\n",
+            name=user.display_name, email=new_email, hours=hours, link=link,
+        )  # fmt: skip
+        outbox.queue_mail(new_email, _("Confirm your new e-mail address"), body, user=user)
+        outbox.queue_mail(
+            user.email,
+            _("A change of your e-mail address was requested"),
+            _(
+                "Hello %(name)s,\n\nSomeone signed in to your account asked to change its "
+                "e-mail address to %(email)s. Nothing changes until the link sent there is "
+                "opened.\nIf this was not you, change your password now.\n",
+                name=user.display_name,
+                email=new_email,
+            ),
+            user=user,
+        )
     db.session.flush()
 
 
@@ -154,17 +161,23 @@ def confirm_email_change(token: str) -> User:
     ):
         raise TokenError(expired=False)
     if find_user_by_email(new_email) is not None:
-        raise AccountError("Another account now uses this e-mail address.", field="email")
+        raise AccountError(_("Another account now uses this e-mail address."), field="email")
     old_email = user.email
     user.email = new_email
     user.email_verified_at = utcnow()
-    outbox.queue_mail(
-        old_email,
-        "Your e-mail address was changed",
-        f"Hello {user.display_name},\n\nThe e-mail address of your account is now {new_email}. "
-        "This address will receive nothing more from us. If this was not you, contact us.\n",
-        user=user,
-    )
+    with outbox.recipient_locale(user):
+        outbox.queue_mail(
+            old_email,
+            _("Your e-mail address was changed"),
+            _(
+                "Hello %(name)s,\n\nThe e-mail address of your account is now %(email)s. "
+                "This address will receive nothing more from us. If this was not you, "
+                "contact us.\n",
+                name=user.display_name,
+                email=new_email,
+            ),
+            user=user,
+        )
     audit.record(user, "user.change_email", user, f"Account #{user.id} changed its e-mail address")
     db.session.flush()
     return user

@@ -10,15 +10,15 @@ from consult.core.lazytext import lazy_gettext as _l
 
 
 class ExportForm(FlaskForm):
-    submit = SubmitField("Download your data")
+    submit = SubmitField(_l("Download your data"))
 
 
 class DeleteAccountForm(FlaskForm):
     password = PasswordField(
-        "Your password",
-        validators=[DataRequired("Enter your password to confirm."), Length(max=200)],
+        _l("Your password"),
+        validators=[DataRequired(_l("Enter your password to confirm.")), Length(max=200)],
     )
-    submit = SubmitField("Delete my account")
+    submit = SubmitField(_l("Delete my account"))
 
 
 class AdminEraseForm(FlaskForm):
@@ -35,15 +35,15 @@ class AdminEraseForm(FlaskForm):
 
 class ChangeEmailForm(FlaskForm):
     email = EmailField(
-        "New e-mail address",
+        _l("New e-mail address"),
         validators=[
-            DataRequired("Enter your new e-mail address."),
-            Email("Enter an e-mail address in the correct format, like name@example.org."),
+            DataRequired(_l("Enter your new e-mail address.")),
+            Email(_l("Enter an e-mail address in the correct format, like name@example.org.")),
             Length(max=320),
         ],
     )
     password = PasswordField(
-        "Your password",
-        validators=[DataRequired("Enter your password to confirm."), Length(max=200)],
+        _l("Your password"),
+        validators=[DataRequired(_l("Enter your password to confirm.")), Length(max=200)],
     )
-    submit = SubmitField("Send confirmation link")
+    submit = SubmitField(_l("Send confirmation link"))

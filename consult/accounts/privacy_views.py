@@ -58,7 +58,7 @@ def your_data() -> str:
 @limiter.limit("5 per hour")
 def export_data() -> Response:
     if not ExportForm().validate_on_submit():
-        flash("The form had expired. Try again.", "error")
+        flash(_("The form had expired. Try again."), "error")
         return redirect(url_for("accounts.your_data"))
     now = utcnow()
     # Written to a temporary file on disk, record by record; send_file streams and closes it.
@@ -88,8 +88,11 @@ def change_email() -> str | Response:
         else:
             db.session.commit()
             flash(
-                f"We sent a link to {form.email.data}: open it to confirm the change. Until "
-                "then your current address keeps working.",
+                _(
+                    "We sent a link to %(email)s: open it to confirm the change. Until "
+                    "then your current address keeps working.",
+                    email=form.email.data,
+                ),
                 "success",
             )
             return redirect(url_for("accounts.your_data"))
@@ -105,7 +108,7 @@ def confirm_email_change(token: str) -> str | Response | tuple[str, int]:
     except AccountError as error:
         return render_template("accounts/email_change_failed.html", message=error.message), 400
     db.session.commit()
-    flash(f"Your e-mail address is now {user.email}.", "success")
+    flash(_("Your e-mail address is now %(email)s.", email=user.email), "success")
     return redirect(
         url_for("accounts.your_data" if current_user.is_authenticated else "accounts.login")
     )
@@ -126,8 +129,10 @@ def delete_account() -> str | Response:
             db.session.commit()
             logout_user()
             flash(
-                "Your account has been deleted. Your public comments stay in the record under "
-                "“Former participant”.",
+                _(
+                    "Your account has been deleted. Your public comments stay in the record under "
+                    "“Former participant”."
+                ),
                 "success",
             )
             return redirect(url_for("drafts.home"))

@@ -11,6 +11,7 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -18,7 +19,8 @@ from sqlalchemy.exc import IntegrityError
 from consult.accounts import organisations
 from consult.accounts.errors import AccountError
 from consult.accounts.models import NOTIFY_MODES, Organisation, StakeholderCategory, User
-from consult.core import outbox
+from consult.core import i18n, outbox
+from consult.core.lazytext import lazy_gettext as _l
 from consult.core.urls import email_url
 from consult.db import utcnow
 from consult.extensions import db
@@ -164,6 +166,7 @@ def sign_up(
     organisation: Organisation | None = None,
     new_organisation: NewOrganisation | None = None,
     independent_category: StakeholderCategory | None = None,
+    locale: str | None = None,
 ) -> User:
     """Create an unverified account (and its organisation if new) and queue the check e-mail.
 
@@ -178,18 +181,23 @@ def sign_up(
     email = email.strip().lower()
     if find_user_by_email(email) is not None:
         raise AccountError(
-            "An account with this e-mail address already exists. Sign in, or reset your "
-            "password if you have forgotten it.",
+            _(
+                "An account with this e-mail address already exists. Sign in, or reset your "
+                "password if you have forgotten it."
+            ),
             field="email",
         )
     if new_organisation is not None and find_organisation_by_name(new_organisation.name):
         raise AccountError(
-            f"“{new_organisation.name.strip()}” is already registered: choose it from the list "
-            "of organisations instead.",
+            _(
+                "“%(name)s” is already registered: choose it from the list of organisations "
+                "instead.",
+                name=new_organisation.name.strip(),
+            ),
             field="org_name",
         )
     if new_organisation is None and independent_category is None:
-        raise AccountError("Choose your own stakeholder category.")
+        raise AccountError(_("Choose your own stakeholder category."))
     try:
         with db.session.begin_nested():
             if new_organisation is not None:
@@ -205,6 +213,8 @@ def sign_up(
                 display_name=display_name.strip(),
                 password_hash=hash_password(password),
                 independent_category=independent_category,
+                # The language the page was in: their e-mails (verification first) follow it.
+                locale=i18n.normalise(locale),
             )
             db.session.add(user)
             db.session.flush()
@@ -214,7 +224,7 @@ def sign_up(
                 )
     except IntegrityError as exc:  # a simultaneous sign-up with the same e-mail or name
         raise AccountError(
-            "An account or organisation with these details was just registered. Try again.",
+            _("An account or organisation with these details was just registered. Try again."),
             field="email",
         ) from exc
     send_verification(user)
@@ -246,7 +256,7 @@ def send_verification(user: User) -> None:
     link = email_url("accounts.verify_email", token=verification_token(user))
     outbox.queue_template(
         user,
-        "Confirm your e-mail address",
+        _l("Confirm your e-mail address"),
         "verify",
         link=link,
         hours=current_app.config["TOKEN_MAX_AGE_SECONDS"] // 3600,
@@ -296,7 +306,7 @@ def request_password_reset(email: str) -> None:
     link = email_url("accounts.reset_password", token=reset_token(user))
     outbox.queue_template(
         user,
-        "Reset your password",
+        _l("Reset your password"),
         "reset",
         link=link,
         minutes=current_app.config["RESET_TOKEN_MAX_AGE_SECONDS"] // 60,
@@ -322,7 +332,7 @@ def _set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
     # A new nonce changes the login id, so every other session of this user ends.
     user.session_nonce = secrets.token_hex(8)
-    outbox.queue_template(user, "Your password was changed", "password_changed")
+    outbox.queue_template(user, _l("Your password was changed"), "password_changed")
 
 
 def reset_password(token: str, password: str) -> User:
@@ -339,8 +349,14 @@ def reset_password(token: str, password: str) -> User:
 
 def change_password(user: User, *, current: str, new: str) -> None:
     if not check_password(user, current):
-        raise AccountError("Your current password is not correct.", field="current_password")
+        raise AccountError(_("Your current password is not correct."), field="current_password")
     _set_password(user, new)
+    db.session.flush()
+
+
+def set_locale(user: User, locale: str) -> None:
+    """Remember the language a person chose (pages when signed in, and their e-mails)."""
+    user.locale = i18n.normalise(locale)
     db.session.flush()
 
 
@@ -352,9 +368,14 @@ def update_profile(
     notify_mode: str,
     listed_publicly: bool | None = None,
     own_category: StakeholderCategory | None = None,
+    locale: str | None = None,
 ) -> None:
     if notify_mode not in NOTIFY_MODES:
-        raise AccountError("Choose how you want to be notified.", field="notify_mode")
+        raise AccountError(_("Choose how you want to be notified."), field="notify_mode")
+    if locale is not None:
+        if locale and i18n.normalise(locale) != locale:
+            raise AccountError(_("Choose a language from the list."), field="locale")
+        user.locale = locale or None
     user.display_name = display_name.strip()
     user.bio = bio.strip()
     user.notify_mode = notify_mode

@@ -10,12 +10,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from consult.accounts import services
 from consult.accounts.admin_views import admin_bp
-from consult.accounts.affiliation import speaking_for
+from consult.accounts.affiliation import speaking_for, stored_label
 from consult.accounts.countries import country_name
 from consult.accounts.forms import (
     ChangePasswordForm,
@@ -27,13 +29,15 @@ from consult.accounts.forms import (
     SignupForm,
 )
 from consult.accounts.models import PACT_BADGES, Organisation, StakeholderCategory
-from consult.core import hooks
+from consult.core import hooks, i18n
+from consult.core.lazytext import lazy_gettext as _l
 from consult.extensions import db, limiter, login_manager
 
 __all__ = ["admin_bp", "bp"]
 logger = logging.getLogger(__name__)
 bp = Blueprint("accounts", __name__)
 bp.add_app_template_filter(country_name, "country_name")
+bp.add_app_template_filter(stored_label, "stored_label")
 bp.record_once(
     lambda state: state.app.jinja_env.globals.update(
         PACT_BADGES=PACT_BADGES, speaking_for=speaking_for
@@ -42,6 +46,9 @@ bp.record_once(
 
 login_manager.login_view = "accounts.login"
 login_manager.login_message = "Sign in to continue."
+# Flask-Login flashes it through this, so it is translated in the language of the request.
+login_manager.localize_callback = _
+_CATALOGUE = _l("Sign in to continue.")
 login_manager.login_message_category = "info"
 login_manager.user_loader(services.load_user)
 
@@ -52,6 +59,8 @@ def safe_next(target: str | None) -> str | None:
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ord(c) < 32 for c in target):  # browsers read /\ as //
         return None
     return target
 
@@ -86,11 +95,11 @@ def login() -> str | Response:
     if form.validate_on_submit():
         user = services.authenticate(form.email.data or "", form.password.data or "")
         if user is None:
-            form.password.errors.append("The e-mail address or password is not correct.")
+            form.password.errors.append(_("The e-mail address or password is not correct."))
         else:
             db.session.commit()
             login_user(user, remember=bool(form.remember.data))
-            flash(f"Signed in as {user.display_name}.", "success")
+            flash(_("Signed in as %(name)s.", name=user.display_name), "success")
             return redirect(safe_next(request.args.get("next")) or url_for("drafts.home"))
     return render_template("accounts/login.html", form=form)
 
@@ -101,7 +110,7 @@ def logout() -> Response:
     services.end_sessions(current_user)
     db.session.commit()
     logout_user()
-    flash("You have signed out.", "success")
+    flash(_("You have signed out."), "success")
     return redirect(url_for("drafts.home"))
 
 
@@ -109,7 +118,7 @@ def logout() -> Response:
 @limiter.limit("5 per minute; 20 per hour", methods=["POST"])
 def signup() -> str | Response:
     if current_user.is_authenticated:
-        flash("You already have an account and are signed in.", "info")
+        flash(_("You already have an account and are signed in."), "info")
         return redirect(url_for("accounts.profile"))
     categories = services.active_categories()
     form = SignupForm(organisations=services.organisation_choices(), categories=categories)
@@ -136,6 +145,7 @@ def signup() -> str | Response:
                 organisation=organisation,
                 new_organisation=new_organisation,
                 independent_category=independent_category,
+                locale=i18n.current_language(),
             )
         except services.AccountError as error:
             _field_error(form, error)
@@ -143,8 +153,11 @@ def signup() -> str | Response:
             db.session.commit()
             login_user(user)
             flash(
-                f"Your account is ready. We sent a link to {user.email}: open it to confirm "
-                "your address, then you can comment.",
+                _(
+                    "Your account is ready. We sent a link to %(email)s: open it to confirm "
+                    "your address, then you can comment.",
+                    email=user.email,
+                ),
                 "success",
             )
             return redirect(url_for("drafts.home"))
@@ -160,7 +173,7 @@ def verify_email(token: str) -> str | Response | tuple[str, int]:
             "accounts/verify_failed.html", expired=error.expired, form=ResendVerificationForm()
         ), 400
     db.session.commit()
-    flash(f"Thank you: {user.email} is confirmed. You can now comment.", "success")
+    flash(_("Thank you: %(email)s is confirmed. You can now comment.", email=user.email), "success")
     return redirect(url_for("drafts.home"))
 
 
@@ -173,7 +186,7 @@ def resend_verification() -> str | Response | tuple[str, int]:
     if current_user.is_authenticated:
         user = current_user._get_current_object()
         if user.is_verified:
-            flash("Your e-mail address is already confirmed.", "info")
+            flash(_("Your e-mail address is already confirmed."), "info")
             return redirect(url_for("accounts.profile"))
     else:
         user = services.find_user_by_email(form.email.data or "")
@@ -181,8 +194,10 @@ def resend_verification() -> str | Response | tuple[str, int]:
     db.session.commit()
     # The same answer whether or not the address is known, so it reveals nothing.
     flash(
-        "If that account still needs confirming, a new link is on its way. "
-        "It may take a few minutes to arrive.",
+        _(
+            "If that account still needs confirming, a new link is on its way. "
+            "It may take a few minutes to arrive."
+        ),
         "success",
     )
     return redirect(
@@ -213,7 +228,7 @@ def reset_password(token: str) -> str | Response | tuple[str, int]:
         user = services.reset_password(token, form.password.data or "")
         db.session.commit()
         login_user(user)
-        flash("Your password has been changed and you are signed in.", "success")
+        flash(_("Your password has been changed and you are signed in."), "success")
         return redirect(url_for("accounts.profile"))
     return render_template("accounts/reset_password.html", form=form, user=user)
 
@@ -223,6 +238,7 @@ def _profile_form(user: Any, **kwargs: Any) -> ProfileForm:
         obj=user,
         categories=services.all_categories(),
         own_category=str(user.independent_category_id or ""),
+        locale=user.locale or "",
         **kwargs,
     )
 
@@ -256,14 +272,39 @@ def profile() -> str | Response:
                 notify_mode=form.notify_mode.data or "",
                 listed_publicly=bool(form.listed_publicly.data),
                 own_category=db.session.get(StakeholderCategory, int(own)) if own else None,
+                locale=form.locale.data or "",
             )
         except services.AccountError as error:
             _field_error(form, error)
         else:
             db.session.commit()
-            flash("Your profile has been saved.", "success")
+            refresh()  # the message below in the language just chosen
+            flash(_("Your profile has been saved."), "success")
             return redirect(url_for("accounts.profile"))
     return _render_profile(profile_form=form)
+
+
+@bp.get("/language/<code>")
+@limiter.limit("60 per minute")
+def choose_language(code: str) -> Response:
+    """The header's language switcher: remember the choice and go back to the page.
+
+    A plain link (works without JavaScript): the cookie keeps the choice for visitors; signed in,
+    the profile keeps it too, so e-mails follow. An unknown code changes nothing.
+    """
+    language = i18n.normalise(code[:8])
+    target = safe_next(request.args.get("next")) or url_for("drafts.home")
+    response = redirect(target)
+    if language is None:
+        return response
+    if current_user.is_authenticated:
+        services.set_locale(current_user._get_current_object(), language)
+        db.session.commit()
+    response.set_cookie(
+        i18n.LANG_COOKIE, language, max_age=i18n.COOKIE_MAX_AGE, samesite="Lax", httponly=True,
+        secure=request.is_secure,
+    )  # fmt: skip
+    return response
 
 
 @bp.post("/me/password")
@@ -282,7 +323,9 @@ def change_password() -> str | Response:
         else:
             db.session.commit()
             login_user(user)  # the new nonce ended every session, this one included
-            flash("Your password has been changed. Other devices have been signed out.", "success")
+            flash(
+                _("Your password has been changed. Other devices have been signed out."), "success"
+            )
             return redirect(url_for("accounts.profile"))
     return _render_profile(password_form=form)
 

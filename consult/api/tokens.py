@@ -8,6 +8,7 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from consult.api.models import ApiToken
@@ -50,7 +51,10 @@ def create_token(user: Any, name: str) -> tuple[ApiToken, str]:
     )
     if (active or 0) >= MAX_ACTIVE_TOKENS:
         raise TokenError(
-            f"You already have {MAX_ACTIVE_TOKENS} active tokens: revoke one you no longer use."
+            _(
+                "You already have %(n)s active tokens: revoke one you no longer use.",
+                n=MAX_ACTIVE_TOKENS,
+            )
         )
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
@@ -67,7 +71,7 @@ def create_token(user: Any, name: str) -> tuple[ApiToken, str]:
 
 def revoke_token(user: Any, token: ApiToken) -> None:
     if token.user_id != user.id:
-        raise TokenError("This token is not yours.")
+        raise TokenError(_("This token is not yours."))
     if token.revoked_at is not None:
         return
     token.revoked_at = utcnow()

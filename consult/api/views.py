@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -79,7 +80,7 @@ def revoke_api_token(token_id: int) -> BaseResponse:
     if form.validate_on_submit():
         revoke_token(current_user, token)
         db.session.commit()
-        flash(f"The token “{token.name}” is revoked: it no longer works.", "success")
+        flash(_("The token “%(name)s” is revoked: it no longer works.", name=token.name), "success")
     return redirect(url_for("accounts.profile") + "#api-tokens")
 
 

@@ -5,10 +5,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, render_template, request
+from flask import Flask, g, render_template, request
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, SecurityError
+
+from consult.core import i18n
+from consult.core.lazytext import lazy_gettext as _l
 
 logger = logging.getLogger(__name__)
 
@@ -16,20 +20,21 @@ logger = logging.getLogger(__name__)
 TYPED_FIELDS = frozenset({"body", "proposed_text", "quote", "rationale", "reason", "note"})
 
 MESSAGES = {
-    400: ("Bad request", "The request could not be understood. Go back and try again."),
-    403: ("You do not have permission", "Your account may not see or do this."),
-    404: ("Page not found", "If you typed the address, check it is correct."),
-    405: ("Not allowed", "This address does not accept that kind of request."),
+    400: (_l("Bad request"), _l("The request could not be understood. Go back and try again.")),
+    403: (_l("You do not have permission"), _l("Your account may not see or do this.")),
+    404: (_l("Page not found"), _l("If you typed the address, check it is correct.")),
+    405: (_l("Not allowed"), _l("This address does not accept that kind of request.")),
     429: (
-        "Too many attempts",
-        "You have tried this too often in a short time. Wait a few minutes and try again.",
+        _l("Too many attempts"),
+        _l("You have tried this too often in a short time. Wait a few minutes and try again."),
     ),
-    500: ("Something went wrong", "The error has been logged. Try again in a few minutes."),
+    500: (_l("Something went wrong"), _l("The error has been logged. Try again in a few minutes.")),
 }
 
 
 def _render(code: int, detail: str | None = None) -> tuple[str, int]:
-    title, message = MESSAGES.get(code, (f"Error {code}", ""))
+    g.error_page = True  # the language links then name no address (see i18n.language_links)
+    title, message = MESSAGES.get(code, (_("Error %(code)s", code=code), ""))
     return render_template(
         "core/error.html", code=code, title=title, message=detail or message
     ), code
@@ -45,6 +50,8 @@ def unavailable_page() -> str:
                 fields.append((name, value))
             elif not name.startswith("submit"):
                 hidden.append((name, value))
+    # The profile's language cannot be read without the database: the request's is used.
+    g.locale_override = i18n.visitor_locale()
     return render_template(
         "core/unavailable.html", fields=fields, hidden=hidden, action=request.full_path.rstrip("?")
     )
@@ -61,8 +68,10 @@ def register_error_handlers(app: Flask) -> None:
                 return response
         return _render(
             400,
-            "The form had expired or was sent from elsewhere, so nothing was saved. "
-            "Go back, reload the page and send it again.",
+            _(
+                "The form had expired or was sent from elsewhere, so nothing was saved. "
+                "Go back, reload the page and send it again."
+            ),
         )
 
     def _other_renderer(error: Exception) -> Any:

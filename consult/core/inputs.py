@@ -8,12 +8,14 @@ from typing import Any
 from flask import Flask, abort, request
 from wtforms.validators import ValidationError
 
+from consult.core.lazytext import lazy_gettext as _l
+
 # C0 controls except tab, newline and carriage return, plus DEL and the C1 range.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # In a single-line field (a name, a subject) line breaks are controls too: they end up in headers.
 _LINE_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
-NUL_MESSAGE = (
+NUL_MESSAGE = _l(
     "The request contained a NUL character, which no text may hold, so nothing was saved. "
     "Go back, remove it and send it again."
 )
@@ -23,7 +25,7 @@ class SingleLine:
     """A WTForms validator: no line breaks, tabs or other control characters."""
 
     def __init__(self, message: str | None = None) -> None:
-        self.message = message or "Use one line without line breaks or control characters."
+        self.message = message or _l("Use one line without line breaks or control characters.")
 
     def __call__(self, form: Any, field: Any) -> None:
         if isinstance(field.data, str) and _LINE_CONTROL.search(field.data):

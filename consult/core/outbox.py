@@ -6,13 +6,15 @@ import logging
 import re
 import smtplib
 import ssl
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
 from typing import Any
 
 from flask import current_app, render_template
+from flask_babel import force_locale, ngettext
 from sqlalchemy import select
 
 from consult.core.models import Notification, OutboxMessage
@@ -25,8 +27,29 @@ SUBJECT_MAX = 200
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
-def queue_mail(to_addr: str, subject: str, body_text: str, user: Any = None) -> OutboxMessage:
-    """Write an e-mail to the outbox (sent later, only if the transaction commits)."""
+def recipient_language(user: Any) -> str:
+    """The language a person reads their e-mails in: their profile's, else the site's."""
+    from consult.core.i18n import normalise
+
+    return normalise(getattr(user, "locale", None)) or current_app.config.get(
+        "BABEL_DEFAULT_LOCALE", "en"
+    )
+
+
+@contextmanager
+def recipient_locale(user: Any) -> Iterator[None]:
+    """Render (gettext, dates, templates) in `user`'s language, whoever makes the request."""
+    with force_locale(recipient_language(user)):
+        yield
+
+
+def queue_mail(to_addr: str, subject: Any, body_text: str, user: Any = None) -> OutboxMessage:
+    """Write an e-mail to the outbox (sent later, only if the transaction commits).
+
+    `subject` may be a lazy string (`lazy_gettext`): it is rendered in the recipient's language.
+    """
+    with recipient_locale(user):
+        subject = str(subject)
     # A subject is a header: a line break from a user's text (a name, a title) must not end it.
     subject = " ".join(_CONTROL.sub(" ", subject).split())[:SUBJECT_MAX]
     message = OutboxMessage(
@@ -36,20 +59,31 @@ def queue_mail(to_addr: str, subject: str, body_text: str, user: Any = None) -> 
     return message
 
 
-def queue_template(user: Any, subject: str, template: str, **context: Any) -> OutboxMessage:
-    """Queue an e-mail to `user` rendered from templates/emails/<template>.txt."""
-    body = render_template(f"emails/{template}.txt", user=user, **context)
-    return queue_mail(user.email, subject, body, user=user)
+def _render(user: Any, subject: Any, template: str, context: dict[str, Any]) -> tuple[str, str]:
+    """Subject and body of an e-mail, in the recipient's language."""
+    with recipient_locale(user):
+        body = render_template(f"emails/{template}.txt", user=user, **context)
+        return str(subject), body
 
 
-def notify(user: Any, subject: str, template: str, **context: Any) -> None:
+def queue_template(user: Any, subject: Any, template: str, **context: Any) -> OutboxMessage:
+    """Queue an e-mail to `user` rendered from templates/emails/<template>.txt.
+
+    Pass the subject as `lazy_gettext(...)`: it and the body are rendered in the recipient's
+    language (their profile's), not the language of whoever caused the e-mail.
+    """
+    subject_text, body = _render(user, subject, template, context)
+    return queue_mail(user.email, subject_text, body, user=user)
+
+
+def notify(user: Any, subject: Any, template: str, **context: Any) -> None:
     """Tell a user something, respecting their choice: immediate, daily digest or none."""
     mode = getattr(user, "notify_mode", "immediate")
     if mode == "none":
         return
     if mode == "daily":
-        body = render_template(f"emails/{template}.txt", user=user, **context)
-        db.session.add(Notification(user_id=user.id, subject=subject, body_text=body))
+        subject_text, body = _render(user, subject, template, context)
+        db.session.add(Notification(user_id=user.id, subject=subject_text, body_text=body))
         return
     queue_template(user, subject, template, **context)
 
@@ -72,9 +106,13 @@ def build_digests(load_user: Callable[[int], Any]) -> int:
         user = load_user(user_id)
         if user is None:
             continue
-        queue_template(
-            user, f"Your daily digest: {len(notes)} update(s)", "digest", notifications=notes
-        )
+        with recipient_locale(user):
+            subject = ngettext(
+                "Your daily digest: %(num)s update",
+                "Your daily digest: %(num)s updates",
+                len(notes),
+            )
+        queue_template(user, subject, "digest", notifications=notes)
         for note in notes:
             note.digested_at = now
     db.session.flush()

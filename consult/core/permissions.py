@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any, NoReturn
 
 from flask import abort
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm.exc import ObjectDeletedError
 
@@ -177,27 +178,27 @@ def can_view(user: Any, obj: Any) -> bool:
 def comment_refusal(user: Any, version: Any, now: datetime | None = None) -> str | None:
     """Why `user` may not comment on `version` now, as a sentence; None if they may."""
     if not _authenticated(user):
-        return "Sign in to comment."
+        return _("Sign in to comment.")
     if not user.is_active:
-        return "Your account is disabled."
+        return _("Your account is disabled.")
     if not user.is_verified:
-        return "Confirm your e-mail address before commenting."
+        return _("Confirm your e-mail address before commenting.")
     if not can_view(user, version):
-        return "You cannot see this draft."
+        return _("You cannot see this draft.")
     if version.status == "editing":
-        return "This version has not been published yet."
+        return _("This version has not been published yet.")
     state = version.window_state(now or utcnow())
     if state != "open":
         return {
-            "none": "This version is not open for comments.",
-            "upcoming": "The consultation on this version has not opened yet.",
-            "closed": "The consultation on this version has closed.",
+            "none": _("This version is not open for comments."),
+            "upcoming": _("The consultation on this version has not opened yet."),
+            "closed": _("The consultation on this version has closed."),
         }[state]
     document = _document(version)
     if document.visibility != "public" and not is_admin(user):
         role = group_role(user, document.group_id)
         if role == "observer" and not document.group.observers_may_comment:
-            return "Observers of this working group may read but not comment."
+            return _("Observers of this working group may read but not comment.")
     return None
 
 
@@ -328,21 +329,21 @@ def can_manage_event(user: Any, obj: Any) -> bool:
 def event_registration_refusal(user: Any, event: Any, status: str | None) -> str | None:
     """Why `user` may not register for `event` (their registration status: `status`)."""
     if not _authenticated(user):
-        return "Sign in to register."
+        return _("Sign in to register.")
     if not (user.is_active and user.is_verified):
-        return "Confirm your e-mail address before registering."
+        return _("Confirm your e-mail address before registering.")
     if event.status == "cancelled":
-        return "This event has been cancelled."
+        return _("This event has been cancelled.")
     if event.ends_at <= utcnow():
-        return "This event is over."
+        return _("This event is over.")
     if status in ("registered", "waiting"):
-        return "You are already registered."
+        return _("You are already registered.")
     if can_manage_event(user, event):
         return None
     if event.access == "members" and not is_member(user, event):
-        return "Only members of the working group may register."
+        return _("Only members of the working group may register.")
     if event.access == "invitation" and status != "invited":
-        return "This event is by invitation only."
+        return _("This event is by invitation only.")
     return None
 
 

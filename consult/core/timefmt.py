@@ -1,11 +1,24 @@
-"""Times are stored UTC and shown in the display time zone (Europe/Brussels), zone named."""
+"""Times are stored UTC and shown in the display time zone (Europe/Brussels), zone named.
+
+Dates, times and numbers are written by Babel in the language of the page (or of the e-mail's
+recipient): "3 March 2026, 17:00 CET", "3. März 2026, 17:00 MEZ", "3 mars 2026, 17:00 CET".
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from babel import Locale
+from babel.dates import format_date as babel_format_date
+from babel.dates import format_datetime as babel_format_datetime
+from babel.dates import get_timezone_name
+from babel.numbers import format_decimal
 from flask import current_app
+
+# Day month year in every language (English reads "3 March 2026", not "March 3, 2026").
+DATE_PATTERNS = {"de": "d. MMMM y"}
+DEFAULT_DATE_PATTERN = "d MMMM y"
 
 
 def display_zone() -> ZoneInfo:
@@ -16,19 +29,51 @@ def local(value: datetime | None) -> datetime | None:
     return value.astimezone(display_zone()) if value else None
 
 
+def _locale() -> Locale:
+    from flask_babel import get_locale
+
+    try:
+        return get_locale() or Locale("en")
+    except RuntimeError:  # outside any application context
+        return Locale("en")
+
+
+def _zone_abbreviation(when: datetime, locale: Locale) -> str:
+    """The zone's short name in this language (MEZ in German), else the usual CET/CEST."""
+    name = get_timezone_name(when, "short", locale=locale, return_zone=False)
+    if not name or name[0] in "+-" or name.startswith(("GMT", "UTC")):
+        return when.tzname() or ""
+    return name
+
+
 def format_datetime(value: datetime | None) -> str:
-    """e.g. '3 March 2026, 17:00 CET (Europe/Brussels)'."""
+    """e.g. '3 March 2026, 17:00 CET (Europe/Brussels)'; German '3. März 2026, 17:00 MEZ …'."""
     if value is None:
         return ""
-    when = value.astimezone(display_zone())
-    return f"{when.day} {when:%B %Y, %H:%M} {when.tzname()} ({display_zone().key})"
+    zone = display_zone()
+    when = value.astimezone(zone)
+    locale = _locale()
+    pattern = DATE_PATTERNS.get(locale.language, DEFAULT_DATE_PATTERN) + ", HH:mm"
+    text = babel_format_datetime(when, pattern, tzinfo=zone, locale=locale)
+    return f"{text} {_zone_abbreviation(when, locale)} ({zone.key})"
 
 
-def format_date(value: datetime | None) -> str:
+def format_date(value: datetime | date | None) -> str:
     if value is None:
         return ""
     when = value.astimezone(display_zone()) if isinstance(value, datetime) else value
-    return f"{when.day} {when:%B %Y}"
+    locale = _locale()
+    day = when.date() if isinstance(when, datetime) else when
+    return babel_format_date(
+        day, DATE_PATTERNS.get(locale.language, DEFAULT_DATE_PATTERN), locale=locale
+    )
+
+
+def format_number(value: int | float | None) -> str:
+    """A count in the page's language: 1,234 / 1.234 / 1 234."""
+    if value is None:
+        return ""
+    return format_decimal(value, locale=_locale())
 
 
 def iso(value: datetime | None) -> str:

@@ -7,6 +7,7 @@ from typing import Any
 
 from feedgen.feed import FeedGenerator
 from flask import Blueprint, Response, abort, current_app, request, url_for
+from flask_babel import gettext as _
 from jinja2 import pass_context
 
 from consult.core.text import render
@@ -47,7 +48,7 @@ def _version_entries(feed: FeedGenerator, versions: list[Version]) -> None:
         when = version.published_at or version.created_at
         entry.published(when)
         entry.updated(when)
-        entry.content(str(render(version.changelog or "Published.")), type="html")
+        entry.content(str(render(version.changelog or _("Published."))), type="html")
 
 
 def _updated(versions: list[Version], fallback: datetime) -> datetime:
@@ -59,7 +60,7 @@ def document_versions(slug: str) -> Response:
     document = queries.public_document(slug[:80]) or abort(404)
     versions = queries.published_versions(document=document)
     feed = _feed(
-        f"New versions of {document.title}",
+        _("New versions of %(title)s", title=document.title),
         url_for("drafts.list_versions", slug=document.slug, _external=True),
         request.url,
         _updated(versions, document.created_at),
@@ -73,7 +74,7 @@ def group_versions(slug: str) -> Response:
     group = queries.group_by_slug(slug[:80]) or abort(404)
     versions = queries.published_versions(group=group)
     feed = _feed(
-        f"New versions in {group.name}",
+        _("New versions in %(name)s", name=group.name),
         url_for("groups.show_group", slug=group.slug, _external=True),
         request.url,
         _updated(versions, group.created_at),
@@ -90,7 +91,11 @@ def version_dispositions(slug: str, number: int) -> Response:
         abort(404)
     rows = queries.decided_dispositions(version)
     feed = _feed(
-        f"Responses to comments on {document.title}, version {version.number}",
+        _(
+            "Responses to comments on %(title)s, version %(number)s",
+            title=document.title,
+            number=version.number,
+        ),
         url_for("drafts.show_version", slug=document.slug, number=version.number, _external=True),
         request.url,
         max((d.decided_at for d, *_ in rows), default=version.published_at or version.created_at),
@@ -104,8 +109,15 @@ def version_dispositions(slug: str, number: int) -> Response:
         entry.id(url_for("feeds.version_dispositions", slug=document.slug, number=version.number,
                          _external=True, _anchor=f"disposition-{disposition.id}"))  # fmt: skip
         label = OUTCOMES.get(disposition.outcome or "", "")
-        who = comment.organisation_name or "an independent stakeholder"
-        entry.title(f"{label}: comment by {who} on {section.title}")
+        who = comment.organisation_name or _("an independent stakeholder")
+        entry.title(
+            _(
+                "%(outcome)s: comment by %(who)s on %(title)s",
+                outcome=label,
+                who=who,
+                title=section.title,
+            )
+        )
         entry.link(href=url, rel="alternate", type="text/html")
         entry.published(disposition.decided_at)
         entry.updated(disposition.decided_at)
@@ -127,20 +139,23 @@ def feed_links(context: Any) -> list[tuple[str, str]]:
     group = context.get("group")
     if endpoint == "groups.show_group" and group is not None:
         links.append(
-            (f"New versions in {group.name}", url_for("feeds.group_versions", slug=group.slug))
+            (
+                _("New versions in %(name)s", name=group.name),
+                url_for("feeds.group_versions", slug=group.slug),
+            )
         )
     document = context.get("document")
     if endpoint in _DOCUMENT_PAGES and isinstance(document, Document):
         if document.visibility != VISIBILITY_PUBLIC:
             return links
         links.append(
-            (f"New versions of {document.title}",
+            (_("New versions of %(title)s", title=document.title),
              url_for("feeds.document_versions", slug=document.slug))
         )  # fmt: skip
         version = context.get("version")
         if endpoint in _VERSION_PAGES and isinstance(version, Version) and version.is_published:
             links.append(
-                (f"Responses to comments on version {version.number}",
+                (_("Responses to comments on version %(number)s", number=version.number),
                  url_for("feeds.version_dispositions", slug=document.slug, number=version.number))
             )  # fmt: skip
     return links

@@ -8,15 +8,16 @@ from sqlalchemy import DDL, Index, String, Text, UniqueConstraint, event
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
+from consult.core.lazytext import lazy_gettext as _l
 from consult.db import Base
 
 KIND_PROVISION = "provision"
 KIND_COMMENT = "comment"
 KIND_DISPOSITION = "disposition"
 RESULT_KINDS = {
-    KIND_PROVISION: "Provisions",
-    KIND_COMMENT: "Comments",
-    KIND_DISPOSITION: "Responses to comments",
+    KIND_PROVISION: _l("Provisions"),
+    KIND_COMMENT: _l("Comments"),
+    KIND_DISPOSITION: _l("Responses to comments"),
 }
 # PostgreSQL text-search configurations by language; anything else is indexed with 'simple'.
 LANGUAGE_CONFIGS = {"en": "english"}

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from sqlalchemy import (
     ColumnElement,
@@ -28,6 +29,7 @@ from sqlalchemy.orm import defer
 
 from consult.accounts.models import StakeholderCategory
 from consult.comments.models import KINDS, Comment
+from consult.core.lazytext import lazy_gettext as _l
 from consult.core.permissions import can_moderate, can_view
 from consult.drafts.models import Document, Provision, Section, Version
 from consult.extensions import db
@@ -39,7 +41,7 @@ MAX_TERMS = 12
 PER_PAGE = 20
 MAX_PAGE = 250
 START, STOP = "\ue000", "\ue001"  # private-use markers around matches, turned into <mark>
-SORTS = {"relevance": "Relevance", "newest": "Newest first"}
+SORTS = {"relevance": _l("Relevance"), "newest": _l("Newest first")}
 FACETS: dict[str, Any] = {
     "kind": SearchEntry.kind,
     "document": SearchEntry.document_id,
@@ -49,12 +51,12 @@ FACETS: dict[str, Any] = {
     "outcome": SearchEntry.outcome,
 }
 FACET_TITLES = {
-    "kind": "Kind of result",
-    "document": "Document",
-    "version": "Version",
-    "category": "Stakeholder category",
-    "comment_kind": "Kind of comment",
-    "outcome": "Disposition",
+    "kind": _l("Kind of result"),
+    "document": _l("Document"),
+    "version": _l("Version"),
+    "category": _l("Stakeholder category"),
+    "comment_kind": _l("Kind of comment"),
+    "outcome": _l("Disposition"),
 }
 _INT_FACETS = {"document", "version", "category"}
 _FTS: Any = literal_column("search_fts")  # the FTS5 table as the operand of MATCH and bm25
@@ -189,7 +191,10 @@ def _labels(versions: list[Version]) -> dict[str, dict[Any, str]]:
     return {
         "kind": dict(RESULT_KINDS),
         "document": {v.document_id: v.document.title for v in versions},
-        "version": {v.id: f"{v.document.title}, version {v.number}" for v in versions},
+        "version": {
+            v.id: _("%(title)s, version %(number)s", title=v.document.title, number=v.number)
+            for v in versions
+        },
         "category": {row[0]: row[1] for row in categories},
         "comment_kind": dict(KINDS),
         "outcome": dict(OUTCOMES),

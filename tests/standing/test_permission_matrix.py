@@ -34,6 +34,7 @@ accounts.delete_account            POST     302   200   200   200   200   200   
  accounts.edit_organisation         GET      302   403   403   403   403   403   403   403   200
  accounts.edit_organisation         POST     302   403   403   403   403   403   403   403   302
 accounts.export_data               POST     302   200   200   200   200   200   200   200   200
+accounts.choose_language           GET      302   302   302   302   302   302   302   302   302
 accounts.login                     GET      200   200   200   200   200   200   200   200   200
 accounts.login                     POST     200   200   200   200   200   200   200   200   200
 accounts.logout                    POST     302   302   302   302   302   302   302   302   302
@@ -341,7 +342,10 @@ def routes(app: Flask) -> dict[tuple[str, str], Rule]:
 
 
 # URL values that differ per endpoint where two routes share a parameter name.
-ENDPOINT_VALUES = {"adoption.decide_signature": {"decision": "verify"}}
+ENDPOINT_VALUES = {
+    "adoption.decide_signature": {"decision": "verify"},
+    "accounts.choose_language": {"code": "de"},
+}
 
 
 def url_for_rule(rule: Rule, world: World, endpoint: str = "") -> str:

@@ -162,7 +162,7 @@ def test_notify_respects_the_users_choice_and_digests_bundle(app, db):
     [digest] = db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.to_addr == daily.email)
     ).all()
-    assert digest.subject == "Your daily digest: 2 update(s)"
+    assert digest.subject == "Your daily digest: 2 updates"
     assert "Hello Daily Reader" in digest.body_text
     assert "1. Version 2 published" in digest.body_text
     assert "2. Deadline in 3 days" in digest.body_text
