@@ -83,9 +83,9 @@ def configure(app: Flask) -> None:
     app.jinja_env.globals["language_links"] = i18n.language_links
     app.before_request(i18n.fresh_locale)
     app.after_request(i18n.vary_on_language)
-    from consult.drafts.models import SECTION_KINDS
+    from consult.drafts.models import SECTION_KIND_LABELS
 
-    app.jinja_env.globals["section_kinds"] = SECTION_KINDS
+    app.jinja_env.globals["section_kinds"] = SECTION_KIND_LABELS
     app.jinja_env.filters["markdown"] = text.render
     app.jinja_env.filters["excerpt"] = text.excerpt
     app.jinja_env.filters["markdown_excerpt"] = text.render_excerpt

@@ -12,15 +12,16 @@ import bleach
 from markupsafe import Markup, escape
 
 from consult.core import text
+from consult.core.lazytext import lazy_gettext as _l
 
 STATUSES = ("added", "removed", "moved", "renumbered", "edited", "unchanged")
 STATUS_LABELS = {
-    "added": "Added",
-    "removed": "Removed",
-    "moved": "Moved",
-    "renumbered": "Renumbered",
-    "edited": "Edited",
-    "unchanged": "Unchanged",
+    "added": _l("Added"),
+    "removed": _l("Removed"),
+    "moved": _l("Moved"),
+    "renumbered": _l("Renumbered"),
+    "edited": _l("Edited"),
+    "unchanged": _l("Unchanged"),
 }
 # Words, single punctuation marks and runs of whitespace: "Annex I." -> "Annex", " ", "I", "."
 _TOKEN = re.compile(r"\s+|[\w'\u2019-]+|[^\w\s]")

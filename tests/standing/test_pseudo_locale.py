@@ -5,25 +5,21 @@ placeholders kept) and served as Greek, so Babel's dates and numbers are not Eng
 Every GET route of the URL map (the permission matrix's world) is requested as an administrator
 and as a stakeholder; any visible run of English words outside the markers is a string nobody
 marked. Words that occur in the database (titles, names, comments: user content) are ignored.
-
-Pages of the areas still being marked (PENDING) are reported by a separate, expected-to-fail
-test: `pytest tests/standing/test_pseudo_locale.py --runxfail` lists them by endpoint.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from flask import Flask
 from lxml import html
 from sqlalchemy import Connection, String, Text, select
 
-from consult.core import hooks, i18n
+from consult.core import i18n
 from consult.extensions import db as _db
 from tests.standing.test_permission_matrix import routes, url_for_rule
 from tests.standing.world import World, build_world, module_database, rolled_back, sign_in
@@ -31,8 +27,6 @@ from tests.translations import CLOSE, OPEN, write_pseudo_catalogue
 
 PSEUDO = "el"
 ROLES = ("admin", "stakeholder")
-# Blueprints whose templates and strings other work is still marking (issue 13): reported apart.
-PENDING = {"drafts", "comments", "groups", "adoption", "events", "moderation", "admin"}
 SKIP = {"static", "core.mailbox"}
 # Not English prose: codes, formats, zone abbreviations, language names in their own language.
 ALLOWED = {"cet", "cest", "utc", "english", "json", "csv", "api", "xml", "zip", "ics", "atom",
@@ -81,8 +75,9 @@ def visible_texts(page: str) -> list[str]:
     tree = html.fromstring(page)
     for element in tree.iter(*HIDDEN_TAGS):
         element.drop_tree()
-    # Parts declared English on purpose (the API reference generated from the code).
-    for element in tree.xpath("//body//*[@lang='en']"):
+    # Parts declared in another language: the API reference (English on purpose), language
+    # names each in its own language, translated or original draft text.
+    for element in tree.xpath(f"//body//*[@lang][not(@lang='{PSEUDO}')]"):
         element.drop_tree()
     texts = [" ".join(" ".join(tree.itertext()).split())]
     for attribute in ATTRIBUTES:
@@ -104,31 +99,7 @@ def unmarked(text: str, known: set[str]) -> list[str]:
     return runs
 
 
-def without_pending_panels(collect: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
-    """`hooks.collect` minus the panels that the areas still being marked add to a page."""
-
-    def collect_marked(point: str, **kwargs: Any) -> dict[str, Any]:
-        context = collect(point, **kwargs)
-        if "panels" in context:
-            context["panels"] = [
-                (template, ctx)
-                for template, ctx in context["panels"]
-                if template.split("/")[0] not in PENDING
-            ]
-        return context
-
-    return collect_marked
-
-
-def offenders(app: Flask, world: tuple[World, Connection], pending: bool) -> dict[str, set[str]]:
-    if pending:
-        return _offenders(app, world, pending)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(hooks, "collect", without_pending_panels(hooks.collect))
-        return _offenders(app, world, pending)
-
-
-def _offenders(app: Flask, world: tuple[World, Connection], pending: bool) -> dict[str, set[str]]:
+def offenders(app: Flask, world: tuple[World, Connection]) -> dict[str, set[str]]:
     state, connection = world
     # Configured text (site name, controller, legal basis) is the operator's, like user content.
     configured = " ".join(str(v) for v in app.config.values() if isinstance(v, str))
@@ -139,8 +110,6 @@ def _offenders(app: Flask, world: tuple[World, Connection], pending: bool) -> di
     for (endpoint, method), rule in sorted(routes(app).items()):
         blueprint = endpoint.split(".")[0]
         if method != "GET" or "@" in endpoint or endpoint in SKIP or blueprint in SKIP:
-            continue
-        if (blueprint in PENDING) != pending:
             continue
         url = url_for_rule(rule, state, endpoint)
         for role in ROLES:
@@ -174,13 +143,7 @@ def test_the_pseudo_language_is_served(app: Flask, world: tuple[World, Connectio
 
 
 def test_marked_areas_show_no_unmarked_english(app: Flask, world: tuple[World, Connection]) -> None:
-    found = offenders(app, world, pending=False)
-    assert not found, report(found)
-
-
-@pytest.mark.xfail(reason="areas still being marked (issue 13): see PENDING", strict=False)
-def test_areas_still_being_marked(app: Flask, world: tuple[World, Connection]) -> None:
-    found = offenders(app, world, pending=True)
+    found = offenders(app, world)
     assert not found, report(found)
 
 

@@ -11,7 +11,7 @@ from flask_login import current_user
 from consult.core import hooks
 from consult.core.pagination import paginate
 from consult.core.permissions import can_view, require_visible
-from consult.drafts.models import SECTION_KINDS
+from consult.drafts.models import SECTION_KIND_LABELS
 from consult.moderation import report, similarity
 from consult.moderation.models import outcome_labels
 from consult.moderation.traceability import landings_for
@@ -38,7 +38,7 @@ def report_page(slug: str, number: int) -> str:
         campaigns=similarity.campaign_counts(version),
         outcomes=outcome_labels(),
         next_version=report.next_version(version),
-        section_kinds=SECTION_KINDS,
+        section_kinds=SECTION_KIND_LABELS,
         links=nav_links(version),
         extra=hooks.collect("report_page", version=version, user=current_user),
     )

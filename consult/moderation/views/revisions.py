@@ -18,7 +18,7 @@ from consult.drafts import services as drafts
 from consult.drafts import windows
 from consult.drafts.diff import word_diff
 from consult.drafts.errors import DraftError, EditConflict
-from consult.drafts.models import SECTION_KINDS, Section
+from consult.drafts.models import SECTION_KIND_LABELS, Section
 from consult.extensions import db
 from consult.moderation import proposals, revisions
 from consult.moderation import workspace as workspaces
@@ -190,7 +190,7 @@ def _edit_page(
         remove_form=remove_form or RemoveSectionForm(prefix="remove", formdata=None),
         conflict=conflict,
         conflict_diff=diff,
-        section_kinds=SECTION_KINDS,
+        section_kinds=SECTION_KIND_LABELS,
         **_common(revision),
     ), status
 
@@ -319,7 +319,7 @@ def add_provision(slug: str, revision_id: int) -> Any:
     require(can_moderate(current_user, revision))
     form = AddSectionForm()
     _place_choices(form, revision)
-    form.kind.choices = list(SECTION_KINDS.items())
+    form.kind.choices = [(kind, str(label)) for kind, label in SECTION_KIND_LABELS.items()]
     if form.validate_on_submit():
         try:
             parent, after = _placement(form, revision)
