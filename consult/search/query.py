@@ -28,12 +28,12 @@ from sqlalchemy.dialects.postgresql import REGCONFIG
 from sqlalchemy.orm import defer
 
 from consult.accounts.models import StakeholderCategory
-from consult.comments.models import KINDS, Comment
+from consult.comments.models import KIND_LABELS, KINDS, Comment
 from consult.core.lazytext import lazy_gettext as _l
 from consult.core.permissions import can_moderate, can_view
 from consult.drafts.models import Document, Provision, Section, Version
 from consult.extensions import db
-from consult.moderation.models import OUTCOMES
+from consult.moderation.models import OUTCOMES, outcome_labels
 from consult.search.models import KIND_PROVISION, RESULT_KINDS, SearchEntry
 
 MAX_QUERY = 200
@@ -196,8 +196,8 @@ def _labels(versions: list[Version]) -> dict[str, dict[Any, str]]:
             for v in versions
         },
         "category": {row[0]: row[1] for row in categories},
-        "comment_kind": dict(KINDS),
-        "outcome": dict(OUTCOMES),
+        "comment_kind": {key: str(label) for key, label in KIND_LABELS.items()},
+        "outcome": outcome_labels(),
     }
 
 
@@ -227,6 +227,8 @@ def _hits(ids: list[int], match: Any) -> list[dict[str, Any]]:
             SearchEntry,
             Document.slug,
             Version.number,
+            Version.language,
+            Comment.language,
             Provision.key,
             Section,
             Comment.organisation_name,
@@ -242,12 +244,23 @@ def _hits(ids: list[int], match: Any) -> list[dict[str, Any]]:
         .options(defer(SearchEntry.tsv), defer(SearchEntry.body))  # the snippets stand for them
     ).all()
     by_id = {}
-    for entry, slug, number, key, section, organisation, category in rows:
+    for (
+        entry,
+        slug,
+        number,
+        text_language,
+        comment_language,
+        key,
+        section,
+        organisation,
+        category,
+    ) in rows:
         title, body = snippets.get(entry.id, (entry.title, ""))
         by_id[entry.id] = {
             "entry": entry, "slug": slug, "number": number, "key": key,
             "section_title": section.title, "organisation": organisation, "category": category,
-            "title": mark(title), "snippet": mark(body),
+            "title": mark(title), "snippet": mark(body), "text_language": text_language,
+            "language": comment_language if entry.kind == "comment" else text_language,
         }  # fmt: skip
     return [by_id[i] for i in ids if i in by_id]
 

@@ -6,7 +6,7 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from consult.core.pagination import Page
-from consult.moderation.models import OUTCOMES
+from consult.moderation.models import outcome_labels
 from consult.search.query import MAX_PAGE, MAX_QUERY, PER_PAGE, SORTS, Search, parse_terms, run
 
 bp = Blueprint("search", __name__)
@@ -27,5 +27,5 @@ def search() -> str:
         usable=bool(parse_terms(query.text)),
         too_long=too_long,
         max_query=MAX_QUERY,
-        outcome_labels=OUTCOMES,
+        outcome_labels=outcome_labels(),
     )

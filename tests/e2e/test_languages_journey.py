@@ -42,7 +42,7 @@ def test_stakeholder_reads_in_german_and_quotes_the_translation(person):
 
     article = own_comment(page, body)
     expect(article.get_by_text("Quoted from the translation into German")).to_be_visible()
-    expect(article.locator("blockquote")).to_have_attribute("lang", "de")
+    expect(article.locator("blockquote span[lang]")).to_have_attribute("lang", "de")
     expect(article.locator(".consult-comment__body")).to_have_attribute("lang", "de")
     look(page, "comment-quoting-german")
 

@@ -39,7 +39,7 @@ def test_an_answered_comment_can_be_neither_edited_nor_deleted_by_its_author(cli
     # The page replaces the buttons by the reason; the author can still reply.
     section = c.sections[0]
     page = client.get(f"/docs/{c.slug}/v1/{section.provision.key}/").get_data(as_text=True)
-    assert LOCK_REASONS["disposition"] in page
+    assert str(LOCK_REASONS["disposition"]) in page
     assert f"/comments/{comment.id}/edit" not in page
     reply = comments.create_reply(stored, user=stored.author, body="Thank you.")
     assert reply.parent_id == comment.id
