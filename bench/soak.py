@@ -22,6 +22,7 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -36,7 +37,12 @@ PG_URL = os.environ.get("SOAK_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:
 REDIS_URL = os.environ.get("SOAK_REDIS_URL", "redis://127.0.0.1:6379/5")
 SECONDS = int(os.environ.get("SOAK_SECONDS", "120"))
 USERS = int(os.environ.get("SOAK_USERS", "30"))
-RESTART_DB = os.environ.get("SOAK_RESTART_DB", "1") == "1"
+# 1: restart the PostgreSQL cluster (pg_ctlcluster), as on a machine of its own (CI).
+# database: on a server others use, do to the soak's database only what a restart does to its
+#   clients: drop every connection and refuse new ones for a few seconds. 0: skip the step.
+RESTART_DB = os.environ.get("SOAK_RESTART_DB", "1")
+REFUSE_SECONDS = 3.0
+TAIL_SECONDS = 8.0  # load after the last step
 PASSWORD = "soak-password-123"
 COMMENT_ID = re.compile(r"#comment-(\d+)")
 SERVER_ERROR_MARK = b"Try again"  # the 503 page says so; a bare 500 does not
@@ -112,9 +118,8 @@ class Instance:
         wait_healthy(self.port)
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=30)
+        if self.process is not None:
+            end(self.process, 30)
 
     def kill_one_worker(self) -> int:
         assert self.process is not None
@@ -128,6 +133,23 @@ class Instance:
                 os.kill(pid, signal.SIGKILL)
                 return pid
         raise RuntimeError(f"{self.name} has no worker to kill")
+
+
+def end(process: subprocess.Popen[bytes], grace: float) -> None:
+    """Stop a process we started: politely, then for sure."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+def _exit_on_sigterm(signum: int, _frame: Any) -> None:
+    # `timeout` in CI sends SIGTERM: leave through `finally`, which stops every process we
+    # started and drops the soak's database.
+    raise SystemExit(128 + signum)
 
 
 def wait_healthy(port: int, timeout: float = 60) -> None:
@@ -221,12 +243,14 @@ def prepare_accounts(url: str) -> tuple[list[str], str]:
     return emails, f"/docs/{row.slug}/v{row.number}/{key}/"
 
 
-def person(port: int, index: int, email: str, path: str, tally: Tally, stop: float) -> None:
+def person(
+    port: int, index: int, email: str, path: str, tally: Tally, stop: threading.Event
+) -> None:
     browser = Browser(port, f"10.77.{index // 250}.{index % 250 + 1}")
     rng = random.Random(index)
     signed_in = False
     replies_to: list[int] = []
-    while time.monotonic() < stop:
+    while not stop.is_set():
         started = time.monotonic()
         try:
             if not signed_in:
@@ -289,6 +313,33 @@ def shared_limit_holds(ports: list[int]) -> dict[str, Any]:
     return {"answers": answers, "first_429_at": first_refusal, "holds": first_refusal == 11}
 
 
+Cell = tuple[Any, Any, Any, bool]  # version, section, category (None for staff), staff
+
+
+def counter_mismatches(expected_rows: Any, counter_rows: Any) -> list[str]:
+    """The cells where the counters disagree with a recount of the comments.
+
+    A cell is (version, section, category, staff): staff are counted apart with no category,
+    as the app does. Counter rows of one cell are summed, as every reader of them sums them
+    (two first comments of a cell committed at once may each have inserted a row).
+    """
+    expected: dict[Cell, tuple[int, int]] = {}
+    for version, section, category, staff, public, total in expected_rows:
+        expected[(version, section, category, bool(staff))] = (int(public), int(total))
+    counters: dict[Cell, tuple[int, int]] = {}
+    for row in counter_rows:
+        cell = (row.version_id, row.section_id, row.category_id, bool(row.is_staff))
+        public, total = counters.get(cell, (0, 0))
+        counters[cell] = (public + row.public_count, total + row.all_count)
+    expected = {k: v for k, v in expected.items() if v != (0, 0)}
+    counters = {k: v for k, v in counters.items() if v != (0, 0)}
+    return sorted(
+        f"{k}: counted {counters.get(k, (0, 0))}, recount {expected.get(k, (0, 0))}"
+        for k in set(expected) | set(counters)
+        if expected.get(k) != counters.get(k)
+    )
+
+
 def check_database(url: str, acknowledged: list[int]) -> dict[str, Any]:
     from consult.comments.counts import recount_statement
     from consult.comments.models import CommentCount
@@ -296,27 +347,35 @@ def check_database(url: str, acknowledged: list[int]) -> dict[str, Any]:
     engine = sa.create_engine(url, pool_pre_ping=True)
     with engine.connect() as conn:
         stored = set(conn.scalars(sa.text("SELECT id FROM comments")).all())
-        expected = {tuple(row[:3]): tuple(row[3:]) for row in conn.execute(recount_statement())}
-        counters = {
-            (row.version_id, row.section_id, row.category_id): (row.public_count, row.all_count)
-            for row in conn.execute(sa.select(CommentCount))
-        }
+        wrong = counter_mismatches(
+            conn.execute(recount_statement()).all(),
+            conn.execute(sa.select(CommentCount.__table__)).all(),
+        )
     engine.dispose()
-    expected = {k: v for k, v in expected.items() if v != (0, 0)}
-    counters = {k: v for k, v in counters.items() if v != (0, 0)}
     missing = sorted(set(acknowledged) - stored)
-    wrong = sorted(
-        str(k) for k in set(expected) | set(counters) if expected.get(k) != counters.get(k)
-    )
     return {"stored": len(stored), "missing": missing, "counter_mismatches": wrong}
 
 
-def restart_database() -> None:
+def restart_database(name: str, admin: sa.Engine) -> str:
+    """The chaos step on the database; returns what was done."""
+    if RESTART_DB == "database":
+        quoted = f'"{name}"'
+        with admin.connect() as conn:
+            conn.execute(sa.text(f"ALTER DATABASE {quoted} ALLOW_CONNECTIONS false"))
+            dropped = conn.scalar(
+                sa.text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                        "WHERE datname = :name AND pid <> pg_backend_pid()"),
+                {"name": name},
+            )  # fmt: skip
+            time.sleep(REFUSE_SECONDS)
+            conn.execute(sa.text(f"ALTER DATABASE {quoted} ALLOW_CONNECTIONS true"))
+        return f" (this database only: {dropped} connections dropped, new ones refused 3s)"
     version = sorted(os.listdir("/etc/postgresql"))[-1]
     subprocess.run(
         ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"],
         check=True, capture_output=True, timeout=120,
     )  # fmt: skip
+    return " (pg_ctlcluster restart)"
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -324,7 +383,13 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
 
 
+def drop_database(admin: sa.Engine, name: str) -> None:
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
 def main() -> int:
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     if shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists():
         print("nginx is not installed (make soak installs Debian's package)", file=sys.stderr)
         return 2
@@ -364,7 +429,7 @@ def main() -> int:
         print(f"== shared rate limit: {limit}")
         print(f"== load: {USERS} users for {SECONDS}s on {path} through nginx :{port}")
         tally = Tally()
-        stop = time.monotonic() + SECONDS
+        stop = threading.Event()
         threads = [
             threading.Thread(target=person, args=(port, n, email, path, tally, stop), daemon=True)
             for n, email in enumerate(emails)
@@ -383,18 +448,24 @@ def main() -> int:
                 instances[1].stop()
             elif what == "start instance b":
                 instances[1].start()
-            elif RESTART_DB:
-                restart_database()
+            elif RESTART_DB in ("1", "database"):
+                what += restart_database(name, admin)
             else:
                 what += " (skipped: SOAK_RESTART_DB=0)"
             events.append({"at_s": round(time.monotonic() - began, 1), "event": what})
             print(f"   {events[-1]['at_s']:>6.1f}s {what}")
+        # On a busy machine a step can take longer than planned (an instance's start waits for
+        # it to answer): the load goes on until every step is done and a while after it, so
+        # every step happens under load and the recovery from the last one is measured too.
+        time.sleep(max(began + SECONDS - time.monotonic(), TAIL_SECONDS))
+        stop.set()
+        load_seconds = round(time.monotonic() - began, 1)
         for thread in threads:
-            thread.join(timeout=SECONDS + 60)
+            thread.join(timeout=90)  # a request in flight ends within its 60 s timeout
         checked = check_database(url, tally.acknowledged)
         result = {
             "date": datetime.now(UTC).isoformat(timespec="seconds"),
-            "seconds": SECONDS, "users": USERS, "events": events,
+            "seconds": SECONDS, "load_seconds": load_seconds, "users": USERS, "events": events,
             "acknowledged": len(set(tally.acknowledged)), "stored_comments": checked["stored"],
             "missing": checked["missing"], "counter_mismatches": checked["counter_mismatches"],
             "by_kind": dict(sorted(tally.kinds.items())),
@@ -403,13 +474,15 @@ def main() -> int:
             "shared_rate_limit": limit,
         }  # fmt: skip
     finally:
+        cleanup = [instance.stop for instance in instances]
         if nginx is not None:
-            nginx.terminate()
-            nginx.wait(timeout=10)
-        for instance in instances:
-            instance.stop()
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            cleanup.insert(0, partial(end, nginx, 10))
+        cleanup.append(lambda: drop_database(admin, name))
+        for step in cleanup:
+            try:
+                step()
+            except Exception as error:  # clean up the rest whatever one step does
+                print(f"clean-up step failed: {error!r}", file=sys.stderr)
         admin.dispose()
         shutil.rmtree(folder, ignore_errors=True)
     return report(result)

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from flask import Flask, g, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DBAPIError, OperationalError
-from werkzeug.exceptions import HTTPException, SecurityError
+from sqlalchemy.exc import (
+    DBAPIError,
+    DisconnectionError,
+    InterfaceError,
+    OperationalError,
+)
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from consult.core import i18n
 from consult.core.lazytext import lazy_gettext as _l
@@ -30,6 +38,23 @@ MESSAGES = {
     ),
     500: (_l("Something went wrong"), _l("The error has been logged. Try again in a few minutes.")),
 }
+
+
+# The database is restarting, refusing or dropping connections, or every pooled connection is
+# busy: the request may succeed in a moment, so the answer is 503 "try again", never a 500.
+UNAVAILABLE_ERRORS: tuple[type[Exception], ...] = (
+    OperationalError,
+    InterfaceError,
+    DisconnectionError,
+    PoolTimeoutError,
+)
+UNAVAILABLE_FLAG = "_consult_database_unavailable"
+
+
+def is_database_unavailable(error: BaseException | None) -> bool:
+    if isinstance(error, UNAVAILABLE_ERRORS):
+        return True
+    return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
 
 
 def _render(code: int, detail: str | None = None) -> tuple[str, int]:
@@ -57,8 +82,52 @@ def unavailable_page() -> str:
     )
 
 
+def _forget_the_user() -> None:
+    """From here on the request must not touch the database: rendering the 503 page runs
+    Flask-Login's context processor (which loads the user again if loading them is what failed)
+    and the locale selector (which reads the user's language from a now expired row)."""
+    from consult.extensions import db, login_manager
+
+    try:
+        db.session.rollback()
+    except Exception:  # the connection is gone; the pool discards it
+        logger.debug("rollback after a database error failed", exc_info=True)
+    g._login_user = login_manager.anonymous_user()
+    g.setdefault(UNAVAILABLE_FLAG, True)
+
+
+def database_unavailable(error: BaseException) -> tuple[str, int, dict[str, str]]:
+    """The 503 page for a database that cannot answer now; what was posted is kept."""
+    _forget_the_user()
+    logger.warning("database unavailable: %s", error)
+    return unavailable_page(), 503, {"Retry-After": "5"}
+
+
+def _unless_database_down(handler: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """An error page that itself needs the database (the site's layout loads the signed-in
+    user; the CSRF rescue stores what was typed) answers 503 if the database is down."""
+
+    @wraps(handler)
+    def guarded(error: Any) -> Any:
+        try:
+            return handler(error)
+        except Exception as failure:
+            if is_database_unavailable(failure):
+                return database_unavailable(failure)
+            raise
+
+    return guarded
+
+
 def register_error_handlers(app: Flask) -> None:
+    @app.teardown_request
+    def _forget_anonymous_stand_in(_error: BaseException | None = None) -> None:
+        # Tests send several requests in one app context: the stand-in must not outlive one.
+        if g.pop(UNAVAILABLE_FLAG, None):
+            g.pop("_login_user", None)
+
     @app.errorhandler(CSRFError)
+    @_unless_database_down
     def csrf_error(error: CSRFError) -> Any:
         # A domain may rescue what was typed into a form whose session expired (e.g. a
         # comment): registered in app.extensions["consult_csrf_rescue"], first answer wins.
@@ -89,7 +158,13 @@ def register_error_handlers(app: Flask) -> None:
         return "Bad request: unknown host.", 400, {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.errorhandler(HTTPException)
+    @_unless_database_down
     def http_error(error: HTTPException) -> Any:
+        if isinstance(error, InternalServerError) and is_database_unavailable(
+            error.original_exception
+        ):
+            # Raised inside another error handler (Flask wraps it in a 500): still a 503.
+            return database_unavailable(error.original_exception)  # type: ignore[arg-type]
         other = _other_renderer(error)
         if other is not None:
             return other
@@ -97,21 +172,16 @@ def register_error_handlers(app: Flask) -> None:
             return error
         return _render(error.code, error.description if error.code == 400 else None)
 
-    @app.errorhandler(OperationalError)
     @app.errorhandler(DBAPIError)
-    def database_unavailable(error: DBAPIError) -> tuple[str, int, dict[str, str]]:
-        from consult.extensions import db
-
-        if isinstance(error, DBAPIError) and not (
-            isinstance(error, OperationalError) or error.connection_invalidated
-        ):
-            body, code = server_error(error)
-            return body, code, {}
-        db.session.rollback()
-        logger.warning("database unavailable: %s", error)
-        return unavailable_page(), 503, {"Retry-After": "5"}
+    @app.errorhandler(DisconnectionError)
+    @app.errorhandler(PoolTimeoutError)
+    def database_error(error: Exception) -> Any:
+        if not is_database_unavailable(error):
+            return server_error(error)  # a real bug (an integrity error, a bad query): a 500
+        return database_unavailable(error)
 
     @app.errorhandler(Exception)
+    @_unless_database_down
     def server_error(error: Exception) -> Any:
         from consult.extensions import db
 
