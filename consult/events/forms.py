@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -164,3 +165,15 @@ class OutcomeForm(FlaskForm):
 
 class CalendarTokenForm(FlaskForm):
     submit = SubmitField("Make a new secret address")
+
+
+class UpholdQuestionReportForm(FlaskForm):
+    reason = StringField(
+        _l("Reason for hiding (shown in place of the question)"),
+        validators=[DataRequired(_l("Give a reason.")), Length(max=REASON_MAX)],
+    )
+    submit = SubmitField(_l("Hide the question"))
+
+
+class DismissQuestionReportForm(FlaskForm):
+    submit = SubmitField(_l("Keep the question"))
