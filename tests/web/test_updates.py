@@ -374,3 +374,18 @@ def test_subscription_form_is_rate_limited(limited_client):
         for n in range(6)
     ]
     assert codes == [302] * 5 + [429]
+
+
+def test_pages_and_updates_speak_the_subscribers_language(client, db):
+    assert "Neuigkeiten per E-Mail" in page(client.get("/updates/?lang=de"))
+    g.pop("_flask_babel", None)  # requests share the test's app context and its locale cache
+    assert "Nouvelles par e-mail" in page(client.get("/updates/?lang=fr"))
+    g.pop("_flask_babel", None)
+    group = factories.GroupFactory()
+    subscriber("leser@example.org", language="de")
+    subscriber("lecteur@example.org", language="fr")
+    publish(editing_version(group))
+    [german] = mails("leser@example.org")
+    [french] = mails("lecteur@example.org")
+    assert "Fassung 1 veröffentlicht" in german.subject and "abbestellen" in german.body_text
+    assert "version 1 publiée" in french.subject and "désabonner" in french.body_text
