@@ -86,6 +86,13 @@ class Config:
     SENT_MAIL_BODY_DAYS = int(os.environ.get("SENT_MAIL_BODY_DAYS", "90"))
     PENDING_COMMENT_DAYS = int(os.environ.get("PENDING_COMMENT_DAYS", "2"))
     AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "0"))
+    # Updates by e-mail: a confirmation link lasts this many hours; unconfirmed subscriptions
+    # and unsubscribed ones are deleted after these many days.
+    UPDATES_CONFIRM_HOURS = int(os.environ.get("UPDATES_CONFIRM_HOURS", "48"))
+    UPDATES_PENDING_DAYS = int(os.environ.get("UPDATES_PENDING_DAYS", "7"))
+    UPDATES_UNSUBSCRIBED_DAYS = int(os.environ.get("UPDATES_UNSUBSCRIBED_DAYS", "30"))
+    # The mailto: of List-Unsubscribe (a mailbox somebody reads); MAIL_FROM's address if unset.
+    MAIL_UNSUBSCRIBE_ADDRESS = os.environ.get("MAIL_UNSUBSCRIBE_ADDRESS", "")
     # Number of proxies (load balancer, nginx) in front of the app whose X-Forwarded-* to trust.
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 

@@ -105,6 +105,7 @@ def configure(app: Flask) -> None:
     from consult.drafts.views import bp as drafts_bp
     from consult.events.views import bp as events_bp
     from consult.feeds.views import bp as feeds_bp
+    from consult.groups.update_views import bp as updates_bp
     from consult.groups.views import bp as groups_bp
     from consult.moderation.views import bp as moderation_bp
     from consult.opendata.views import bp as opendata_bp
@@ -114,7 +115,7 @@ def configure(app: Flask) -> None:
     for blueprint in (
         core_bp, accounts_bp, admin_bp, groups_bp, drafts_bp, comments_bp, moderation_bp,
         api_bp, api_docs_bp, opendata_bp, search_bp, feeds_bp, adoption_bp,
-        events_bp,
+        events_bp, updates_bp,
     ):  # fmt: skip
         app.register_blueprint(blueprint)
     cli.register(app)

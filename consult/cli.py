@@ -108,6 +108,17 @@ def send_event_reminders() -> None:
     click.echo(f"queued {count} event reminder(s)")
 
 
+@consult_cli.command("send-updates")
+def send_updates() -> None:
+    """E-mail subscribers about consultations that opened or closed (run hourly; each once)."""
+    from consult.db import utcnow
+    from consult.drafts.updates import announce_windows
+
+    count = announce_windows(utcnow())
+    db.session.commit()
+    click.echo(f"queued {count} update e-mail(s)")
+
+
 @consult_cli.command("create-admin")
 @click.option("--email", prompt=True)
 @click.option("--name", prompt="Display name")

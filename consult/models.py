@@ -11,6 +11,7 @@ from consult.drafts.models import *  # noqa: F403
 from consult.drafts.translation_models import *  # noqa: F403
 from consult.events.models import *  # noqa: F403
 from consult.groups.models import *  # noqa: F403
+from consult.groups.update_models import *  # noqa: F403
 from consult.moderation.grouping_models import *  # noqa: F403
 from consult.moderation.models import *  # noqa: F403
 from consult.search.models import *  # noqa: F403

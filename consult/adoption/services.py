@@ -25,9 +25,13 @@ from consult.adoption.models import (
     SignatureChapter,
 )
 from consult.core import audit, outbox
+from consult.core.lazytext import lazy_gettext as _l
+from consult.core.urls import email_url
 from consult.db import utcnow
-from consult.drafts.models import STATUS_EDITING, Document, Version
+from consult.drafts.models import STATUS_EDITING, VISIBILITY_PUBLIC, Document, Version
 from consult.extensions import db
+from consult.groups.update_models import KIND_ADOPTION
+from consult.groups.updates import announce
 
 
 def create_code(slug: str, title: str, summary: str, documents: list[Document], user: Any) -> Code:
@@ -111,6 +115,24 @@ def confirm_adoption(adoption: Adoption, user: Any) -> None:
         adoption,
         f"{adoption.version.document.title} v{adoption.version.number} adopted",
         after={"adopted_on": adoption.adopted_on.isoformat()},
+    )
+    _announce_adoption(adoption)
+
+
+def _announce_adoption(adoption: Adoption) -> None:
+    """Tell subscribers of the group (and of the site), for a public document."""
+    version = adoption.version
+    document = version.document
+    if document.visibility != VISIBILITY_PUBLIC:
+        return
+    announce(
+        KIND_ADOPTION,
+        document.group_id,
+        _l("Adopted: %(title)s", title=document.title),
+        "update_adoption",
+        version=version,
+        document=document,
+        link=email_url("drafts.show_version", slug=document.slug, number=version.number),
     )
 
 

@@ -44,6 +44,8 @@ class OutboxMessage(Base):
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None]
+    # The List-Unsubscribe header value of a bulk e-mail (updates to subscribers), else "".
+    list_unsubscribe: Mapped[str] = mapped_column(String(600), default="", server_default="")
 
 
 class Notification(Base):

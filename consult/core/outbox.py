@@ -126,6 +126,10 @@ def _build(message: OutboxMessage) -> EmailMessage:
     email["To"] = message.to_addr
     email["Subject"] = message.subject
     email["Message-ID"] = make_msgid(idstring=f"outbox-{message.id}")
+    if message.list_unsubscribe:
+        # RFC 8058: mail clients offer one-click unsubscribe, POSTing to the https address.
+        email["List-Unsubscribe"] = message.list_unsubscribe
+        email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     email.set_content(message.body_text)
     return email
 

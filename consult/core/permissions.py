@@ -374,6 +374,12 @@ def can_support_question(user: Any, question: Any, event: Any) -> bool:
     return event.status != "cancelled"
 
 
+def can_moderate_questions(user: Any, obj: Any) -> bool:
+    """Decide reports on questions (hide with a reason, or keep): as for comments, the group's
+    moderators, chairs and vice-chairs, and admins."""
+    return can_moderate(user, obj)
+
+
 def can_report_question(user: Any, question: Any) -> bool:
     """As for comments: a confirmed e-mail address, and not one's own question."""
     return can_report(user) and question.author_id != user.id
@@ -437,5 +443,6 @@ TEMPLATE_GLOBALS = {
     "can_ask_question": can_ask_question,
     "can_support_question": can_support_question,
     "can_report_question": can_report_question,
+    "can_moderate_questions": can_moderate_questions,
     "group_role": group_role,
 }

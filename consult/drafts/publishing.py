@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from consult.core import audit, outbox
 from consult.core.urls import email_url
 from consult.db import utcnow
-from consult.drafts import windows
+from consult.drafts import updates, windows
 from consult.drafts.errors import DraftError, PublishedVersionError
 from consult.drafts.models import (
     STATUS_EDITING,
@@ -128,6 +128,7 @@ def publish_version(
     db.session.flush()
     audit.record(user, "version.publish", version, summary=changelog, after=_window(version))
     _notify_members(version)
+    updates.version_published(version)
     for previous, event in cut_short:
         change = windows.describe(event)
         windows.tell(previous, change.sentence if change else "", cut_short_by=version.number)

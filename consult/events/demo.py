@@ -11,6 +11,7 @@ from consult.db import utcnow
 from consult.drafts.models import Section
 from consult.events import services
 from consult.extensions import db
+from consult.groups import update_demo
 from consult.groups.models import Membership
 
 MINUTES = """The chair opened the kick-off plenary and presented the timeline of the drafting
@@ -150,3 +151,4 @@ def load(context: dict[str, Any]) -> None:
     services.ask_question(webinar, members[6], "How will downstream providers be informed?", None)
     db.session.flush()
     context["events"] = {"plenary": plenary, "meeting": meeting, "webinar": webinar}
+    update_demo.load(context)

@@ -176,3 +176,15 @@ class OutcomeForm(FlaskForm):
 
 class CalendarTokenForm(FlaskForm):
     submit = SubmitField(_l("Make a new secret address"))
+
+
+class UpholdQuestionReportForm(FlaskForm):
+    reason = StringField(
+        _l("Reason for hiding (shown in place of the question)"),
+        validators=[DataRequired(_l("Give a reason.")), Length(max=REASON_MAX)],
+    )
+    submit = SubmitField(_l("Hide the question"))
+
+
+class DismissQuestionReportForm(FlaskForm):
+    submit = SubmitField(_l("Keep the question"))

@@ -157,6 +157,28 @@ class QuestionSupport(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+REPORT_OPEN = "open"
+REPORT_UPHELD = "upheld"
+REPORT_DISMISSED = "dismissed"
+
+
+class QuestionReport(TimestampMixin, Base):
+    """A signed-in person's report of a question, queued for the group's moderators."""
+
+    __tablename__ = "event_question_reports"
+    __table_args__ = (UniqueConstraint("question_id", "reporter_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("event_questions.id"), index=True)
+    reporter_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(10), default=REPORT_OPEN, index=True)
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    resolved_at: Mapped[datetime | None]
+
+    question: Mapped[Question] = relationship(lazy="joined")
+
+
 class CalendarToken(Base):
     """The secret in a person's "my events" feed URL (calendar clients cannot sign in)."""
 
@@ -173,6 +195,7 @@ __all__ = [
     "CalendarToken",
     "Event",
     "Question",
+    "QuestionReport",
     "QuestionSupport",
     "Registration",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from consult.accounts.models import StakeholderCategory
 from consult.db import utcnow
@@ -13,8 +13,10 @@ from consult.events.models import (
     EVENT_CANCELLED,
     REG_REGISTERED,
     REG_WAITING,
+    REPORT_OPEN,
     Event,
     Question,
+    QuestionReport,
     QuestionSupport,
     Registration,
 )
@@ -139,3 +141,66 @@ def supported_by(user: Any, event: Event) -> set[int]:
         .where(Question.event_id == event.id, QuestionSupport.user_id == user.id)
     )
     return set(db.session.scalars(stmt))
+
+
+def open_question_reports(group: Any) -> list[Any]:
+    """The group's open reports on questions, oldest first, with their question and event."""
+    stmt = (
+        select(QuestionReport, Question, Event)
+        .join(Question, Question.id == QuestionReport.question_id)
+        .join(Event, Event.id == Question.event_id)
+        .where(Event.group_id == group.id, QuestionReport.status == REPORT_OPEN)
+        .order_by(QuestionReport.created_at, QuestionReport.id)
+        .limit(200)
+    )
+    return list(db.session.execute(stmt).all())
+
+
+def open_question_report_counts(group_ids: list[int]) -> dict[int, int]:
+    """Open reports on questions per group (one query), for the staff desk."""
+    rows = db.session.execute(
+        select(Event.group_id, func.count(QuestionReport.id))
+        .join(Question, Question.id == QuestionReport.question_id)
+        .join(Event, Event.id == Question.event_id)
+        .where(QuestionReport.status == REPORT_OPEN, Event.group_id.in_(group_ids or [0]))
+        .group_by(Event.group_id)
+    ).all()
+    return {int(group_id): int(n) for group_id, n in rows}
+
+
+def group_participation(group: Any) -> list[tuple[str, int, int, int]]:
+    """Per stakeholder category, over the group's events: (category, registered, attended,
+    questions). Two queries whatever the number of events."""
+    rows: dict[str, list[int]] = {}
+    registrations = db.session.execute(
+        select(
+            StakeholderCategory.name,
+            func.count(Registration.id),
+            func.sum(case((Registration.attended.is_(True), 1), else_=0)),
+        )
+        .select_from(Registration)
+        .join(Event, Event.id == Registration.event_id)
+        .outerjoin(StakeholderCategory, StakeholderCategory.id == Registration.category_id)
+        .where(
+            Event.group_id == group.id,
+            Event.status != EVENT_CANCELLED,
+            Registration.status == REG_REGISTERED,
+        )
+        .group_by(StakeholderCategory.name)
+    ).all()
+    for name, registered, attended in registrations:
+        rows.setdefault(name or "", [0, 0, 0])[0:2] = [int(registered), int(attended or 0)]
+    asked = db.session.execute(
+        select(StakeholderCategory.name, func.count(Question.id))
+        .select_from(Question)
+        .join(Event, Event.id == Question.event_id)
+        .outerjoin(StakeholderCategory, StakeholderCategory.id == Question.category_id)
+        .where(Event.group_id == group.id, Question.hidden_reason == "")
+        .group_by(StakeholderCategory.name)
+    ).all()
+    for name, n in asked:
+        rows.setdefault(name or "", [0, 0, 0])[2] = int(n)
+    named = sorted((k, v) for k, v in rows.items() if k)
+    if "" in rows:
+        named.append(("", rows[""]))
+    return [(name, r[0], r[1], r[2]) for name, r in named]

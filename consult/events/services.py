@@ -11,11 +11,13 @@ from sqlalchemy import func, select
 
 from consult.accounts.affiliation import speaking_for
 from consult.core import audit
+from consult.core.lazytext import lazy_gettext as _l
 from consult.core.outbox import queue_template
 from consult.core.urls import email_url
 from consult.db import utcnow
 from consult.events.models import (
     EVENT_CANCELLED,
+    EVENT_SCHEDULED,
     Q_ANSWERED,
     Q_IN_MEETING,
     Q_MERGED,
@@ -24,14 +26,20 @@ from consult.events.models import (
     REG_INVITED,
     REG_REGISTERED,
     REG_WAITING,
+    REPORT_DISMISSED,
+    REPORT_OPEN,
+    REPORT_UPHELD,
     AgendaItem,
     CalendarToken,
     Event,
     Question,
+    QuestionReport,
     QuestionSupport,
     Registration,
 )
 from consult.extensions import db
+from consult.groups.update_models import KIND_EVENTS
+from consult.groups.updates import announce
 
 EDITABLE = (
     "title", "kind", "starts_at", "ends_at", "description", "online_url", "place", "access",
@@ -46,6 +54,20 @@ class EventError(ValueError):
 def _mail(user: Any, subject: str, template: str, event: Event, **context: Any) -> None:
     link = email_url("events.show_event", event_id=event.id)
     queue_template(user, subject, template, event=event, link=link, **context)
+
+
+def _announce(event: Event, change: str) -> None:
+    """Tell subscribers of the group (and of the site): announced, moved or cancelled."""
+    subjects = {
+        "announced": _l("New event: %(title)s", title=event.title),
+        "moved": _l("New time: %(title)s", title=event.title),
+        "cancelled": _l("Cancelled: %(title)s", title=event.title),
+    }
+    link = email_url("events.show_event", event_id=event.id)
+    announce(
+        KIND_EVENTS, event.group_id, subjects[change], "update_event",
+        event=event, change=change, link=link,
+    )  # fmt: skip
 
 
 def _category_id(user: Any) -> int | None:
@@ -70,6 +92,8 @@ def create_event(
     _set_agenda(event, agenda)
     db.session.flush()
     audit.record(actor, "event.create", event, summary=event.title)
+    if event.status == EVENT_SCHEDULED and not event.is_past():
+        _announce(event, "announced")
     return event
 
 
@@ -95,6 +119,8 @@ def update_event(
             )
     db.session.flush()
     _promote(event)
+    if moved and not event.is_past():
+        _announce(event, "moved")
     audit.record(actor, "event.update", event, summary=event.title, before=before)
     return moved
 
@@ -113,6 +139,8 @@ def cancel_event(event: Event, actor: Any, reason: str) -> None:
             reason=reason,
         )
     db.session.flush()
+    if not event.is_past():
+        _announce(event, "cancelled")
     audit.record(actor, "event.cancel", event, summary=reason)
 
 
@@ -280,14 +308,59 @@ def merge_question(question: Question, into: Question, actor: Any) -> int:
     return moved
 
 
-def report_question(question: Question, user: Any, reason: str) -> None:
-    question.reported_count += 1
+def report_question(question: Question, user: Any, reason: str) -> QuestionReport:
+    """Queue a report for the group's moderators (one per person and question)."""
+    report = db.session.scalars(
+        select(QuestionReport).where(
+            QuestionReport.question_id == question.id, QuestionReport.reporter_id == user.id
+        )
+    ).first()
+    if report is None:
+        report = QuestionReport(question_id=question.id, reporter_id=user.id, reason=reason)
+        db.session.add(report)
+        question.reported_count += 1
+    else:
+        report.reason = reason
+        report.status = REPORT_OPEN
+        report.resolved_at = None
+        report.resolved_by_id = None
     db.session.flush()
     audit.record(user, "question.report", question, summary=reason)
+    return report
+
+
+def _resolve_reports(question: Question, actor: Any, status: str) -> int:
+    reports = db.session.scalars(
+        select(QuestionReport).where(
+            QuestionReport.question_id == question.id, QuestionReport.status == REPORT_OPEN
+        )
+    ).all()
+    for report in reports:
+        report.status = status
+        report.resolved_by_id = actor.id
+        report.resolved_at = utcnow()
+    return len(reports)
+
+
+def uphold_question_report(report: QuestionReport, actor: Any, reason: str) -> None:
+    """Hide the question with a reason; every open report on it is upheld."""
+    question = report.question
+    question.hidden_reason = reason
+    _resolve_reports(question, actor, REPORT_UPHELD)
+    db.session.flush()
+    audit.record(actor, "question.report.uphold", question, summary=reason)
+
+
+def dismiss_question_report(report: QuestionReport, actor: Any) -> None:
+    """Keep the question visible; every open report on it is dismissed."""
+    _resolve_reports(report.question, actor, REPORT_DISMISSED)
+    db.session.flush()
+    audit.record(actor, "question.report.dismiss", report.question, summary=f"report {report.id}")
 
 
 def hide_question(question: Question, actor: Any, reason: str) -> None:
     question.hidden_reason = reason
+    _resolve_reports(question, actor, REPORT_UPHELD)
     db.session.flush()
     audit.record(actor, "question.hide", question, summary=reason)
 

@@ -359,14 +359,21 @@ def my_events() -> str | BaseResponse:
 
 
 def group_page_panel(group: Any, user: Any) -> dict[str, Any]:
-    """Hook "group_page": upcoming and recent events of the group (two queries)."""
+    """Hook "group_page": upcoming and recent events of the group, and attendance and
+    questions per stakeholder category (four queries)."""
     context = {
         "upcoming": queries.upcoming(group),
         "past": queries.past(group),
         "group": group,
         "may_create": permissions.can_manage_event(user, group),
     }
-    return {"panels": [("events/_group_events.html", context)]}
+    participation = queries.group_participation(group)
+    return {
+        "panels": [
+            ("events/_group_events.html", context),
+            ("events/_group_participation.html", {"rows": participation, "group": group}),
+        ]
+    }
 
 
 def home_page_panel(user: Any) -> dict[str, Any]:
@@ -381,4 +388,4 @@ def _register(state: Any) -> None:
 
 bp.record_once(_register)
 
-from consult.events import question_views  # noqa: E402, F401 - routes register on bp
+from consult.events import question_views, report_views  # noqa: E402, F401 - routes register on bp

@@ -203,6 +203,7 @@ events.cancel_event                GET      302   403   403   403   403   403   
 events.cancel_event                POST     302   403   403   403   403   403   403   200   200
 events.create_event                GET      302   403   403   403   403   403   403   200   200
 events.create_event                POST     302   403   403   403   403   403   403   200   200
+events.dismiss_question_report     POST     302   403   403   403   403   403   302   302   302
 events.edit_event                  GET      302   403   403   403   403   403   403   200   200
 events.edit_event                  POST     302   403   403   403   403   403   403   200   200
 events.event_ics                   GET      200   200   200   200   200   200   200   200   200
@@ -213,6 +214,7 @@ events.manage_question             POST     302   403   403   403   403   403   
 events.my_events                   GET      302   200   200   200   200   200   200   200   200
 events.my_events                   POST     302   302   302   302   302   302   302   302   302
 events.my_ics                      GET      404   404   404   404   404   404   404   404   404
+events.question_reports            GET      302   403   403   403   403   403   200   200   200
 events.record_outcome              GET      302   403   403   403   403   403   403   200   200
 events.record_outcome              POST     302   403   403   403   403   403   403   302   302
 events.register                    POST     302   302   302   302   302   302   302   302   302
@@ -220,6 +222,8 @@ events.report_question             GET      302   403   200   200   200   200   
 events.report_question             POST     302   403   200   200   200   200   200   403   200
 events.show_event                  GET      200   200   200   200   200   200   200   200   200
 events.support_question            POST     302   403   302   302   302   302   302   403   302
+events.uphold_question_report      GET      302   403   403   403   403   403   200   200   200
+events.uphold_question_report      POST     302   403   403   403   403   403   200   200   200
 events.withdraw                    POST     302   302   302   302   302   302   302   302   302
  feeds.document_versions            GET      200   200   200   200   200   200   200   200   200
  feeds.document_versions@members    GET      404   404   404   404   404   404   404   404   404
@@ -287,6 +291,15 @@ opendata.export_json@members       GET      302   404   404   200   200   404   
 opendata.export_zip@members        GET      302   404   404   200   200   404   200   200   200
  search.search                      GET      200   200   200   200   200   200   200   200   200
 static                             GET      200   200   200   200   200   200   200   200   200
+updates.check_inbox                GET      200   200   200   200   200   200   200   200   200
+updates.confirm                    GET      404   404   404   404   404   404   404   404   404
+updates.confirm                    POST     404   404   404   404   404   404   404   404   404
+updates.manage                     GET      200   200   200   200   200   200   200   200   200
+updates.manage                     POST     200   200   200   200   200   200   200   200   200
+updates.subscribe                  GET      200   200   200   200   200   200   200   200   200
+updates.subscribe                  POST     200   200   200   200   200   200   200   200   200
+updates.unsubscribe                GET      200   200   200   200   200   200   200   200   200
+updates.unsubscribe                POST     200   200   200   200   200   200   200   200   200
 """
 
 # Rows that show a known defect of issue 12 (fixed in parallel): expected figures are the fixed

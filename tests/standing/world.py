@@ -99,6 +99,19 @@ def build_world() -> World:
     )  # fmt: skip
     question = Question(event_id=event.id, author_id=people["chair"].id, body="Why?")
     _db.session.add(question)
+    # A report on that question (moderators' queue) and an updates subscriber (issue 19).
+    from consult.events.models import QuestionReport
+    from consult.groups.update_models import UpdateSubscriber
+
+    _db.session.flush()
+    question_report = QuestionReport(
+        question_id=question.id, reporter_id=people["stakeholder"].id, reason="Spam"
+    )
+    subscriber = UpdateSubscriber(
+        email="matrix-subscriber@example.org", token="matrix-subscriber-secret",
+        status="confirmed", site_wide=True,
+    )  # fmt: skip
+    _db.session.add_all([question_report, subscriber])
     _db.session.commit()
     world.users = {role: user.get_id() for role, user in people.items()}
     world.params = {
@@ -130,6 +143,8 @@ def build_world() -> World:
         "table": "comments",
         "event_id": event.id,
         "question_id": question.id,
+        "question_report_id": question_report.id,
+        "secret": subscriber.token,
         "adoption_id": 2_000_000,
         "round_id": 2_000_000,
         "signature_id": 2_000_000,

@@ -32,3 +32,17 @@ def test_demo_events(db):
     assert all(q.status == "open" for q in queries.questions(meeting))
     assert len(services.participants(meeting, waiting=True)) == 6
     assert queries.upcoming(group) == [meeting, context["events"]["webinar"]]
+
+
+def test_demo_has_confirmed_subscribers_and_one_pending(db):
+    from sqlalchemy import select
+
+    from consult.groups import update_demo
+    from consult.groups.update_models import UpdateSubscriber
+
+    group = factories.GroupFactory(slug="transparency-copyright")
+    update_demo.load({"groups": {"transparency-copyright": group}})
+    statuses = sorted(_db.session.scalars(select(UpdateSubscriber.status)))
+    assert statuses == ["confirmed", "confirmed", "confirmed", "pending"]
+    languages = set(_db.session.scalars(select(UpdateSubscriber.language)))
+    assert languages == {"en", "de", "fr"}

@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from consult.core import hooks
 from consult.core.permissions import can_moderate, can_use_desk, require
 from consult.drafts.models import Version
 from consult.extensions import db
@@ -19,9 +20,13 @@ from consult.moderation.views import bp
 @bp.get("/desk")
 def desk() -> ResponseReturnValue:
     require(can_use_desk(current_user))
+    desks = desk_queries.desk_for(current_user)
+    # Other domains' work per group (reports on questions to the chairs, ...): "desk" hook.
+    extra = hooks.collect("desk", user=current_user, groups=[d.group for d in desks])
     return render_template(
         "moderation/desk.html",
-        desks=desk_queries.desk_for(current_user),
+        desks=desks,
+        desk_items=extra.get("desk_items", []),
         form=DistributeForm(formdata=None),
     )
 
