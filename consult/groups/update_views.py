@@ -14,12 +14,11 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from consult.core import hooks
-from consult.core.i18n import available_languages, current_language
+from consult.core.i18n import available_languages, current_language, language_name
 from consult.extensions import csrf, db, limiter
 from consult.groups import updates
 from consult.groups.models import WorkingGroup
 from consult.groups.update_forms import (
-    LANGUAGE_LABELS,
     ChoicesForm,
     ConfirmForm,
     DeleteForm,
@@ -41,8 +40,7 @@ def _groups() -> list[WorkingGroup]:
 def _prepare(form: ChoicesForm) -> None:
     form.groups.choices = [SelectChoice(g.id, g.name) for g in _groups()]
     form.language.choices = [
-        SelectChoice(code, LANGUAGE_LABELS.get(code, code), {"lang": code})
-        for code in available_languages()
+        SelectChoice(code, language_name(code), {"lang": code}) for code in available_languages()
     ]
 
 
