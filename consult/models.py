@@ -3,6 +3,7 @@
 from consult.accounts.models import *  # noqa: F403
 from consult.adoption.models import *  # noqa: F403
 from consult.api.models import *  # noqa: F403
+from consult.attachments.models import *  # noqa: F403
 from consult.comments.fingerprint import *  # noqa: F403
 from consult.comments.models import *  # noqa: F403
 from consult.comments.review_models import *  # noqa: F403

@@ -76,6 +76,7 @@ admin.unretire_category            POST     302   403   403   403   403   403   
 admin.users                        GET      302   403   403   403   403   403   403   403   200
  admin.verify_organisation          POST     302   403   403   403   403   403   403   403   302
 admin.verify_pact                  POST     302   403   403   403   403   403   403   403   302
+attachments.download_attachment    GET      404   404   404   404   404   404   404   404   404
 adoption.add_commitment            POST     302   403   403   403   403   403   403   403   302
 adoption.confirm_adoption          POST     302   404   404   404   404   404   404   404   404
 adoption.create_code               GET      302   403   403   403   403   403   403   403   200

@@ -134,6 +134,7 @@ def build_world() -> World:
         "round_id": 2_000_000,
         "signature_id": 2_000_000,
         "fmt": "csv",
+        "attachment_id": 2_000_000,
     }
     world.params["group_slug"] = group.slug
     hidden = factories.DocumentFactory(group=group, slug="matrix-members", visibility="members")
