@@ -7,6 +7,7 @@ from consult.attachments.models import *  # noqa: F403
 from consult.comments.fingerprint import *  # noqa: F403
 from consult.comments.models import *  # noqa: F403
 from consult.comments.review_models import *  # noqa: F403
+from consult.comments.workspace_models import *  # noqa: F403
 from consult.core.models import *  # noqa: F403
 from consult.drafts.models import *  # noqa: F403
 from consult.events.models import *  # noqa: F403

@@ -1,8 +1,8 @@
-"""Attachments: content-addressed blobs and their links to owners (issue 17)
+"""Attachments (content-addressed blobs, links to owners) and organisation workspaces: drafts, their history, notes; comments approved on behalf of an organisation (issue 17)
 
 Revision ID: 9f3a1c0e7b21
 Revises: 5e1c0a7d9b42
-Create Date: 2026-11-28 17:39:49.357127
+Create Date: 2026-11-28 17:50:41.490422
 
 """
 from alembic import op
@@ -48,11 +48,98 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_attachments_blob_id'), ['blob_id'], unique=False)
         batch_op.create_index('ix_attachments_owner', ['owner_type', 'owner_id', 'position'], unique=False)
 
+    op.create_table('workspace_drafts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('version_id', sa.Integer(), nullable=False),
+    sa.Column('section_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=12), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('quote', sa.Text(), nullable=False),
+    sa.Column('proposed_text', sa.Text(), nullable=False),
+    sa.Column('proposal_scope', sa.String(length=10), nullable=True),
+    sa.Column('revision', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=False),
+    sa.Column('updated_by_id', sa.Integer(), nullable=False),
+    sa.Column('approved_by_id', sa.Integer(), nullable=True),
+    sa.Column('approved_at', consult.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('comment_id', sa.Integer(), nullable=True),
+    sa.Column('reminded_at', consult.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', consult.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', consult.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['approved_by_id'], ['users.id'], name=op.f('fk_workspace_drafts_approved_by_id_users')),
+    sa.ForeignKeyConstraint(['comment_id'], ['comments.id'], name=op.f('fk_workspace_drafts_comment_id_comments')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_workspace_drafts_created_by_id_users')),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_workspace_drafts_organisation_id_organisations')),
+    sa.ForeignKeyConstraint(['section_id'], ['sections.id'], name=op.f('fk_workspace_drafts_section_id_sections')),
+    sa.ForeignKeyConstraint(['updated_by_id'], ['users.id'], name=op.f('fk_workspace_drafts_updated_by_id_users')),
+    sa.ForeignKeyConstraint(['version_id'], ['versions.id'], name=op.f('fk_workspace_drafts_version_id_versions')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_workspace_drafts'))
+    )
+    with op.batch_alter_table('workspace_drafts', schema=None) as batch_op:
+        batch_op.create_index('ix_workspace_drafts_org_version', ['organisation_id', 'version_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_workspace_drafts_version_id'), ['version_id'], unique=False)
+
+    op.create_table('workspace_draft_changes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('draft_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('action', sa.String(length=12), nullable=False),
+    sa.Column('revision', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=12), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('quote', sa.Text(), nullable=False),
+    sa.Column('proposed_text', sa.Text(), nullable=False),
+    sa.Column('created_at', consult.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['draft_id'], ['workspace_drafts.id'], name=op.f('fk_workspace_draft_changes_draft_id_workspace_drafts')),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_workspace_draft_changes_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_workspace_draft_changes'))
+    )
+    with op.batch_alter_table('workspace_draft_changes', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_workspace_draft_changes_draft_id'), ['draft_id'], unique=False)
+
+    op.create_table('workspace_notes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('draft_id', sa.Integer(), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('created_at', consult.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_workspace_notes_author_id_users')),
+    sa.ForeignKeyConstraint(['draft_id'], ['workspace_drafts.id'], name=op.f('fk_workspace_notes_draft_id_workspace_drafts')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_workspace_notes'))
+    )
+    with op.batch_alter_table('workspace_notes', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_workspace_notes_draft_id'), ['draft_id'], unique=False)
+
+    with op.batch_alter_table('comments', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('approved_by_id', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('approved_by_name', sa.String(length=200), nullable=False, server_default=''))
+        batch_op.create_foreign_key(batch_op.f('fk_comments_approved_by_id_users'), 'users', ['approved_by_id'], ['id'])
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('comments', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_comments_approved_by_id_users'), type_='foreignkey')
+        batch_op.drop_column('approved_by_name')
+        batch_op.drop_column('approved_by_id')
+
+    with op.batch_alter_table('workspace_notes', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_workspace_notes_draft_id'))
+
+    op.drop_table('workspace_notes')
+    with op.batch_alter_table('workspace_draft_changes', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_workspace_draft_changes_draft_id'))
+
+    op.drop_table('workspace_draft_changes')
+    with op.batch_alter_table('workspace_drafts', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_workspace_drafts_version_id'))
+        batch_op.drop_index('ix_workspace_drafts_org_version')
+
+    op.drop_table('workspace_drafts')
     with op.batch_alter_table('attachments', schema=None) as batch_op:
         batch_op.drop_index('ix_attachments_owner')
         batch_op.drop_index(batch_op.f('ix_attachments_blob_id'))

@@ -99,6 +99,12 @@ def build_world() -> World:
     )  # fmt: skip
     question = Question(event_id=event.id, author_id=people["chair"].id, body="Why?")
     _db.session.add(question)
+    # A draft in the stakeholder's organisation workspace (issue 17): its members only.
+    from consult.comments.workspace import create_draft
+
+    org_draft = create_draft(
+        people["stakeholder"].organisation, sections[0], user=people["stakeholder"], body="Ours."
+    )
     _db.session.commit()
     world.users = {role: user.get_id() for role, user in people.items()}
     world.params = {
@@ -135,6 +141,7 @@ def build_world() -> World:
         "signature_id": 2_000_000,
         "fmt": "csv",
         "attachment_id": 2_000_000,
+        "draft_id": org_draft.id,
     }
     world.params["group_slug"] = group.slug
     hidden = factories.DocumentFactory(group=group, slug="matrix-members", visibility="members")
