@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, Optional, ValidationError
 
+from consult.attachments.forms import AttachmentsField
 from consult.comments.models import (
     KINDS,
     PROPOSAL_PASSAGE,
@@ -82,6 +84,7 @@ class CommentForm(FlaskForm):
         default=PROPOSAL_PROVISION,
         validators=[Optional()],
     )
+    files = AttachmentsField(_l("Position papers"))
     confidential = BooleanField(
         "Confidential comment",
         description="Only you, the chairs and the moderators of the working group will see it. "
@@ -109,6 +112,7 @@ class CommentForm(FlaskForm):
 
 
 class EditCommentForm(CommentForm):
+    files = None  # type: ignore[assignment]  # files are attached when the comment is sent
     submit = SubmitField("Save changes")
 
 

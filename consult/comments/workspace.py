@@ -309,6 +309,33 @@ def versions_with_voice(organisation: Organisation) -> list[tuple[Version, int]]
     return [(versions[vid], int(n)) for vid, n in rows]
 
 
+def _public_top_level(version: Version) -> Any:
+    return (
+        Comment.version_id == version.id,
+        Comment.state == "visible",
+        Comment.is_confidential.is_(False),
+        Comment.parent_id.is_(None),
+    )
+
+
+def report_summary(version: Version) -> dict[str, Any]:
+    """For the report: organisations that spoke as one (id, name, comments), papers attached."""
+    from consult.attachments.models import Attachment
+
+    voices = db.session.execute(
+        select(Comment.organisation_id, Comment.organisation_name, func.count(Comment.id))
+        .where(*_public_top_level(version), Comment.approved_by_name != "")
+        .group_by(Comment.organisation_id, Comment.organisation_name)
+        .order_by(Comment.organisation_name)
+    ).all()
+    papers = db.session.scalar(
+        select(func.count(Attachment.id))
+        .join(Comment, Comment.id == Attachment.owner_id)
+        .where(Attachment.owner_type == OWNER_COMMENT, *_public_top_level(version))
+    )
+    return {"voices": [tuple(v) for v in voices], "papers": int(papers or 0)}
+
+
 # --- the 48-hour warning ------------------------------------------------------------------
 
 

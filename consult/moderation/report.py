@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask import url_for
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -17,7 +18,9 @@ from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import aliased
 
 from consult.accounts.models import StakeholderCategory
+from consult.attachments.services import attachments_of
 from consult.comments.models import KINDS, STAFF_KEY, STAFF_LABEL, STATE_VISIBLE, Comment
+from consult.comments.workspace import OWNER_COMMENT
 from consult.drafts.models import Provision, Section, Version
 from consult.extensions import db
 from consult.moderation.models import OUTCOMES, ChangeComment, Disposition
@@ -26,6 +29,16 @@ from consult.moderation.similarity import campaign_by_comment
 from consult.moderation.traceability import landings_for, section_label
 
 logger = logging.getLogger(__name__)
+
+
+def file_url(item: Any) -> str:
+    return url_for(
+        "attachments.download_attachment",
+        attachment_id=item.id,
+        filename=item.filename,
+        _external=True,
+    )
+
 
 CSV_BATCH = 500
 # A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
@@ -51,6 +64,7 @@ CSV_COLUMNS = [
     "led_to",
     "led_to_url",
     "campaign",
+    "attachments",
 ]
 
 
@@ -88,6 +102,8 @@ def report_statement(version: Version) -> Select[Any]:
                 "proposed_text"
             ),
             Comment.organisation_name,
+            Comment.organisation_id,
+            Comment.approved_by_name,
             case(
                 (Comment.author_role.is_not(None), STAFF_LABEL), else_=StakeholderCategory.name
             ).label("category"),
@@ -264,6 +280,7 @@ def _rows(version: Version, user: Any) -> Iterator[list[list[Any]]]:
     result = db.session.execute(report_statement(version).execution_options(yield_per=CSV_BATCH))
     for batch in result.partitions():
         cells = []
+        files = attachments_of(OWNER_COMMENT, [row.comment_id for row in batch])
         for row in batch:
             link = links.get(row.key)
             if link is None:
@@ -272,6 +289,7 @@ def _rows(version: Version, user: Any) -> Iterator[list[list[Any]]]:
                 [
                     *_row_cells(row, link, landings.get(row.comment_id, [])),
                     campaigns.get(row.comment_id, ""),
+                    " ".join(file_url(item) for item in files.get(row.comment_id, [])),
                 ]
             )
         yield cells

@@ -287,6 +287,12 @@ def register(app: Any) -> None:
     attachments.register_owner(app, workspace.OWNER_DRAFT, may_download_draft_file)
     attachments.register_owner(app, workspace.OWNER_COMMENT, may_download_comment_file)
     hooks.register(app, "organisation_page", organisation_panel)
+    hooks.register(app, "report_page", report_panel)
+
+
+def report_panel(version: Version, user: Any) -> dict[str, Any]:
+    summary = workspace.report_summary(version)
+    return {"panels": [("comments/workspace/_report_panel.html", summary)]}
 
 
 def organisation_panel(organisation: Organisation, user: Any) -> dict[str, Any]:
