@@ -280,3 +280,21 @@ def test_drafters_are_warned_48_hours_before_the_close(db: Any, org: Any) -> Non
     subjects = db.session.scalars(select(OutboxMessage.to_addr)).all()
     assert sorted(subjects) == sorted([org["alice"].email, org["bob"].email])
     assert workspace.warn_unapproved() == 0  # once
+
+
+def test_the_demo_association_has_two_drafts_one_approved_with_a_paper(db: Any) -> None:
+    from consult.comments import demo_workspace
+
+    version = factories.VersionFactory(status="editing")
+    factories.SectionFactory(version=version)
+    factories.SectionFactory(version=version)
+    version.status = "published"
+    db.session.flush()
+    context: dict[str, Any] = {"versions": {"transparency": [version, version]}}
+    demo_workspace.load(context)
+    drafts = db.session.scalars(select(WorkspaceDraft)).all()
+    assert sorted(d.status for d in drafts) == ["draft", "published"]
+    comment = db.session.scalars(select(Comment)).one()
+    assert comment.approved_by_name == "Sofia Marchetti"
+    files = db.session.scalars(select(Attachment).where(Attachment.owner_type == "comment")).all()
+    assert [f.blob.file_type for f in files] == ["pdf"] and files[0].blob.text
