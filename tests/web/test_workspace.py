@@ -154,7 +154,7 @@ def test_notes_are_internal(client: Any, db: Any, org: Any) -> None:
     draft = _draft(org)
     db.session.commit()
     _sign_in(client, org["bob"])
-    client.post(f"/workspace/drafts/{draft.id}/notes", data={"body": "Check with legal."})
+    client.post(f"/workspace/drafts/{draft.id}/notes", data={"note-body": "Check with legal."})
     assert "Check with legal." in client.get(f"/workspace/drafts/{draft.id}").get_data(as_text=True)
 
 

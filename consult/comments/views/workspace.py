@@ -176,7 +176,7 @@ def show_draft(draft_id: int) -> str | Response | tuple[str, int]:
         editable=editable,
         history=workspace.history_of(draft),
         notes=workspace.notes_of(draft),
-        note_form=NoteForm(formdata=None),
+        note_form=NoteForm(formdata=None, prefix="note"),
         files=attachments.attachments_of(workspace.OWNER_DRAFT, [draft.id]).get(draft.id, []),
         may_approve=can_approve_drafts(current_user, draft.organisation),
         workspace_url=_workspace_url(draft),
@@ -186,7 +186,7 @@ def show_draft(draft_id: int) -> str | Response | tuple[str, int]:
 @bp.post("/workspace/drafts/<int:draft_id>/notes")
 def add_draft_note(draft_id: int) -> Response:
     draft = _draft(draft_id)
-    form = NoteForm()
+    form = NoteForm(prefix="note")
     if form.validate_on_submit():
         workspace.add_note(draft, user=current_user, body=form.body.data)
         db.session.commit()
