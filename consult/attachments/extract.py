@@ -48,16 +48,18 @@ def _pdf(path: Path, max_pages: int, max_chars: int, seconds: float) -> tuple[st
     from pypdf import PdfReader
 
     deadline = time.monotonic() + seconds
-    reader = PdfReader(path)
-    parts: list[str] = []
-    length = 0
-    pages = len(reader.pages)
-    for number, page in enumerate(reader.pages):
-        if number >= max_pages or length >= max_chars or time.monotonic() > deadline:
-            return "\n".join(parts)[:max_chars], False
-        text = page.extract_text() or ""
-        parts.append(text)
-        length += len(text)
+    # An open file, not a path: given a path, pypdf reads the whole file into memory first.
+    with open(path, "rb") as handle:
+        reader = PdfReader(handle)
+        parts: list[str] = []
+        length = 0
+        pages = len(reader.pages)
+        for number, page in enumerate(reader.pages):
+            if number >= max_pages or length >= max_chars or time.monotonic() > deadline:
+                return "\n".join(parts)[:max_chars], False
+            text = page.extract_text() or ""
+            parts.append(text)
+            length += len(text)
     text = "\n".join(parts)
     return text[:max_chars], len(text) <= max_chars and pages <= max_pages
 

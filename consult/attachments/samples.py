@@ -10,8 +10,9 @@ def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
 
 
-def make_pdf(pages: list[list[str]]) -> bytes:
-    """A PDF whose pages carry these lines of text (Helvetica, extractable by pypdf)."""
+def make_pdf(pages: list[list[str]], padding: int = 0) -> bytes:
+    """A PDF whose pages carry these lines of text (Helvetica, extractable by pypdf); `padding`
+    bytes of comment lines make it as large as a benchmark needs."""
     objects: list[bytes] = []
     count = len(pages)
     kids = " ".join(f"{4 + 2 * i} 0 R" for i in range(count))
@@ -32,6 +33,8 @@ def make_pdf(pages: list[list[str]]) -> bytes:
         objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
     out = io.BytesIO()
     out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    filler = b"%" + b"0123456789abcdef" * 4 + b"\n"
+    out.write(filler * (padding // len(filler)))
     offsets = []
     for index, body in enumerate(objects, start=1):
         offsets.append(out.tell())
