@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -62,6 +63,14 @@ class Config:
     # Signed declaration PDFs: where they are kept (default instance/signatures) and how large.
     SIGNATURE_UPLOAD_DIR = os.environ.get("SIGNATURE_UPLOAD_DIR") or None
     SIGNATURE_MAX_BYTES = int(os.environ.get("SIGNATURE_MAX_BYTES", str(5 * 1024 * 1024)))
+    # Attachments (position papers): shared store (several hosts may mount it), limits.
+    ATTACHMENTS_DIR = os.environ.get("ATTACHMENTS_DIR") or None  # default instance/attachments
+    ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
+    ATTACHMENT_MAX_FILES = 5
+    ATTACHMENT_MAX_PAGES = int(os.environ.get("ATTACHMENT_MAX_PAGES", "300"))
+    ATTACHMENT_EXTRACT_SECONDS = float(os.environ.get("ATTACHMENT_EXTRACT_SECONDS", "10"))
+    # A whole request: five files at the limit plus the form (larger: the 413 page).
+    MAX_CONTENT_LENGTH = ATTACHMENT_MAX_FILES * ATTACHMENT_MAX_BYTES + 1024 * 1024
     TOKEN_MAX_AGE_SECONDS = 60 * 60 * 24 * 2
     RESET_TOKEN_MAX_AGE_SECONDS = 60 * 60 * 2
     PAGE_SIZE = 50
@@ -116,6 +125,9 @@ class Testing(Config):
     MAIL_SERVER = "127.0.0.1"
     MAIL_PORT = 0
     PASSWORD_MIN_LENGTH = 12
+    ATTACHMENTS_DIR = os.environ.get("ATTACHMENTS_DIR") or str(
+        Path(tempfile.gettempdir()) / f"consult-test-attachments-{os.getuid()}"
+    )
 
 
 class Production(Config):

@@ -37,7 +37,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from bench import similarity_bench
+from bench import similarity_bench, upload_bench
 from bench.webclient import Client
 
 logger = logging.getLogger(__name__)
@@ -575,6 +575,14 @@ def run_database(kind: str, quick: bool, workdir: Path) -> dict[str, Any]:
                     result["exports"][name] = measure_csv(
                         server, summary["urls"][name], 2 if quick else 3, count_rows=False
                     )
+            if wanted("upload"):
+                log("uploads: a 20 MB PDF with a comment, a 200-page PDF's text")
+                result["uploads"] = {
+                    "upload": upload_bench.measure_upload(
+                        server, summary, _memory_kb, _reset_peak, workdir
+                    ),
+                    "extraction": upload_bench.measure_extraction(),
+                }
             writing = [p for p in points if p.method == "POST"]
             result["endpoints"].update(measure_endpoints(server, writing, users, password, workdir))
             if not quick and wanted("growth"):
@@ -769,6 +777,7 @@ def markdown(result: dict[str, Any]) -> str:
                 f"| {summary['verdict']} |"
             )  # fmt: skip
     lines.append(similarity_bench.markdown(result.get("similarity") or {}))
+    lines.append(upload_bench.markdown(result.get("uploads") or {}))
     lines += ["", f"Whole run for this database: {result['total_seconds']:.0f} s.", ""]
     return "\n".join(lines)
 

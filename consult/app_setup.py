@@ -119,3 +119,6 @@ def configure(app: Flask) -> None:
     ):  # fmt: skip
         app.register_blueprint(blueprint)
     cli.register(app)
+    from consult.attachments.views import setup as setup_attachments
+
+    setup_attachments(app)

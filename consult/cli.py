@@ -72,13 +72,17 @@ def send_digests() -> None:
 
 @consult_cli.command("send-deadline-reminders")
 def send_deadline_reminders() -> None:
-    """E-mail members about their groups' consultations closing within 3 days (run hourly)."""
+    """E-mail members about their groups' consultations closing within 3 days, and drafters of
+    organisation drafts still unapproved 48 hours before the close (run hourly)."""
+    from consult.comments.workspace import warn_unapproved
     from consult.db import utcnow
     from consult.groups.notifications import queue_deadline_reminders
 
-    count = queue_deadline_reminders(utcnow())
+    now = utcnow()
+    count = queue_deadline_reminders(now)
+    warned = warn_unapproved(now)
     db.session.commit()
-    click.echo(f"queued {count} deadline reminder(s)")
+    click.echo(f"queued {count} deadline reminder(s), {warned} unapproved-draft warning(s)")
 
 
 @consult_cli.command("send-report-reminders")

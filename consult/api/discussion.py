@@ -22,10 +22,12 @@ from consult.api.http import (
     viewer,
 )
 from consult.api.resources import _cursor, _shared, _url, _version
+from consult.attachments.services import attachments_of
 from consult.comments import queries as comment_queries
 from consult.comments.models import STATE_DELETED, STATE_VISIBLE, Comment
 from consult.comments.services import visible_comments_filter
 from consult.comments.threads import Node, decorate
+from consult.comments.workspace import OWNER_COMMENT
 from consult.core.permissions import can_moderate, can_view
 from consult.drafts import queries as draft_queries
 from consult.drafts.models import Provision
@@ -116,6 +118,22 @@ def _comment(node: Node, readable: bool, slugs: dict[Any, str], **context: Any) 
         endorsements=s.Endorsements(support=_counts(node.support), oppose=_counts(node.oppose)),
         disposition=_disposition(context["dispositions"].get(c.id)) if shown else None,
         html_url=context["url"] + f"#comment-{c.id}",
+        attachments=[
+            s.AttachmentRef(
+                id=a.id,
+                filename=a.filename,
+                type=a.file_type,
+                size=a.size,
+                sha256=a.blob.sha256,
+                url=_url(
+                    "attachments.download_attachment", attachment_id=a.id, filename=a.filename
+                ),
+            )
+            for a in context["files"].get(c.id, [])
+        ]
+        if shown
+        else [],
+        on_behalf=c.on_behalf,
     )
 
 
@@ -156,6 +174,9 @@ def list_comments(slug: str, number: int, key: str) -> s.CommentPage:
     context = {
         "dispositions": public_dispositions(n.id for n in nodes if n.comment.parent_id is None),
         "url": _url("comments.show_provision", slug=slug, number=number, key=section.provision.key),
+        "files": attachments_of(
+            OWNER_COMMENT, [n.id for n in nodes if n.comment.parent_id is None]
+        ),
     }
     slugs = {c.id: c.slug for c in categories}
     items = []

@@ -119,6 +119,15 @@ class DispositionSummary(Model):
     decided_at: datetime | None
 
 
+class AttachmentRef(Model):
+    id: int
+    filename: str
+    type: str = Field(description="pdf, odt or docx (judged from the content).")
+    size: int = Field(description="Bytes.")
+    sha256: str
+    url: str = Field(description="Download address (the comment's visibility applies).")
+
+
 class Comment(Model):
     id: int
     provision_id: int
@@ -146,6 +155,12 @@ class Comment(Model):
     endorsements: Endorsements
     disposition: DispositionSummary | None
     html_url: str
+    attachments: list[AttachmentRef] = Field(
+        default_factory=list, description="Position papers (top-level comments only)."
+    )
+    on_behalf: bool = Field(
+        default=False, description="Approved by a representative: the organisation's voice."
+    )
 
 
 class Page(Model):

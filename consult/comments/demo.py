@@ -303,6 +303,9 @@ def load(context: dict[str, Any]) -> None:
     db.session.flush()
 
     context["comments"] = {("transparency", v1.number): old, ("transparency", v2.number): top}
+    from consult.comments import demo_workspace
+
+    demo_workspace.load(context)
     logger.info(
         "demo comments: %d on v2 (%d top-level), %d on v1, %d endorsements",
         len(everything),

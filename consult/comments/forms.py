@@ -11,6 +11,7 @@ from wtforms import BooleanField, HiddenField, RadioField, SubmitField, TextArea
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, Optional, ValidationError
 
+from consult.attachments.forms import AttachmentsField
 from consult.comments.language import language_field, quote_language_field, quote_language_of
 from consult.comments.models import (
     KIND_LABELS,
@@ -97,6 +98,7 @@ class CommentForm(FlaskForm):
         default=PROPOSAL_PROVISION,
         validators=[Optional()],
     )
+    files = AttachmentsField(_l("Position papers"))
     confidential = BooleanField(
         _l("Confidential comment"),
         description=_l(
@@ -129,6 +131,7 @@ class CommentForm(FlaskForm):
 
 
 class EditCommentForm(CommentForm):
+    files = None  # type: ignore[assignment]  # files are attached when the comment is sent
     submit = SubmitField(_l("Save changes"))
 
 

@@ -133,6 +133,10 @@ class Comment(TimestampMixin, Base):
     # Set once the comment is part of the record (answered, linked to a change, or the original
     # of a duplicate): its author may no longer edit or delete it (see LOCK_REASONS).
     locked_reason: Mapped[str | None] = mapped_column(String(12))
+    # Set when an organisation's representative approved a workspace draft: the comment speaks
+    # for the organisation ("on behalf of ..., approved by ..."); otherwise it is personal.
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    approved_by_name: Mapped[str] = mapped_column(String(200), default="")
 
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     category: Mapped[StakeholderCategory | None] = relationship()
@@ -148,6 +152,11 @@ class Comment(TimestampMixin, Base):
     @property
     def is_visible(self) -> bool:
         return self.state == STATE_VISIBLE
+
+    @property
+    def on_behalf(self) -> bool:
+        """Approved by a representative: the organisation's one voice, not a personal comment."""
+        return bool(self.approved_by_name)
 
 
 class CommentRevision(Base):

@@ -254,6 +254,17 @@ def can_represent(user: Any, organisation: Any) -> bool:
     return is_admin(user) or is_representative(user, organisation)
 
 
+def can_use_workspace(user: Any, organisation: Any) -> bool:
+    """An organisation's private workspace (co-drafted comments, internal notes): its
+    confirmed members only; not admins, not moderators (issue 17)."""
+    return _confirmed_tie(user, organisation) is not None
+
+
+def can_approve_drafts(user: Any, organisation: Any) -> bool:
+    """Approve the workspace's drafts, publishing them on the organisation's behalf."""
+    return is_representative(user, organisation)
+
+
 def can_declare_pact(user: Any, organisation: Any) -> bool:
     """Declare an organisation's AI Pact status (or ask to change a verified one)."""
     return can_represent(user, organisation)
@@ -413,6 +424,8 @@ def _deny() -> NoReturn:
 TEMPLATE_GLOBALS = {
     "can_view": can_view,
     "can_comment": can_comment,
+    "can_use_workspace": can_use_workspace,
+    "can_approve_drafts": can_approve_drafts,
     "comment_refusal": comment_refusal,
     "can_moderate": can_moderate,
     "can_publish": can_publish,

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask import url_for
 from flask_babel import force_locale, gettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -18,7 +19,9 @@ from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import aliased
 
 from consult.accounts.models import StakeholderCategory
+from consult.attachments.services import attachments_of
 from consult.comments.models import KINDS, STAFF_KEY, STAFF_LABEL, STATE_VISIBLE, Comment
+from consult.comments.workspace import OWNER_COMMENT
 from consult.core.i18n import SOURCE_LANGUAGE
 from consult.drafts.models import Provision, Section, Version
 from consult.extensions import db
@@ -34,6 +37,16 @@ from consult.moderation.similarity import campaign_by_comment
 from consult.moderation.traceability import landings_for, section_label
 
 logger = logging.getLogger(__name__)
+
+
+def file_url(item: Any) -> str:
+    return url_for(
+        "attachments.download_attachment",
+        attachment_id=item.id,
+        filename=item.filename,
+        _external=True,
+    )
+
 
 CSV_BATCH = 500
 # A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
@@ -60,6 +73,7 @@ CSV_COLUMNS = [
     "led_to_url",
     "campaign",
     "language",
+    "attachments",
 ]
 
 
@@ -98,6 +112,8 @@ def report_statement(version: Version) -> Select[Any]:
                 "proposed_text"
             ),
             Comment.organisation_name,
+            Comment.organisation_id,
+            Comment.approved_by_name,
             case(
                 (Comment.author_role.is_not(None), STAFF_LABEL), else_=StakeholderCategory.name
             ).label("category"),
@@ -298,6 +314,7 @@ def _english_rows(version: Version, user: Any) -> Iterator[list[list[Any]]]:
     result = db.session.execute(report_statement(version).execution_options(yield_per=CSV_BATCH))
     for batch in result.partitions():
         cells = []
+        files = attachments_of(OWNER_COMMENT, [row.comment_id for row in batch])
         for row in batch:
             link = links.get(row.key)
             if link is None:
@@ -307,6 +324,7 @@ def _english_rows(version: Version, user: Any) -> Iterator[list[list[Any]]]:
                     *_row_cells(row, link, landings.get(row.comment_id, [])),
                     campaigns.get(row.comment_id, ""),
                     row.language,
+                    " ".join(file_url(item) for item in files.get(row.comment_id, [])),
                 ]
             )
         yield cells

@@ -12,11 +12,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, select
+from flask import current_app
+from sqlalchemy import ColumnElement, Select, String, and_, cast, literal, select
 from sqlalchemy.orm import aliased
 
 from consult.accounts.models import StakeholderCategory
+from consult.attachments.models import Attachment, Blob
 from consult.comments.models import STATE_VISIBLE, Comment, Endorsement
+from consult.comments.workspace import OWNER_COMMENT
 from consult.drafts.models import STATUS_EDITING, Provision, Section, Version
 from consult.extensions import db
 from consult.moderation.models import Change, ChangeComment, Disposition, Revision
@@ -87,6 +90,21 @@ TABLES = (
         ),
         ("comment_id",),
         (("provision_id", "provisions", "provision_id"),),
+    ),
+    Table(
+        "attachments",
+        "Position papers attached to the public top-level comments",
+        (
+            F("attachment_id", "integer", "Identity of the attached file"),
+            F("comment_id", "integer", "The comment it is attached to"),
+            F("filename", "string", "Name of the file"),
+            F("file_type", "string", "pdf, odt or docx (judged from the content)"),
+            F("size", "integer", "Size in bytes"),
+            F("sha256", "string", "SHA-256 of the content"),
+            F("url", "string", "Download address"),
+        ),
+        ("attachment_id",),
+        (("comment_id", "comments", "comment_id"),),
     ),
     Table(
         "endorsements",
@@ -192,6 +210,26 @@ def _statements(version: Version) -> dict[str, Select[Any]]:
         )
         .where(public_comment(version))
         .order_by(Comment.id),
+        "attachments": select(
+            Attachment.id,
+            Attachment.owner_id,
+            Attachment.filename,
+            Blob.file_type,
+            Blob.size,
+            Blob.sha256,
+            literal(f"{current_app.config['BASE_URL'].rstrip('/')}/attachments/")
+            + cast(Attachment.id, String)
+            + "/"
+            + Attachment.filename,
+        )
+        .join(Blob, Blob.id == Attachment.blob_id)
+        .join(Comment, Comment.id == Attachment.owner_id)
+        .where(
+            Attachment.owner_type == OWNER_COMMENT,
+            public_comment(version),
+            Comment.parent_id.is_(None),
+        )
+        .order_by(Attachment.id),
         "endorsements": select(
             Endorsement.id,
             Endorsement.comment_id,

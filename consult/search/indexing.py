@@ -21,6 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapper
 
+from consult.attachments.models import Attachment, Blob
 from consult.comments.models import STATE_VISIBLE, Comment
 from consult.drafts.models import Section, Version
 from consult.extensions import db
@@ -34,6 +35,7 @@ from consult.search.models import (
 )
 
 logger = logging.getLogger(__name__)
+OWNER_COMMENT = "comment"  # consult.comments.workspace.OWNER_COMMENT
 BATCH = 2000
 _SECTION_FIELDS = ("version_id", "provision_id", "kind", "number", "heading", "body")
 _COMMENT_FIELDS = (
@@ -151,13 +153,25 @@ def _index_disposition(connection: Connection, comment_id: int) -> None:
     _put(connection, KIND_DISPOSITION, row.id, values)
 
 
+def _attachment_text(connection: Connection, comment_id: int) -> str:
+    """The names and extracted text of a comment's files (position papers), for its entry."""
+    rows = connection.execute(
+        select(Attachment.filename, Blob.text)
+        .join(Blob, Blob.id == Attachment.blob_id)
+        .where(Attachment.owner_type == OWNER_COMMENT, Attachment.owner_id == comment_id)
+        .order_by(Attachment.position)
+    ).all()
+    return "".join(f"\n\n{name}\n{text}" for name, text in rows)
+
+
 def _index_comment(connection: Connection, comment: Comment, inserted: bool) -> None:
     if comment.state != STATE_VISIBLE:
         _remove(connection, KIND_COMMENT, comment.id)
     else:
         outcome = select(Disposition.outcome).where(Disposition.comment_id == comment.id)
+        files = "" if inserted else _attachment_text(connection, comment.id)
         values = _comment_facets(comment) | {
-            "body": comment_text(comment.body, comment.quote, comment.proposed_text),
+            "body": comment_text(comment.body, comment.quote, comment.proposed_text) + files,
             "created_at": comment.created_at,
             "outcome": None if inserted else outcome.scalar_subquery(),
         }
@@ -169,6 +183,19 @@ def _index_comment(connection: Connection, comment: Comment, inserted: bool) -> 
 @event.listens_for(Comment, "after_insert")
 def _comment_inserted(mapper: Mapper[Any], connection: Connection, comment: Comment) -> None:
     _index_comment(connection, comment, inserted=True)
+
+
+@event.listens_for(Attachment, "after_insert")
+def _attachment_inserted(mapper: Mapper[Any], connection: Connection, item: Attachment) -> None:
+    """A comment's file is found by search: its text joins the comment's entry."""
+    if item.owner_type != OWNER_COMMENT:
+        return
+    text_ = connection.execute(select(Blob.text).where(Blob.id == item.blob_id)).scalar() or ""
+    connection.execute(
+        update(SearchEntry)
+        .where(SearchEntry.kind == KIND_COMMENT, SearchEntry.object_id == item.owner_id)
+        .values(body=SearchEntry.body + f"\n\n{item.filename}\n{text_}")
+    )
 
 
 @event.listens_for(Comment, "after_update")
@@ -297,6 +324,23 @@ def _insert_dispositions(low: int, high: int) -> None:
     )
 
 
+def _add_attachment_texts(low: int, high: int) -> None:
+    """Append the text of the files of comments low..high to their entries (few have any)."""
+    owners = db.session.scalars(
+        select(Attachment.owner_id)
+        .where(Attachment.owner_type == OWNER_COMMENT, Attachment.owner_id.between(low, high))
+        .distinct()
+    ).all()
+    connection = db.session.connection()
+    for owner_id in owners:
+        files = _attachment_text(connection, owner_id)
+        connection.execute(
+            update(SearchEntry)
+            .where(SearchEntry.kind == KIND_COMMENT, SearchEntry.object_id == owner_id)
+            .values(body=SearchEntry.body + files)
+        )
+
+
 def reindex(progress: Callable[[Any], Any] | None = None) -> dict[str, int]:
     """Rebuild the whole index from its sources; returns entries per kind.
 
@@ -323,6 +367,7 @@ def reindex(progress: Callable[[Any], Any] | None = None) -> dict[str, int]:
                 db.session.execute(insert(SearchEntry), rows)
         elif kind == KIND_COMMENT:
             _insert_comments(low, high)
+            _add_attachment_texts(low, high)
         else:
             _insert_dispositions(low, high)
     if sqlite:

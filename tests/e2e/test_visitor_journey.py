@@ -14,6 +14,7 @@ HEADER = [
     "comment_id", "comment_url", "submitted_at", "provision_key", "provision", "category",
     "organisation", "kind", "quoted_passage", "comment", "proposed_text", "disposition",
     "rationale", "duplicate_of", "decided_at", "led_to", "led_to_url", "campaign", "language",
+    "attachments",
 ]  # fmt: skip
 OUTCOMES = {"Accepted", "Partly accepted", "Rejected", "Noted", "Duplicate", "Out of scope"}
 

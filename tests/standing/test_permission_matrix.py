@@ -77,6 +77,7 @@ admin.unretire_category            POST     302   403   403   403   403   403   
 admin.users                        GET      302   403   403   403   403   403   403   403   200
  admin.verify_organisation          POST     302   403   403   403   403   403   403   403   302
 admin.verify_pact                  POST     302   403   403   403   403   403   403   403   302
+attachments.download_attachment    GET      404   404   404   404   404   404   404   404   404
 adoption.add_commitment            POST     302   403   403   403   403   403   403   403   302
 adoption.confirm_adoption          POST     302   404   404   404   404   404   404   404   404
 adoption.confirm_unadoption        POST     302   404   404   404   404   404   404   404   404
@@ -126,6 +127,9 @@ adoption.withdraw_signature        POST     302   404   404   404   404   404   
  api_docs.create_api_token          POST     302   400   400   400   400   400   400   400   400
  api_docs.index                     GET      200   200   200   200   200   200   200   200   200
  api_docs.revoke_api_token          POST     302   404   404   404   404   404   404   404   404
+comments.add_draft_note            POST     302   404   302   404   404   404   404   404   404
+comments.approve_draft             POST     302   404   403   404   404   404   404   404   404
+comments.approve_drafts            POST     302   404   403   404   404   404   404   404   404
 comments.comment_history           GET      200   200   200   200   200   200   200   200   200
  comments.decide_review             GET      302   403   403   403   403   403   404   404   404
  comments.decide_review             POST     302   403   403   403   403   403   404   404   404
@@ -138,6 +142,7 @@ comments.endorse                   POST     302   403   302   302   302   302   
 comments.hide_comment              GET      302   403   403   403   403   403   200   200   200
 comments.hide_comment              POST     302   403   403   403   403   403   200   200   200
 comments.my_comments               GET      302   200   200   200   200   200   200   200   200
+comments.organisation_voice        GET      200   200   200   200   200   200   200   200   200
 comments.overview                  GET      200   200   200   200   200   200   200   200   200
 comments.overview@members          GET      302   404   404   200   200   404   200   200   200
 comments.reply                     GET      200   200   200   200   200   200   200   200   200
@@ -149,12 +154,17 @@ comments.reports@members           GET      302   404   404   403   403   404   
  comments.request_review            GET      302   403   403   403   403   403   403   403   403
  comments.request_review            POST     302   403   403   403   403   403   403   403   403
 comments.show_comment              GET      302   302   302   302   302   302   302   302   302
+comments.show_draft                GET      302   404   200   404   404   404   404   404   404
+comments.show_draft                POST     302   404   302   404   404   404   404   404   404
 comments.show_provision            GET      200   200   200   200   200   200   200   200   200
 comments.show_provision            POST     302   403   200   200   200   200   200   200   200
 comments.show_provision@members    GET      302   404   404   200   200   404   200   200   200
 comments.unhide_comment            POST     302   403   403   403   403   403   302   302   302
 comments.uphold_report             GET      302   403   403   403   403   403   200   200   200
 comments.uphold_report             POST     302   403   403   403   403   403   200   200   200
+comments.version_workspace         GET      302   404   200   404   404   404   404   404   404
+comments.version_workspace         POST     302   404   400   404   404   404   404   404   404
+comments.workspace_index           GET      302   404   200   404   404   404   404   404   404
 core.accessibility                 GET      200   200   200   200   200   200   200   200   200
 core.healthz                       GET      200   200   200   200   200   200   200   200   200
 core.mailbox                       GET      200   200   200   200   200   200   200   200   200

@@ -112,6 +112,12 @@ def build_world() -> World:
         status="confirmed", site_wide=True,
     )  # fmt: skip
     _db.session.add_all([question_report, subscriber])
+    # A draft in the stakeholder's organisation workspace (issue 17): its members only.
+    from consult.comments.workspace import create_draft
+
+    org_draft = create_draft(
+        people["stakeholder"].organisation, sections[0], user=people["stakeholder"], body="Ours."
+    )
     _db.session.commit()
     world.users = {role: user.get_id() for role, user in people.items()}
     world.params = {
@@ -152,6 +158,8 @@ def build_world() -> World:
         "pledge_id": 2_000_000,
         "document_id": 2_000_000,
         "fmt": "csv",
+        "attachment_id": 2_000_000,
+        "draft_id": org_draft.id,
     }
     world.params["group_slug"] = group.slug
     hidden = factories.DocumentFactory(group=group, slug="matrix-members", visibility="members")

@@ -13,6 +13,7 @@ LAYERS = {
     "core": 0,
     "db": 0,
     "extensions": 0,
+    "attachments": 0,  # a store any domain may use; owners register who may download
     "accounts": 1,
     "groups": 2,
     "drafts": 3,

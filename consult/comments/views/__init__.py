@@ -10,7 +10,9 @@ bp = Blueprint("comments", __name__)
 import consult.comments.views.actions  # noqa: E402
 import consult.comments.views.moderate  # noqa: E402
 import consult.comments.views.pages  # noqa: E402
-import consult.comments.views.review  # noqa: E402, F401
+import consult.comments.views.review  # noqa: E402
+import consult.comments.views.workspace  # noqa: E402
 from consult.comments.views.common import register_app_hooks  # noqa: E402
 
 bp.record_once(lambda state: register_app_hooks(state.app))
+bp.record_once(lambda state: consult.comments.views.workspace.register(state.app))

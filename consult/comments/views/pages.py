@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from consult.attachments import services as attachments
 from consult.comments import chart, pending, queries, services, threads
 from consult.comments.counts import count_columns
 from consult.comments.forms import CommentForm, ReplyForm
@@ -24,6 +25,7 @@ from consult.comments.views.common import (
     load_provision,
     provision_url,
 )
+from consult.comments.workspace import OWNER_COMMENT
 from consult.core import hooks
 from consult.core.languages import EU_LANGUAGES
 from consult.core.numbers import bounded_int
@@ -117,7 +119,9 @@ def show_provision(slug: str, number: int, key: str) -> str | Response | tuple[s
                     language=form.language.data,
                     quote_language=form.quote_language.data or None,
                 )
-            except services.CommentError as error:
+                attachments.attach(OWNER_COMMENT, comment.id, form.files.staged, user=current_user)
+            except (services.CommentError, attachments.AttachmentError) as error:
+                db.session.rollback()
                 form.form_errors.append(str(error))
             else:
                 db.session.commit()
@@ -181,6 +185,9 @@ def _provision_context(version: Version, section: Section) -> dict[str, Any]:
         "moderator": moderator,
         "dispositions": extra.get("dispositions", {}),
         "landings": extra.get("landings", {}),
+        "attachment_files": attachments.attachments_of(
+            OWNER_COMMENT, [n.comment.id for n in view.nodes if n.comment.parent_id is None]
+        ),
         "kinds": KIND_LABELS,
         "report_reasons": REPORT_REASONS,
         "autosave_key": f"{provision_url(section)}#new",

@@ -8,6 +8,8 @@ from __future__ import annotations
 from flask import Response, current_app, render_template, stream_with_context
 from flask_login import current_user
 
+from consult.attachments.services import attachments_of
+from consult.comments.workspace import OWNER_COMMENT
 from consult.core import hooks
 from consult.core.pagination import paginate
 from consult.core.permissions import can_view, require_visible
@@ -41,6 +43,7 @@ def report_page(slug: str, number: int) -> str:
         section_kinds=SECTION_KIND_LABELS,
         links=nav_links(version),
         extra=hooks.collect("report_page", version=version, user=current_user),
+        files=attachments_of(OWNER_COMMENT, [row.comment_id for row in page.items]),
     )
 
 
