@@ -1025,6 +1025,8 @@ class _Generator:
             "category_id": category,
             "pact_status": pact,
             "author_role": role,
+            "approved_by_id": None,
+            "approved_by_name": "",
             "kind": rng.choices(("general", "technical", "editorial"), weights=(6, 3, 1))[0],
             "body": body,
             "quote": quote,
