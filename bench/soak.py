@@ -378,6 +378,17 @@ def restart_database(name: str, admin: sa.Engine) -> str:
     return " (pg_ctlcluster restart)"
 
 
+def print_tracebacks(folder: Path) -> None:
+    """The instances' logs go with their folder: show any error the app logged first."""
+    for log in sorted(folder.glob("*.log")):
+        text = log.read_text(errors="replace")
+        if "Traceback" in text or "Exception on" in text:
+            print(f"== errors logged by {log.name}:", file=sys.stderr)
+            for block in re.split(r"\n(?=\[\d{4}-)", text):
+                if "Traceback" in block or "Exception on" in block:
+                    print(block[-4000:], file=sys.stderr)
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
@@ -484,6 +495,7 @@ def main() -> int:
             except Exception as error:  # clean up the rest whatever one step does
                 print(f"clean-up step failed: {error!r}", file=sys.stderr)
         admin.dispose()
+        print_tracebacks(folder)
         shutil.rmtree(folder, ignore_errors=True)
     return report(result)
 

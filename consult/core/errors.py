@@ -119,7 +119,34 @@ def _unless_database_down(handler: Callable[[Any], Any]) -> Callable[[Any], Any]
     return guarded
 
 
+def close_session_whatever_the_database_does(_error: BaseException | None = None) -> None:
+    """End the request's session; a connection the server dropped after the answer was made
+    must not turn that answer into a bare 500.
+
+    Closing rolls back the open transaction. If PostgreSQL restarted between the request's last
+    query and this clean-up, the ROLLBACK itself fails ("terminating connection due to
+    administrator command"), and an exception raised in teardown escapes Flask's error
+    handling: gunicorn answers a bare 500 to a request whose page was already built. The server
+    has ended that transaction anyway, so the failure is logged and the session discarded.
+    """
+    from consult.extensions import db
+
+    try:
+        db.session.remove()
+    except DBAPIError as error:
+        logger.warning("the database went away while the session was closed: %s", error)
+        try:
+            db.session.registry().invalidate()
+        except DBAPIError:  # pragma: no cover - nothing left to release
+            pass
+        db.session.registry.clear()
+
+
 def register_error_handlers(app: Flask) -> None:
+    # Registered after Flask-SQLAlchemy's own remove(), so it runs first (teardowns run in
+    # reverse order); the later remove() then finds no session.
+    app.teardown_appcontext(close_session_whatever_the_database_does)
+
     @app.teardown_request
     def _forget_anonymous_stand_in(_error: BaseException | None = None) -> None:
         # Tests send several requests in one app context: the stand-in must not outlive one.

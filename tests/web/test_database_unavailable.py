@@ -161,3 +161,39 @@ def test_a_pooled_connection_the_server_dropped_is_replaced_before_use(app: Flas
     finally:
         admin.dispose()
         engine.dispose()
+
+
+def test_a_connection_dropped_after_the_answer_does_not_turn_it_into_a_500(tmp_path: Path):
+    """Seen in `make soak`: PostgreSQL restarted between a request's last query and its
+    clean-up, the ROLLBACK at teardown failed, and the exception escaping teardown made gunicorn
+    answer a bare 500 for a page that was ready. The answer stands; the session is discarded."""
+    from sqlalchemy import exc
+    from sqlalchemy.orm import Session
+
+    from consult.extensions import db
+
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'c.sqlite'}")
+    with app.app_context():
+        db.create_all()
+    client = app.test_client()
+    original = Session.close
+    calls = {"n": 0}
+
+    def close_on_a_dead_connection(self: Session) -> None:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise exc.OperationalError(
+                "ROLLBACK", {}, Exception("terminating connection due to administrator command")
+            )
+        original(self)
+
+    try:
+        Session.close = close_on_a_dead_connection  # type: ignore[method-assign]
+        response = client.get("/healthz")
+    finally:
+        Session.close = original  # type: ignore[method-assign]
+    assert calls["n"] >= 1
+    assert response.status_code == 200
+    assert client.get("/healthz").status_code == 200
+    with app.app_context():
+        db.engine.dispose()
