@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 from functools import wraps
@@ -135,10 +136,8 @@ def close_session_whatever_the_database_does(_error: BaseException | None = None
         db.session.remove()
     except DBAPIError as error:
         logger.warning("the database went away while the session was closed: %s", error)
-        try:
+        with contextlib.suppress(DBAPIError):  # nothing left to release
             db.session.registry().invalidate()
-        except DBAPIError:  # pragma: no cover - nothing left to release
-            pass
         db.session.registry.clear()
 
 
