@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import tempfile
 from pathlib import Path
@@ -152,11 +151,13 @@ class Production(Config):
             raise RuntimeError("Production needs SECRET_KEY set to a random string of 32+ chars")
         if not os.environ.get("DATABASE_URL"):
             raise RuntimeError("Production needs DATABASE_URL (PostgreSQL)")
-        if os.environ.get("RATELIMIT_STORAGE_URI", "memory://").startswith("memory"):
-            # Counts kept in one worker's memory are not shared: limits become per-process.
-            logging.getLogger(__name__).warning(
-                "RATELIMIT_STORAGE_URI is not set: rate limits are counted per worker; "
-                "set it to a Redis URL (redis://host:6379/0) when running several workers"
+        storage = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+        if _bool("RATELIMIT_ENABLED", True) and storage.startswith("memory"):
+            # Counts kept in one worker's memory are not shared: with N workers or hosts every
+            # limit (sign-in attempts, resets, reports) would allow N times as many.
+            raise RuntimeError(
+                "Production needs RATELIMIT_STORAGE_URI set to a shared store "
+                "(redis://host:6379/0): counted in memory, each worker would count alone"
             )
 
 

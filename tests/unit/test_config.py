@@ -33,13 +33,28 @@ def test_production_refuses_missing_database(monkeypatch):
 def test_production_secure_cookies_and_hsts(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
     monkeypatch.setenv("DATABASE_URL", "sqlite://")
-    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "memory://")
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/6")
     app = create_app("production")
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["REMEMBER_COOKIE_SECURE"] is True
     assert app.config["DEBUG"] is False
     response = app.test_client().get("/healthz", base_url="https://127.0.0.1")
     assert "max-age=" in response.headers["Strict-Transport-Security"]
+
+
+def test_production_refuses_rate_limits_counted_per_worker(monkeypatch):
+    """Issue 12, defect 10: in memory, each of N workers or hosts counts alone, so every
+    limit allows N times as many attempts. Production needs the shared store."""
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("DATABASE_URL", "sqlite://")
+    monkeypatch.delenv("RATELIMIT_STORAGE_URI", raising=False)
+    with pytest.raises(RuntimeError, match="RATELIMIT_STORAGE_URI"):
+        create_app("production")
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "memory://")
+    with pytest.raises(RuntimeError, match="RATELIMIT_STORAGE_URI"):
+        create_app("production")
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/6")
+    assert create_app("production").config["SESSION_COOKIE_SECURE"] is True  # starts
 
 
 def test_proxy_count_trusts_forwarded_for(monkeypatch):
@@ -58,6 +73,7 @@ def test_proxy_count_trusts_forwarded_for(monkeypatch):
 def test_production_refuses_hosts_other_than_the_configured_ones(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
     monkeypatch.setenv("DATABASE_URL", "sqlite://")
+    monkeypatch.setenv("RATELIMIT_ENABLED", "false")
     app = create_app("production", RATELIMIT_ENABLED=False)
     assert app.config["TRUSTED_HOSTS"] == ["127.0.0.1"]  # BASE_URL's host by default
     client = app.test_client()
