@@ -1,4 +1,4 @@
-"""`flask consult ...`: demo data, outbox sending, digests, admin creation, counters, backups."""
+"""`flask consult ...`: demo data, mail, digests, admins, counters, retention, backups."""
 
 from __future__ import annotations
 
@@ -181,6 +181,34 @@ def purge() -> None:
             db.session.flush()
     db.session.commit()
     click.echo("Purged: " + "; ".join(f"{label}: {count}" for label, count in done) + ".")
+
+
+@consult_cli.command("purge-attachments")
+@click.option(
+    "--older-than",
+    type=click.IntRange(min=1),
+    default=24,
+    show_default=True,
+    help="Hours since a file was written; newer files are kept (an upload may be in flight).",
+)
+@click.option("--dry-run", is_flag=True, help="Count what would go; remove nothing.")
+def purge_attachments(older_than: int, dry_run: bool) -> None:
+    """Remove stored files (and staged uploads) that no attachment refers to."""
+    from datetime import timedelta
+
+    from consult.attachments.purge import purge_orphans, store_files
+
+    files = store_files()
+    with click.progressbar(files, label="Checking stored files") as bar:
+        outcome = purge_orphans(timedelta(hours=older_than), dry_run=dry_run, files=bar)
+    if not dry_run:
+        db.session.commit()
+    verb = "Would remove" if dry_run else "Removed"
+    click.echo(
+        f"{verb} {outcome.removed:,} orphan file(s), {outcome.removed_bytes:,} bytes; "
+        f"kept {outcome.referenced:,} attached and {outcome.recent:,} newer than "
+        f"{older_than} hour(s)."
+    )
 
 
 def _advancing(steps: list, bar: Any) -> Any:

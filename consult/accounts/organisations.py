@@ -128,7 +128,11 @@ def address_verified(user: User) -> None:
     for rep in representatives(organisation):
         outbox.notify(
             rep,
-            f"{user.display_name} says they belong to {organisation.name}",
+            _l(
+                "%(member)s says they belong to %(name)s",
+                member=user.display_name,
+                name=organisation.name,
+            ),
             "organisation_pending",
             member=user,
             organisation=organisation,
@@ -378,7 +382,7 @@ def verify_organisation(organisation: Organisation, *, actor: User) -> None:
     for rep in representatives(organisation):
         outbox.queue_template(
             rep,
-            f"{organisation.name} has been verified",
+            _l("%(name)s has been verified", name=organisation.name),
             "organisation_verified",
             organisation=organisation,
             link=_link(organisation),

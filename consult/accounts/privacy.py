@@ -23,6 +23,7 @@ from consult.accounts.services import (
     find_user_by_email,
 )
 from consult.core import audit, outbox, retention, userdata
+from consult.core.lazytext import lazy_gettext as _l
 from consult.core.userdata import table_rows
 from consult.db import utcnow
 from consult.extensions import db
@@ -132,10 +133,10 @@ def request_email_change(user: User, *, new_email: str, password: str) -> None:
             "address keeps working. If you did not ask for this, ignore this message.\n",
             name=user.display_name, email=new_email, hours=hours, link=link,
         )  # fmt: skip
-        outbox.queue_mail(new_email, _("Confirm your new e-mail address"), body, user=user)
+        outbox.queue_mail(new_email, _l("Confirm your new e-mail address"), body, user=user)
         outbox.queue_mail(
             user.email,
-            _("A change of your e-mail address was requested"),
+            _l("A change of your e-mail address was requested"),
             _(
                 "Hello %(name)s,\n\nSomeone signed in to your account asked to change its "
                 "e-mail address to %(email)s. Nothing changes until the link sent there is "
@@ -168,7 +169,7 @@ def confirm_email_change(token: str) -> User:
     with outbox.recipient_locale(user):
         outbox.queue_mail(
             old_email,
-            _("Your e-mail address was changed"),
+            _l("Your e-mail address was changed"),
             _(
                 "Hello %(name)s,\n\nThe e-mail address of your account is now %(email)s. "
                 "This address will receive nothing more from us. If this was not you, "

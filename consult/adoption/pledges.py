@@ -25,6 +25,7 @@ from consult.adoption.models import (
     ReportRound,
 )
 from consult.core import audit, outbox
+from consult.core.lazytext import lazy_gettext as _l
 from consult.db import utcnow
 from consult.extensions import db
 
@@ -301,9 +302,9 @@ def _remind(round_: ReportRound, pledge: Pledge, kind: str) -> int:
     db.session.add(ReportReminder(round_id=round_.id, pledge_id=pledge.id, kind=kind))
     people: list[User] = list(representatives(pledge.organisation))
     subject = (
-        _("Your AI Pact report for %(title)s is overdue", title=round_.title)
+        _l("Your AI Pact report for %(title)s is overdue", title=round_.title)
         if kind == "overdue"
-        else _(
+        else _l(
             "Your AI Pact report for %(title)s is due on %(date)s",
             title=round_.title,
             date=round_.due_on.isoformat(),

@@ -297,7 +297,7 @@ def _decide(signature: Signature, user: Any, status: str, action: str) -> None:
     if submitter is not None:
         outbox.notify(
             submitter,
-            _(
+            _l(
                 "Your signature of %(title)s: %(status)s",
                 title=signature.code.title,
                 status=SIGNATURE_STATUS_WORDS.get(signature.status, signature.status),

@@ -8,7 +8,6 @@ from datetime import date
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -26,6 +25,7 @@ from consult.adoption.models import (
 )
 from consult.adoption.services import adopted_versions
 from consult.core import audit, outbox
+from consult.core.lazytext import lazy_gettext as _l
 from consult.db import utcnow
 from consult.drafts.models import Section
 from consult.extensions import db
@@ -306,8 +306,7 @@ def send_reminders(today: date | None = None) -> tuple[int, int]:
             )
             people: list[User] = list(representatives(due.signature.organisation))
             for person in people:
-                with force_locale(getattr(person, "locale", None) or "en"):
-                    _queue_reminder(person, due, kind)
+                _queue_reminder(person, due, kind)
             reminders += 1
             mails += len(people)
     db.session.flush()
@@ -315,11 +314,11 @@ def send_reminders(today: date | None = None) -> tuple[int, int]:
 
 
 def _queue_reminder(person: User, due: Due, kind: str) -> None:
-    """In the recipient's language when they chose one."""
+    """In the recipient's language (the lazy subject is rendered in their locale)."""
     subject = (
-        _("Your report on %(chapter)s is overdue", chapter=due.title)
+        _l("Your report on %(chapter)s is overdue", chapter=due.title)
         if kind == "overdue"
-        else _(
+        else _l(
             "Your report on %(chapter)s is due on %(date)s",
             chapter=due.title,
             date=due.due_on.isoformat(),

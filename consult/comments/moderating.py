@@ -12,6 +12,7 @@ from consult.comments.models import STATE_HIDDEN, STATE_VISIBLE, Comment, Commen
 from consult.comments.report_notices import notify_outcome
 from consult.comments.services import CommentError
 from consult.core import audit, outbox
+from consult.core.lazytext import lazy_gettext as _l
 from consult.db import utcnow
 from consult.extensions import db
 
@@ -41,7 +42,7 @@ def hide_comment(comment: Comment, *, moderator: Any, reason: str) -> Comment:
     if comment.author.is_active:
         outbox.notify(
             comment.author,
-            _("A moderator hid your comment"),
+            _l("A moderator hid your comment"),
             "comment_hidden",
             comment=comment,
             reason=reason,
@@ -64,7 +65,7 @@ def unhide_comment(comment: Comment, *, moderator: Any) -> Comment:
     if comment.author.is_active:
         outbox.notify(
             comment.author,
-            _("Your comment is visible again"),
+            _l("Your comment is visible again"),
             "comment_unhidden",
             comment=comment,
             section=comment.section,
@@ -84,7 +85,7 @@ def _resolve_open_reports(comment: Comment, moderator: Any, status: str) -> None
         report.status = status
         report.resolved_by_id = moderator.id
         report.resolved_at = now
-    notify_outcome(list(reports), _("the comment was hidden"), moderator)
+    notify_outcome(list(reports), _l("the comment was hidden"), moderator)
 
 
 def dismiss_report(report: CommentReport, *, moderator: Any) -> CommentReport:
@@ -94,7 +95,7 @@ def dismiss_report(report: CommentReport, *, moderator: Any) -> CommentReport:
     report.resolved_by_id = moderator.id
     report.resolved_at = utcnow()
     audit.record(moderator, "report.dismiss", report, summary=f"comment {report.comment_id}")
-    notify_outcome([report], _("the comment stays visible"), moderator)
+    notify_outcome([report], _l("the comment stays visible"), moderator)
     db.session.flush()
     return report
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from consult.accounts.models import User
 from consult.comments.models import Comment, CommentReport
 from consult.core import outbox
+from consult.core.lazytext import lazy_gettext as _l
 from consult.core.permissions import MODERATING_ROLES
 from consult.extensions import db
 from consult.groups.models import Membership
@@ -41,7 +41,7 @@ def notify_new_report(report: CommentReport) -> int:
             continue
         outbox.notify(
             moderator,
-            _("A comment was reported: #%(id)s", id=comment.id),
+            _l("A comment was reported: #%(id)s", id=comment.id),
             "report_new",
             report=report,
             comment=comment,
@@ -51,15 +51,19 @@ def notify_new_report(report: CommentReport) -> int:
     return told
 
 
-def notify_outcome(reports: list[CommentReport], outcome: str, moderator: Any) -> None:
-    """Each reporter learns what became of their report."""
+def notify_outcome(reports: list[CommentReport], outcome: Any, moderator: Any) -> None:
+    """Each reporter learns what became of their report (`outcome` lazy: their language)."""
     for report in reports:
         reporter = db.session.get(User, report.reporter_id)
         if reporter is None or not reporter.is_active:
             continue
         outbox.notify(
             reporter,
-            _("Your report on comment #%(id)s: %(outcome)s", id=report.comment_id, outcome=outcome),
+            _l(
+                "Your report on comment #%(id)s: %(outcome)s",
+                id=report.comment_id,
+                outcome=outcome,
+            ),
             "report_outcome",
             report=report,
             outcome=outcome,

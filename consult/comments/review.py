@@ -78,7 +78,7 @@ def request_review(comment: Comment, *, user: Any, reason: str) -> ReviewRequest
             continue
         outbox.notify(
             moderator,
-            _("Review asked for hidden comment #%(id)s", id=comment.id),
+            _l("Review asked for hidden comment #%(id)s", id=comment.id),
             "review_request",
             review=review,
             comment=comment,
@@ -111,7 +111,7 @@ def decide_review(review: ReviewRequest, *, moderator: Any, decision: str, note:
     if decision == REVIEW_UPHELD and comment.author.is_active:
         outbox.notify(
             comment.author,
-            _("Review of your comment #%(id)s: it stays hidden", id=comment.id),
+            _l("Review of your comment #%(id)s: it stays hidden", id=comment.id),
             "review_decision",
             review=review,
             comment=comment,

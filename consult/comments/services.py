@@ -30,6 +30,7 @@ from consult.comments.models import (
     Endorsement,
 )
 from consult.core import outbox
+from consult.core.lazytext import lazy_gettext as _l
 from consult.core.permissions import (
     MODERATING_ROLES,
     can_moderate,
@@ -222,7 +223,7 @@ def create_reply(parent: Comment, *, user: Any, body: str, language: str | None 
     if author.id != user.id and author.is_active:
         outbox.notify(
             author,
-            f"{user.display_name} replied to your comment",
+            _l("%(name)s replied to your comment", name=user.display_name),
             "comment_reply",
             reply=reply,
             parent=parent,

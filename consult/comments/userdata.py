@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import delete, or_, select, update
 
+from consult.accounts.affiliation import FORMER_PARTICIPANT
 from consult.comments.models import (
     STATE_DELETED,
     Comment,
@@ -49,7 +50,15 @@ def erase_user_comments(user: Any) -> dict[str, Any]:
     The rows stay as empty "deleted" placeholders (house rule: user content is never
     hard-deleted, and replies, dispositions and change links point at them by id), but their
     text and earlier versions are blanked, which is what "they go with them" means here.
+    Comments they approved for their organisation keep speaking for it, "approved by" the
+    same name an erased author gets (the approver's name was copied onto the comment).
     """
+    db.session.execute(
+        update(Comment)
+        .where(Comment.approved_by_id == user.id)
+        .values(approved_by_name=FORMER_PARTICIPANT)
+        .execution_options(synchronize_session="fetch")
+    )
     leaving = select(Comment.id).where(
         Comment.author_id == user.id,
         or_(Comment.is_confidential.is_(True), Comment.state == STATE_DELETED),

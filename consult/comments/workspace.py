@@ -32,6 +32,7 @@ from consult.comments.workspace_models import (
     WorkspaceNote,
 )
 from consult.core import audit, outbox
+from consult.core.lazytext import lazy_gettext as _l
 from consult.core.permissions import comment_refusal, is_representative
 from consult.core.urls import email_url
 from consult.db import utcnow
@@ -380,7 +381,7 @@ def warn_unapproved(now: datetime | None = None) -> int:
             with force_locale(getattr(person, "locale", None) or "en"):
                 outbox.queue_template(
                     person,
-                    _(
+                    _l(
                         "Not yet approved: a draft of %(org)s closes on %(title)s v%(n)s",
                         org=draft.organisation.name,
                         title=version.document.title,

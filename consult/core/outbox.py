@@ -14,9 +14,10 @@ from email.utils import make_msgid
 from typing import Any
 
 from flask import current_app, render_template
-from flask_babel import force_locale, ngettext
+from flask_babel import force_locale
 from sqlalchemy import select
 
+from consult.core.lazytext import lazy_ngettext
 from consult.core.models import Notification, OutboxMessage
 from consult.db import utcnow
 from consult.extensions import db
@@ -106,12 +107,9 @@ def build_digests(load_user: Callable[[int], Any]) -> int:
         user = load_user(user_id)
         if user is None:
             continue
-        with recipient_locale(user):
-            subject = ngettext(
-                "Your daily digest: %(num)s update",
-                "Your daily digest: %(num)s updates",
-                len(notes),
-            )
+        subject = lazy_ngettext(
+            "Your daily digest: %(num)s update", "Your daily digest: %(num)s updates", len(notes)
+        )
         queue_template(user, subject, "digest", notifications=notes)
         for note in notes:
             note.digested_at = now

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from consult.core import audit, outbox
+from consult.core.lazytext import lazy_gettext as _l
 from consult.core.urls import email_url
 from consult.db import utcnow
 from consult.drafts import updates, windows
@@ -161,7 +162,7 @@ def _notify_members(version: Version) -> None:
     for member in users:
         outbox.notify(
             member,
-            _(
+            _l(
                 "%(title)s: version %(number)s published",
                 title=version.document.title,
                 number=version.number,

@@ -12,6 +12,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from consult.core import audit, hooks, outbox
+from consult.core.lazytext import lazy_gettext as _l
 from consult.core.timefmt import display_zone, format_date
 from consult.core.urls import email_url
 from consult.drafts.errors import DraftError
@@ -140,13 +141,13 @@ def tell(
     for person in people:
         outbox.notify(
             person,
-            _(
+            _l(
                 "%(title)s: the consultation on version %(number)s has closed",
                 title=version.document.title,
                 number=version.number,
             )
             if cut_short_by
-            else _(
+            else _l(
                 "%(title)s: the consultation on version %(number)s has a new deadline",
                 title=version.document.title,
                 number=version.number,

@@ -51,7 +51,7 @@ class EventError(ValueError):
     """A request the event's state does not allow, with a message for the person."""
 
 
-def _mail(user: Any, subject: str, template: str, event: Event, **context: Any) -> None:
+def _mail(user: Any, subject: Any, template: str, event: Event, **context: Any) -> None:
     link = email_url("events.show_event", event_id=event.id)
     queue_template(user, subject, template, event=event, link=link, **context)
 
@@ -115,7 +115,10 @@ def update_event(
         for registration in participants(event):
             registration.reminded_at = None
             _mail(
-                registration.user, _("New time: %(title)s", title=event.title), "event_moved", event
+                registration.user,
+                _l("New time: %(title)s", title=event.title),
+                "event_moved",
+                event,
             )
     db.session.flush()
     _promote(event)
@@ -133,7 +136,7 @@ def cancel_event(event: Event, actor: Any, reason: str) -> None:
     for registration in participants(event, waiting=True):
         _mail(
             registration.user,
-            _("Cancelled: %(title)s", title=event.title),
+            _l("Cancelled: %(title)s", title=event.title),
             "event_cancelled",
             event,
             reason=reason,
@@ -217,7 +220,7 @@ def _promote(event: Event) -> list[Registration]:
         db.session.flush()
         _mail(
             registration.user,
-            _("You have a place: %(title)s", title=event.title),
+            _l("You have a place: %(title)s", title=event.title),
             "event_promoted",
             event,
         )
@@ -234,7 +237,7 @@ def invite(event: Event, user: Any, actor: Any) -> Registration:
         db.session.add(registration)
     registration.status = REG_INVITED
     db.session.flush()
-    _mail(user, _("Invitation: %(title)s", title=event.title), "event_invited", event)
+    _mail(user, _l("Invitation: %(title)s", title=event.title), "event_invited", event)
     audit.record(actor, "event.invite", event, summary=user.email)
     return registration
 
@@ -413,7 +416,7 @@ def queue_reminders(now: datetime | None = None) -> int:
     for registration in due:
         _mail(
             registration.user,
-            _("Tomorrow: %(title)s", title=registration.event.title),
+            _l("Tomorrow: %(title)s", title=registration.event.title),
             "event_reminder",
             registration.event,
         )

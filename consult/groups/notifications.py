@@ -5,13 +5,13 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from flask_babel import gettext as _
 from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import lazyload
 from werkzeug.routing import BuildError
 
 from consult.accounts.models import User
 from consult.core import outbox
+from consult.core.lazytext import lazy_gettext as _l
 from consult.core.urls import email_url
 from consult.extensions import db
 from consult.groups.models import (
@@ -110,7 +110,7 @@ def queue_deadline_reminders(now: datetime) -> int:
             db.session.add(DeadlineReminder(version_id=version_id, user_id=user.id, sent_at=now))
             outbox.notify(
                 user,
-                _(
+                _l(
                     "Consultation closing soon: %(title)s, version %(number)s",
                     title=title,
                     number=number,

@@ -12,6 +12,7 @@ from sqlalchemy.orm import lazyload
 from consult.accounts.models import User
 from consult.accounts.services import find_user_by_email
 from consult.core import audit, outbox
+from consult.core.lazytext import lazy_gettext as _l
 from consult.core.urls import email_url
 from consult.db import utcnow
 from consult.extensions import db
@@ -125,7 +126,7 @@ def request_membership(group: WorkingGroup, user: User, *, role: str, statement:
     for manager in _managers(group):
         outbox.notify(
             manager,
-            _("Request to join %(name)s", name=group.name),
+            _l("Request to join %(name)s", name=group.name),
             "membership_request",
             group=group,
             membership=membership,
@@ -141,9 +142,9 @@ def _tell_decision(membership: Membership) -> None:
     approved = membership.status == STATUS_APPROVED
     outbox.notify(
         membership.user,
-        _("Your request to join %(name)s: approved", name=group.name)
+        _l("Your request to join %(name)s: approved", name=group.name)
         if approved
-        else _("Your request to join %(name)s: declined", name=group.name),
+        else _l("Your request to join %(name)s: declined", name=group.name),
         "membership_decision",
         group=group,
         membership=membership,
@@ -351,7 +352,7 @@ def _tell_role(membership: Membership) -> None:
     group = membership.group
     outbox.notify(
         membership.user,
-        _("Your role in %(name)s: %(role)s", name=group.name, role=membership.role_noun),
+        _l("Your role in %(name)s: %(role)s", name=group.name, role=membership.role_noun),
         "membership_role",
         group=group,
         membership=membership,

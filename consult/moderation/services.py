@@ -16,6 +16,7 @@ from consult.accounts.models import User
 from consult.comments.models import STATE_DELETED, Comment
 from consult.comments.services import lock_comment
 from consult.core import audit, outbox
+from consult.core.lazytext import lazy_gettext as _l
 from consult.core.permissions import MODERATING_ROLES, can_moderate
 from consult.core.urls import email_url
 from consult.db import utcnow
@@ -278,10 +279,10 @@ def set_disposition(
     if comment.author_id != user.id:
         outbox.notify(
             comment.author,
-            _(
+            _l(
                 "Your comment #%(id)s has been answered: %(outcome)s",
                 id=comment.id,
-                outcome=_(OUTCOMES[outcome]),
+                outcome=_l(OUTCOMES[outcome]),
             ),
             "disposition",
             comment=comment,

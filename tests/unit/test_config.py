@@ -117,5 +117,11 @@ def test_base_url_follows_the_port_make_run_serves_on(monkeypatch):
 def test_readme_production_section_names_every_scheduled_command():
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     production = readme.split("## Production", 1)[1].split("\n## ", 1)[0]
-    for command in ("send-mail", "send-digests", "send-deadline-reminders"):
+    for command in (
+        "send-mail",
+        "send-digests",
+        "send-deadline-reminders",
+        "purge",
+        "purge-attachments",
+    ):
         assert f"flask consult {command}" in production

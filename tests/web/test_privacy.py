@@ -241,3 +241,45 @@ def test_leaving_blanks_the_decided_copy_of_a_confidential_comment(client, db, l
     _db.session.refresh(kept)
     assert gone.decided_body == "" and gone.rationale == "Noted."
     assert kept.decided_body == "Public words."
+
+
+def test_an_erased_approver_leaves_no_name_on_the_comments_they_approved(app, client, db):
+    from consult.comments import workspace
+    from consult.comments.models import Comment
+
+    organisation = factories.OrganisationFactory(name="Industry Association")
+    version = factories.VersionFactory(status="editing")
+    section = factories.SectionFactory(version=version, body="Providers shall keep records.")
+    version.status = "published"
+    drafter = factories.UserFactory(organisation=organisation, display_name="Alice Drafter")
+    leaving, staying = (
+        factories.UserFactory(
+            organisation=organisation, display_name=name, tie__representative=True
+        )
+        for name in ("Rita Rep", "Sam Steward")
+    )
+    comments = {}
+    for rep, body in ((leaving, "We ask for a threshold."), (staying, "We ask for a register.")):
+        draft = workspace.create_draft(organisation, section, user=drafter, body=body)
+        [comments[rep.id]] = workspace.approve_drafts([draft], user=rep)
+    _db.session.commit()
+    thread_url = f"/docs/{version.document.slug}/v{version.number}/{section.provision.key}/"
+    before = _public(app, thread_url)
+    assert "approved by Rita Rep" in before and "approved by Sam Steward" in before
+
+    g.pop("_login_user", None)
+    with client.session_transaction() as session:
+        session["_user_id"] = leaving.get_id()
+        session["_fresh"] = True
+    response = client.post("/me/account/delete", data={"delete-password": PASSWORD})
+    assert response.status_code == 302 and leaving.is_erased
+
+    rows = _db.session.execute(select(Comment.approved_by_id, Comment.approved_by_name))
+    names = {approver: name for approver, name in rows}
+    assert names == {leaving.id: "Former participant", staying.id: "Sam Steward"}
+    assert comments[leaving.id].on_behalf  # still the organisation's voice
+    after = _public(app, thread_url)
+    assert "Rita Rep" not in after
+    assert "approved by Former participant" in after and "approved by Sam Steward" in after
+    german = _public(app, thread_url + "?lang=de")
+    assert "Rita Rep" not in german and "Ehemals teilnehmende Person" in german
