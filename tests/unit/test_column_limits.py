@@ -31,9 +31,11 @@ from consult.comments.models import COMMENT_TEXT_MAX, Comment, CommentReport
 from consult.comments.review import ReviewDecisionForm, ReviewRequestForm
 from consult.comments.review_models import ReviewRequest
 from consult.comments.workspace_models import WorkspaceDraft, WorkspaceNote
-from consult.core.models import AuditEvent
+from consult.core.models import AuditEvent, OutboxMessage
 from consult.db import MAX_LENGTH, Base
 from consult.drafts import forms as draft_forms
+from consult.drafts.errors import ImportErrors
+from consult.drafts.importer import parse_markdown
 from consult.drafts.models import Document, Section, Version
 from consult.events import forms as event_forms
 from consult.events.models import AgendaItem, Event, Question, QuestionReport
@@ -482,3 +484,40 @@ def test_migration_refuses_overlong_rows_and_truncates_them_when_asked(tmp_path:
         with pytest.raises(IntegrityError), engine.begin() as conn:
             conn.execute(sa.text("UPDATE users SET bio = :bio"), {"bio": "b" * 2001})
         engine.dispose()
+
+
+# What no form bounds: imported Markdown, e-mails, audit records. They fit their columns.
+
+
+def test_an_imported_section_longer_than_its_column_is_refused_with_its_line(app: Flask) -> None:
+    limit = Section.__table__.c.body.info[MAX_LENGTH]
+    text = "## Commitment 1: Fits\n\nShort.\n\n## Commitment 2: Too long\n\n" + "w" * (limit + 1)
+    with app.test_request_context(), pytest.raises(ImportErrors) as caught:
+        parse_markdown(text)
+    assert [line for line, _message in caught.value.errors] == [5]
+    assert str(limit) in caught.value.errors[0][1]
+    with app.test_request_context():
+        assert len(parse_markdown(text, body_max=limit + 1)) == 2
+
+
+def test_mail_subjects_and_bodies_fit_their_columns(db: Any) -> None:
+    from consult.core.outbox import queue_mail
+
+    subject_max = OutboxMessage.__table__.c.subject.info[MAX_LENGTH]
+    body_max = OutboxMessage.__table__.c.body_text.info[MAX_LENGTH]
+    message = queue_mail("a@example.org", "Re:\r\nBcc: x " + "s" * 1000, "b" * (body_max * 2))
+    db.session.flush()
+    assert "\n" not in message.subject and len(message.subject) == subject_max
+    assert len(message.body_text) == body_max and message.body_text.endswith("[…]\n")
+
+
+def test_audit_records_fit_their_columns(db: Any) -> None:
+    from consult.core import audit
+
+    summary_max = AuditEvent.__table__.c.summary.info[MAX_LENGTH]
+    user = factories.UserFactory()
+    event = audit.record(user, "test.long", user, summary="r" * (summary_max + 10))
+    huge = audit.record(user, "test.huge", user, before={"body": "é" * 400_000}, after={})
+    db.session.flush()
+    assert len(event.summary) == summary_max
+    assert huge.data == {"truncated": True, "keys": ["body"]}
