@@ -433,7 +433,8 @@ def _flask_db(url: str, *args: str, **env: str) -> subprocess.CompletedProcess[s
 
 def _overlong_rows(url: str) -> None:
     """A user whose bio is 2,001 characters and an audit summary of 5,003, both Text columns
-    (PostgreSQL would refuse an over-long VARCHAR before the migration could see it)."""
+    (PostgreSQL would refuse an over-long VARCHAR before the migration could see it). The
+    audit rows refer to the user: SQLite's table copy must not delete or refuse them."""
     engine = sa.create_engine(url)
     now = "2026-11-01 10:00:00"
     with engine.begin() as conn:
@@ -449,8 +450,8 @@ def _overlong_rows(url: str) -> None:
         for summary in ("s" * 5003, "fits"):
             conn.execute(
                 sa.text(
-                    "INSERT INTO audit_events (at, action, object_type, summary, data)"
-                    " VALUES (:now, 'test', 'test', :summary, '{}')"
+                    "INSERT INTO audit_events (at, actor_id, action, object_type, summary, data)"
+                    " VALUES (:now, 3, 'test', 'test', :summary, '{}')"
                 ),
                 {"summary": summary, "now": now},
             )
@@ -476,11 +477,10 @@ def test_migration_refuses_overlong_rows_and_truncates_them_when_asked(tmp_path:
         engine = sa.create_engine(url)
         with engine.connect() as conn:
             bio = conn.execute(sa.text("SELECT bio FROM users WHERE id = 3")).scalar_one()
-            summaries = conn.execute(
-                sa.text("SELECT summary FROM audit_events ORDER BY id")
-            ).scalars()
+            rows = conn.execute(sa.text("SELECT actor_id, summary FROM audit_events ORDER BY id"))
             assert bio == "b" * 2000
-            assert list(summaries) == ["s" * 5000, "fits"]
+            assert [tuple(row) for row in rows] == [(3, "s" * 5000), (3, "fits")]
+
         with pytest.raises(IntegrityError), engine.begin() as conn:
             conn.execute(sa.text("UPDATE users SET bio = :bio"), {"bio": "b" * 2001})
         engine.dispose()
