@@ -17,6 +17,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from wtforms.validators import Length
 
 import config
+from consult import create_app
 from consult.accounts import forms as account_forms
 from consult.accounts import org_forms
 from consult.accounts.models import Organisation, OrganisationDomain, StakeholderCategory, User
@@ -521,3 +522,14 @@ def test_audit_records_fit_their_columns(db: Any) -> None:
     db.session.flush()
     assert len(event.summary) == summary_max
     assert huge.data == {"truncated": True, "keys": ["body"]}
+
+
+@pytest.mark.parametrize(
+    ("setting", "column_max"),
+    [("COMMENT_MAX_LENGTH", COMMENT_TEXT_MAX), ("ATTACHMENT_MAX_CHARS", EXTRACTED_TEXT_MAX)],
+)
+def test_the_app_refuses_a_configured_maximum_above_its_column(
+    setting: str, column_max: int
+) -> None:
+    with pytest.raises(RuntimeError, match=f"{setting} may be at most {column_max:,}"):
+        create_app("testing", **{setting: column_max + 1})
