@@ -54,7 +54,17 @@ def _sqlite_fixes(engine: Engine) -> None:
 
 def configure(app: Flask) -> None:
     import consult.models  # noqa: F401 - every model registered before mappers configure
+    from consult.attachments.models import EXTRACTED_TEXT_MAX
+    from consult.comments.models import COMMENT_TEXT_MAX
     from consult.core.numbers import BoundedIntConverter
+
+    # Configured maxima must fit the columns that store the text (issue 12, defect 6).
+    for setting, column_max in (
+        ("COMMENT_MAX_LENGTH", COMMENT_TEXT_MAX),
+        ("ATTACHMENT_MAX_CHARS", EXTRACTED_TEXT_MAX),
+    ):
+        if int(app.config.get(setting, 0)) > column_max:
+            raise RuntimeError(f"{setting} may be at most {column_max:,} (its column's limit)")
 
     # Before any blueprint adds a rule: every <int:...> in the URL map is bounded.
     app.url_map.converters["int"] = BoundedIntConverter

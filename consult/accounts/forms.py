@@ -22,8 +22,14 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, V
 
 from consult.accounts.countries import COUNTRIES, country_choices
 from consult.accounts.models import (
+    BIO_MAX,
+    CATEGORY_NAME_MAX,
+    DISPLAY_NAME_MAX,
+    EMAIL_MAX,
     NOTIFY_MODES,
+    ORGANISATION_NAME_MAX,
     PACT_STATUSES,
+    REGISTER_ID_MAX,
     StakeholderCategory,
 )
 from consult.accounts.passwords import password_problem
@@ -97,7 +103,7 @@ def email_field(
 ) -> EmailField:
     """A required e-mail address field, with a message for each way it can be wrong."""
     return EmailField(
-        label, validators=[DataRequired(required), Email(invalid), Length(max=320)], **kwargs
+        label, validators=[DataRequired(required), Email(invalid), Length(max=EMAIL_MAX)], **kwargs
     )
 
 
@@ -105,13 +111,19 @@ def display_name_field() -> StringField:
     """The name a person is shown by next to their comments (sign-up and profile)."""
     return StringField(
         _l("Your name"),
-        validators=[SingleLine(), DataRequired(_l("Enter your name.")), Length(max=120)],
+        validators=[
+            SingleLine(),
+            DataRequired(_l("Enter your name.")),
+            Length(max=DISPLAY_NAME_MAX),
+        ],
         description=_l("Shown next to your comments."),
     )
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=320)])
+    email = EmailField(
+        _l("E-mail address"), validators=[DataRequired(), Email(), Length(max=EMAIL_MAX)]
+    )
     password = PasswordField(
         _l("Password"), validators=[DataRequired(), Length(max=PASSWORD_MAX, message=TOO_LONG)]
     )
@@ -154,13 +166,14 @@ class SignupForm(FlaskForm):
         ),
     )
     org_name = StringField(
-        _l("Name of the organisation"), validators=[SingleLine(), Optional(), Length(max=200)]
+        _l("Name of the organisation"),
+        validators=[SingleLine(), Optional(), Length(max=ORGANISATION_NAME_MAX)],
     )
     org_category = SelectField(_l("Stakeholder category"), choices={}, validate_choice=False)
     org_country = SelectField(_l("Country of the head office"), choices={}, validate_choice=False)
     org_register_id = StringField(
         _l("EU Transparency Register ID"),
-        validators=[SingleLine(), Optional(), Length(max=20), validate_register_id],
+        validators=[SingleLine(), Optional(), Length(max=REGISTER_ID_MAX), validate_register_id],
         description=_l("If the organisation is registered, for example 123456789012-34."),
     )
     expert_category = SelectField(
@@ -229,7 +242,9 @@ class SignupForm(FlaskForm):
 
 
 class ResendVerificationForm(FlaskForm):
-    email = EmailField(_l("E-mail address"), validators=[Optional(), Email(), Length(max=320)])
+    email = EmailField(
+        _l("E-mail address"), validators=[Optional(), Email(), Length(max=EMAIL_MAX)]
+    )
     submit = SubmitField(_l("Send a new link"))
 
 
@@ -278,7 +293,7 @@ class ProfileForm(FlaskForm):
     display_name = display_name_field()
     bio = TextAreaField(
         _l("About you"),
-        validators=[Optional(), Length(max=2000)],
+        validators=[Optional(), Length(max=BIO_MAX)],
         description=_l("Optional. A sentence or two about your expertise. Markdown is allowed."),
     )
     own_category = SelectField(
@@ -368,13 +383,18 @@ class AuditFilterForm(SearchForm):
 
 class OrganisationForm(FlaskForm):
     name = StringField(
-        _l("Name"), validators=[SingleLine(), DataRequired(_l("Enter a name.")), Length(max=200)]
+        _l("Name"),
+        validators=[
+            SingleLine(),
+            DataRequired(_l("Enter a name.")),
+            Length(max=ORGANISATION_NAME_MAX),
+        ],
     )
     category = SelectField(_l("Stakeholder category"), choices={}, validate_choice=False)
     country = SelectField(_l("Country"), choices={}, validate_choice=False)
     transparency_register_id = StringField(
         _l("EU Transparency Register ID"),
-        validators=[SingleLine(), Optional(), Length(max=20), validate_register_id],
+        validators=[SingleLine(), Optional(), Length(max=REGISTER_ID_MAX), validate_register_id],
     )
     submit = SubmitField(_l("Save organisation"))
 
@@ -403,7 +423,7 @@ class OrganisationForm(FlaskForm):
 class CategoryForm(FlaskForm):
     name = StringField(
         _l("Category name"),
-        validators=[SingleLine(), DataRequired(_l("Enter a name.")), Length(max=80)],
+        validators=[SingleLine(), DataRequired(_l("Enter a name.")), Length(max=CATEGORY_NAME_MAX)],
     )
     submit = SubmitField(_l("Add category"))
 

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.core.lazytext import lazy_gettext as _l
-from consult.db import Base, TimestampMixin, utcnow
+from consult.db import Base, TimestampMixin, bounded_string, bounded_text, utcnow
 
 PACT_NONE = "none"
 PACT_PILLAR_I = "pillar_i"
@@ -67,6 +67,14 @@ CONFIRMED_BY_MIGRATION = "migration"  # existing before memberships were verifie
 REQUEST_PENDING = "pending"
 REQUEST_APPROVED = "approved"
 REQUEST_DECLINED = "declined"
+# Maximum lengths of what people type, shared by the columns and the forms (issue 12, defect 6).
+CATEGORY_NAME_MAX = 80
+ORGANISATION_NAME_MAX = 200
+REGISTER_ID_MAX = 20
+EMAIL_MAX = 320  # RFC 5321: 64 + @ + 255
+DISPLAY_NAME_MAX = 120
+BIO_MAX = 2000
+DOMAIN_MAX = 253
 NOTIFY_MODES = {"immediate": _l("Immediately"), "daily": _l("Daily digest"), "none": _l("Never")}
 
 
@@ -77,7 +85,7 @@ class StakeholderCategory(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(40), unique=True)
-    name: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = bounded_string(CATEGORY_NAME_MAX, unique=True)
     position: Mapped[int] = mapped_column(default=0)
     retired_at: Mapped[datetime | None]
 
@@ -90,10 +98,10 @@ class Organisation(TimestampMixin, Base):
     __tablename__ = "organisations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = bounded_string(ORGANISATION_NAME_MAX, unique=True)
     category_id: Mapped[int] = mapped_column(ForeignKey("stakeholder_categories.id"), index=True)
     country: Mapped[str] = mapped_column(String(2))
-    transparency_register_id: Mapped[str | None] = mapped_column(String(20))
+    transparency_register_id: Mapped[str | None] = bounded_string(REGISTER_ID_MAX)
     pact_status: Mapped[str] = mapped_column(String(12), default=PACT_NONE)
     pact_pledge_date: Mapped[date | None]
     pact_pledges: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -130,8 +138,8 @@ class User(UserMixin, TimestampMixin, Base):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(320), unique=True)
-    display_name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = bounded_string(EMAIL_MAX, unique=True)
+    display_name: Mapped[str] = bounded_string(DISPLAY_NAME_MAX)
     password_hash: Mapped[str] = mapped_column(String(255))
     # The organisation the person named (pending or confirmed tie, see OrganisationMembership);
     # whether they speak for it is `consult.accounts.affiliation.speaking_for(user)`.
@@ -148,7 +156,7 @@ class User(UserMixin, TimestampMixin, Base):
     notify_mode: Mapped[str] = mapped_column(String(10), default="immediate")
     # Interface and e-mail language (ISO 639-1, "de"); None: the browser's, e-mails the site's.
     locale: Mapped[str | None] = mapped_column(String(8))
-    bio: Mapped[str] = mapped_column(Text, default="")
+    bio: Mapped[str] = bounded_text(BIO_MAX, default="")
     listed_publicly: Mapped[bool] = mapped_column(default=False)
     # Part of the login cookie id: changing it (password reset) signs out every session.
     session_nonce: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(8))
@@ -243,7 +251,8 @@ class OrganisationDomain(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
-    domain: Mapped[str] = mapped_column(String(253), unique=True)
+    domain: Mapped[str] = bounded_string(DOMAIN_MAX, unique=True)
+
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     added_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -7,7 +7,12 @@ from wtforms import DateField, RadioField, SelectMultipleField, StringField, Sub
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from consult.accounts.models import PACT_CORE_PLEDGES, PACT_OPTIONAL_PLEDGES, PACT_STATUSES
+from consult.accounts.models import (
+    DOMAIN_MAX,
+    PACT_CORE_PLEDGES,
+    PACT_OPTIONAL_PLEDGES,
+    PACT_STATUSES,
+)
 from consult.core.i18n import translated_choices
 from consult.core.lazytext import lazy_gettext as _l
 
@@ -42,7 +47,10 @@ class PactForm(FlaskForm):
 class DomainForm(FlaskForm):
     domain = StringField(
         _l("E-mail domain"),
-        validators=[DataRequired(_l("Enter a domain such as example.org.")), Length(max=253)],
+        validators=[
+            DataRequired(_l("Enter a domain such as example.org.")),
+            Length(max=DOMAIN_MAX),
+        ],
         description=_l("People who confirm an address there are confirmed members at once."),
     )
     submit = SubmitField(_l("Add domain"))

@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length
 
+from consult.accounts.models import EMAIL_MAX
 from consult.core.lazytext import lazy_gettext as _l
 
 
@@ -39,7 +40,7 @@ class ChangeEmailForm(FlaskForm):
         validators=[
             DataRequired(_l("Enter your new e-mail address.")),
             Email(_l("Enter an e-mail address in the correct format, like name@example.org.")),
-            Length(max=320),
+            Length(max=EMAIL_MAX),
         ],
     )
     password = PasswordField(

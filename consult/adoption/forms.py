@@ -28,6 +28,18 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from consult.adoption.models import (
+    ADOPTION_NOTE_MAX,
+    AUTHORITY_MAX,
+    CODE_SUMMARY_MAX,
+    CODE_TITLE_MAX,
+    COMMITMENT_TITLE_MAX,
+    ENTRY_TEXT_MAX,
+    LINK_MAX,
+    ROUND_TITLE_MAX,
+    SIGNATORY_MAX,
+    WITHDRAWAL_REASON_MAX,
+)
 from consult.core.lazytext import lazy_gettext as _l
 
 
@@ -38,10 +50,10 @@ class MultiCheckboxField(SelectMultipleField):
 
 class AdoptForm(FlaskForm):
     adopted_on = DateField(_l("Date of adoption"), validators=[DataRequired(_l("Enter the date."))])
-    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=ADOPTION_NOTE_MAX)])
     link = StringField(
         _l("Link"),
-        validators=[Optional(), URL(message=_l("Enter a full web address.")), Length(max=500)],
+        validators=[Optional(), URL(message=_l("Enter a full web address.")), Length(max=LINK_MAX)],
         description=_l("For example the assessment of the chapter's adequacy."),
     )
     submit = SubmitField(_l("Put forward for adoption"))
@@ -49,7 +61,7 @@ class AdoptForm(FlaskForm):
 
 class CodeForm(FlaskForm):
     title = StringField(
-        _l("Title"), validators=[DataRequired(_l("Enter a title.")), Length(max=250)]
+        _l("Title"), validators=[DataRequired(_l("Enter a title.")), Length(max=CODE_TITLE_MAX)]
     )
     slug = StringField(
         _l("Address"),
@@ -63,7 +75,7 @@ class CodeForm(FlaskForm):
         ],
         description=_l("Shown in /code/<address>/signatories."),
     )
-    summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=2000)])
+    summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=CODE_SUMMARY_MAX)])
     chapters = MultiCheckboxField(_l("Chapters"), coerce=int)
     submit = SubmitField(_l("Create the code"))
 
@@ -72,14 +84,18 @@ class SignForm(FlaskForm):
     chapters = MultiCheckboxField(_l("Chapters to sign"), coerce=int)
     signatory_name = StringField(
         _l("Name of the signatory"),
-        validators=[DataRequired(_l("Enter the name.")), Length(max=120)],
+        validators=[DataRequired(_l("Enter the name.")), Length(max=SIGNATORY_MAX)],
     )
     signatory_function = StringField(
-        _l("Function"), validators=[DataRequired(_l("Enter the function.")), Length(max=120)]
+        _l("Function"),
+        validators=[DataRequired(_l("Enter the function.")), Length(max=SIGNATORY_MAX)],
     )
     authority = TextAreaField(
         _l("Authority to bind the organisation"),
-        validators=[DataRequired(_l("State the signatory's authority.")), Length(max=2000)],
+        validators=[
+            DataRequired(_l("State the signatory's authority.")),
+            Length(max=AUTHORITY_MAX),
+        ],
         description=_l("For example: managing director, empowered by the articles of association."),
     )
     pdf = FileField(_l("Signed form (PDF, at most 5 MB)"))
@@ -89,7 +105,10 @@ class SignForm(FlaskForm):
 class WithdrawForm(FlaskForm):
     reason = TextAreaField(
         _l("Reason for the withdrawal"),
-        validators=[DataRequired(_l("Give the reason for the withdrawal.")), Length(max=2000)],
+        validators=[
+            DataRequired(_l("Give the reason for the withdrawal.")),
+            Length(max=WITHDRAWAL_REASON_MAX),
+        ],
     )
     submit = SubmitField(_l("Withdraw the signature"))
 
@@ -108,20 +127,20 @@ class CommitmentForm(FlaskForm):
         ],
     )
     title = StringField(
-        _l("Title"), validators=[DataRequired(_l("Enter a title.")), Length(max=200)]
+        _l("Title"),
+        validators=[DataRequired(_l("Enter a title.")), Length(max=COMMITMENT_TITLE_MAX)],
     )
     submit = SubmitField(_l("Add the commitment"))
 
 
 class RoundForm(FlaskForm):
     title = StringField(
-        _l("Title"), validators=[DataRequired(_l("Enter a title.")), Length(max=200)]
+        _l("Title"), validators=[DataRequired(_l("Enter a title.")), Length(max=ROUND_TITLE_MAX)]
     )
     due_on = DateField(_l("Due on"), validators=[DataRequired(_l("Enter the due date."))])
     submit = SubmitField(_l("Set the schedule"))
 
 
-TEXT_MAX = 2000
 PROGRESS_CHOICES = [
     SelectChoice("not_started", _l("Not started")),
     SelectChoice("in_progress", _l("In progress")),
@@ -132,7 +151,10 @@ PROGRESS_CHOICES = [
 class UnadoptForm(FlaskForm):
     reason = TextAreaField(
         _l("Why the adoption was made in error"),
-        validators=[DataRequired(_l("Give the reason for the withdrawal.")), Length(max=2000)],
+        validators=[
+            DataRequired(_l("Give the reason for the withdrawal.")),
+            Length(max=WITHDRAWAL_REASON_MAX),
+        ],
         description=_l("Shown on the version page once an administrator confirms it."),
     )
     submit = SubmitField(_l("Ask to withdraw the adoption"))
@@ -175,7 +197,7 @@ def build_pledge_form(
         )  # fmt: skip
         fields[f"text_{commitment.id}"] = TextAreaField(
             commitment.title,
-            validators=[*required, Length(max=TEXT_MAX)],
+            validators=[*required, Length(max=ENTRY_TEXT_MAX)],
             description=_l("What the organisation commits to do.")
             if commitment.is_core
             else _l("What the organisation commits to do; leave empty not to pledge it."),
@@ -217,7 +239,7 @@ def build_report_form(items: Iterable[tuple[int, str]]) -> ProgressReportForm:
             validators=[InputRequired(_l("Choose a status for “%(title)s”.", title=title))],
         )
         fields[f"text_{key}"] = TextAreaField(
-            _l("What was done"), validators=[Optional(), Length(max=TEXT_MAX)]
+            _l("What was done"), validators=[Optional(), Length(max=ENTRY_TEXT_MAX)]
         )
     return type("ProgressReportFormFor", (ProgressReportForm,), fields)()
 

@@ -4,14 +4,25 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.accounts.models import Organisation
 from consult.core.lazytext import lazy_gettext as _l
-from consult.db import Base, TimestampMixin, utcnow
+from consult.db import Base, TimestampMixin, bounded_string, bounded_text, utcnow
 from consult.drafts.models import Document, Version
 
+# Maximum lengths, shared by the columns and the forms (issue 12, defect 6).
+CODE_TITLE_MAX = 250
+CODE_SUMMARY_MAX = 2000
+ADOPTION_NOTE_MAX = 2000
+LINK_MAX = 500
+WITHDRAWAL_REASON_MAX = 2000  # withdrawing a signature or an adoption (e-mailed)
+SIGNATORY_MAX = 120  # the signatory's name, and their function
+AUTHORITY_MAX = 2000
+COMMITMENT_TITLE_MAX = 200
+ROUND_TITLE_MAX = 200
+ENTRY_TEXT_MAX = 2000  # a pledge's item, an implementation or signatory report's entry
 ADOPTION_PROPOSED = "proposed"
 ADOPTION_ADOPTED = "adopted"
 ADOPTION_WITHDRAWN = "withdrawn"
@@ -44,8 +55,8 @@ class Code(TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
-    title: Mapped[str] = mapped_column(String(250))
-    summary: Mapped[str] = mapped_column(Text, default="")
+    title: Mapped[str] = bounded_string(CODE_TITLE_MAX)
+    summary: Mapped[str] = bounded_text(CODE_SUMMARY_MAX, default="")
     # Signatories report on each signed chapter every `report_months` months after signing.
     report_months: Mapped[int | None]
 
@@ -78,14 +89,14 @@ class Adoption(Base):
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
     status: Mapped[str] = mapped_column(String(10), default=ADOPTION_PROPOSED)
     adopted_on: Mapped[date]
-    note: Mapped[str] = mapped_column(Text, default="")
-    link: Mapped[str] = mapped_column(String(500), default="")
+    note: Mapped[str] = bounded_text(ADOPTION_NOTE_MAX, default="")
+    link: Mapped[str] = bounded_string(LINK_MAX, default="")
     proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     proposed_at: Mapped[datetime] = mapped_column(default=utcnow)
     confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     confirmed_at: Mapped[datetime | None]
     # Withdrawn when adopted in error: a chair proposes it with a reason, an administrator confirms.
-    withdrawal_reason: Mapped[str] = mapped_column(Text, default="")
+    withdrawal_reason: Mapped[str] = bounded_text(WITHDRAWAL_REASON_MAX, default="")
     withdrawal_proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     withdrawal_proposed_at: Mapped[datetime | None]
     withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -114,9 +125,9 @@ class Signature(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code_id: Mapped[int] = mapped_column(ForeignKey("codes.id"), index=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
-    signatory_name: Mapped[str] = mapped_column(String(120))
-    signatory_function: Mapped[str] = mapped_column(String(120))
-    authority: Mapped[str] = mapped_column(Text)
+    signatory_name: Mapped[str] = bounded_string(SIGNATORY_MAX)
+    signatory_function: Mapped[str] = bounded_string(SIGNATORY_MAX)
+    authority: Mapped[str] = bounded_text(AUTHORITY_MAX)
     pdf_path: Mapped[str | None] = mapped_column(String(80))
     pdf_size: Mapped[int | None]
     status: Mapped[str] = mapped_column(String(10), default=SIGNATURE_PENDING)
@@ -126,7 +137,7 @@ class Signature(Base):
     verified_at: Mapped[datetime | None]
     withdrawn_at: Mapped[datetime | None]
     withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    withdrawal_reason: Mapped[str] = mapped_column(Text, default="")
+    withdrawal_reason: Mapped[str] = bounded_text(WITHDRAWAL_REASON_MAX, default="")
 
     code: Mapped[Code] = relationship(lazy="joined")
     organisation: Mapped[Organisation] = relationship(lazy="joined")
@@ -161,7 +172,7 @@ class PactCommitment(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(40), unique=True)
-    title: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = bounded_string(COMMITMENT_TITLE_MAX)
     is_core: Mapped[bool] = mapped_column(default=False)
     position: Mapped[int] = mapped_column(default=0)
     retired_at: Mapped[datetime | None]
@@ -196,7 +207,7 @@ class PledgeItem(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     pledge_id: Mapped[int] = mapped_column(ForeignKey("pledges.id"), index=True)
     commitment_id: Mapped[int] = mapped_column(ForeignKey("pact_commitments.id"), index=True)
-    text: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[str] = bounded_text(ENTRY_TEXT_MAX, default="")
     updated_at: Mapped[datetime | None]
     ended_at: Mapped[datetime | None]
 
@@ -224,7 +235,7 @@ class ReportRound(Base):
     __tablename__ = "report_rounds"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    title: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = bounded_string(ROUND_TITLE_MAX)
     due_on: Mapped[date]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -257,7 +268,7 @@ class ReportEntry(Base):
     report_id: Mapped[int] = mapped_column(ForeignKey("implementation_reports.id"), index=True)
     commitment_id: Mapped[int] = mapped_column(ForeignKey("pact_commitments.id"))
     status: Mapped[str] = mapped_column(String(12))
-    text: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[str] = bounded_text(ENTRY_TEXT_MAX, default="")
 
     commitment: Mapped[PactCommitment] = relationship(lazy="joined")
 
@@ -308,7 +319,7 @@ class SignatoryReportEntry(Base):
     report_id: Mapped[int] = mapped_column(ForeignKey("signatory_reports.id"), index=True)
     provision_id: Mapped[int] = mapped_column(ForeignKey("provisions.id"), index=True)
     status: Mapped[str] = mapped_column(String(12))
-    text: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[str] = bounded_text(ENTRY_TEXT_MAX, default="")
 
 
 class SignatoryReminder(Base):

@@ -8,7 +8,7 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.accounts.models import User
-from consult.db import Base, utcnow
+from consult.db import Base, bounded_string, utcnow
 
 TOKEN_NAME_MAX = 80
 
@@ -20,7 +20,7 @@ class ApiToken(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    name: Mapped[str] = mapped_column(String(TOKEN_NAME_MAX))
+    name: Mapped[str] = bounded_string(TOKEN_NAME_MAX)
     # SHA-256 of the random token (hex): a 256-bit random secret needs no slow hash.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     prefix: Mapped[str] = mapped_column(String(12))  # the first characters, to recognise it

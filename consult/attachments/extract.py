@@ -16,6 +16,8 @@ from pathlib import Path
 from flask import current_app
 from lxml import etree
 
+from consult.attachments.models import EXTRACTED_TEXT_MAX
+
 logger = logging.getLogger(__name__)
 
 XML_MEMBERS = {"odt": "content.xml", "docx": "word/document.xml"}
@@ -27,7 +29,7 @@ def _limits() -> tuple[int, int, float]:
     config = current_app.config
     return (
         int(config.get("ATTACHMENT_MAX_PAGES", 300)),
-        int(config.get("ATTACHMENT_MAX_CHARS", 500_000)),
+        min(int(config.get("ATTACHMENT_MAX_CHARS", 500_000)), EXTRACTED_TEXT_MAX),
         float(config.get("ATTACHMENT_EXTRACT_SECONDS", 10)),
     )
 

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from consult.db import Base, utcnow
+from consult.db import Base, bounded_string, bounded_text, utcnow
+
+# The column bound of extracted text: twice ATTACHMENT_MAX_CHARS's default (500,000), so the
+# configuration may be raised that far; extract.py never keeps more than this.
+EXTRACTED_TEXT_MAX = 1_000_000
+FILENAME_MAX = 200
 
 MEDIA_TYPES = {
     "pdf": "application/pdf",
@@ -25,7 +30,7 @@ class Blob(Base):
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
     size: Mapped[int] = mapped_column(BigInteger)
     file_type: Mapped[str] = mapped_column(String(8))  # pdf, odt, docx (checked from content)
-    text: Mapped[str] = mapped_column(Text, default="")  # extracted, bounded
+    text: Mapped[str] = bounded_text(EXTRACTED_TEXT_MAX, default="")  # extracted
     text_complete: Mapped[bool] = mapped_column(default=True)  # False: a cap stopped extraction
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -45,7 +50,7 @@ class Attachment(Base):
     owner_type: Mapped[str] = mapped_column(String(20))
     owner_id: Mapped[int]
     position: Mapped[int] = mapped_column(default=0)
-    filename: Mapped[str] = mapped_column(String(200))
+    filename: Mapped[str] = bounded_string(FILENAME_MAX)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

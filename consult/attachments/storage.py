@@ -17,6 +17,8 @@ from typing import IO
 
 from flask import current_app
 
+from consult.attachments.models import FILENAME_MAX
+
 CHUNK = 64 * 1024
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 DEFAULT_MAX_FILES = 5
@@ -92,7 +94,7 @@ def clean_filename(name: str | None, file_type: str) -> str:
     base = os.path.basename((name or "").replace("\\", "/"))
     base = "".join(ch for ch in base if ch.isprintable() and ch not in '"<>|:*?').strip(" .")
     stem = base.rsplit(".", 1)[0] if "." in base else base
-    stem = stem[:180] or "attachment"
+    stem = stem[: FILENAME_MAX - 20] or "attachment"  # room for the extension
     return f"{stem}.{file_type}"
 
 

@@ -14,6 +14,8 @@ from wtforms.validators import AnyOf, DataRequired, Length, Optional, Validation
 from consult.attachments.forms import AttachmentsField
 from consult.comments.language import language_field, quote_language_field, quote_language_of
 from consult.comments.models import (
+    COMMENT_TEXT_MAX,
+    HIDE_REASON_MAX,
     KIND_LABELS,
     PROPOSAL_PASSAGE,
     PROPOSAL_PROVISION,
@@ -36,7 +38,8 @@ def max_length(field_label: Any) -> Any:
     """Length limit read from COMMENT_MAX_LENGTH at validation time (it is configurable)."""
 
     def _check(form: FlaskForm, field: Any) -> None:
-        limit = int(current_app.config["COMMENT_MAX_LENGTH"])
+        # Never above the column's bound, whatever the configuration says.
+        limit = min(int(current_app.config["COMMENT_MAX_LENGTH"]), COMMENT_TEXT_MAX)
         if field.data and len(field.data) > limit:
             raise ValidationError(
                 _(
@@ -156,16 +159,12 @@ class ReportForm(FlaskForm):
     submit = SubmitField(_l("Send report"))
 
 
-# The reason is e-mailed to the author: bounded like every other text (issue 12).
-REASON_MAX = 2000
-
-
 class HideForm(FlaskForm):
     reason = TextAreaField(
         _l("Reason for hiding"),
         validators=[
             DataRequired(message=_l("Give the reason for hiding this comment.")),
-            Length(max=REASON_MAX, message=_l("Keep the reason under 2,000 characters.")),
+            Length(max=HIDE_REASON_MAX, message=_l("Keep the reason under 2,000 characters.")),
         ],
         description=_l("The author receives this reason by e-mail; moderators see it on the page."),
     )

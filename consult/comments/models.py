@@ -11,7 +11,6 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     String,
-    Text,
     UniqueConstraint,
     event,
     func,
@@ -22,11 +21,18 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
-from consult.accounts.models import StakeholderCategory, User
+from consult.accounts.models import ORGANISATION_NAME_MAX, StakeholderCategory, User
 from consult.core.lazytext import lazy_gettext as _l
-from consult.db import Base, TimestampMixin, utcnow
+from consult.db import Base, TimestampMixin, bounded_string, bounded_text, utcnow
 from consult.drafts.models import Section
 
+# The column bound of a comment's texts (body, quote, proposed text), of their copies
+# (revisions, workspace drafts, decided texts) and of a report's note. The forms' limit is
+# COMMENT_MAX_LENGTH (app config, default 5,000), which must not exceed this: a test asserts
+# it, and max_length() never allows more. Workspace drafts may use the whole bound.
+COMMENT_TEXT_MAX = 20_000
+HIDE_REASON_MAX = 2000  # e-mailed to the author (issue 12, defect 6)
+APPROVER_NAME_MAX = 200  # a copy of the approver's display name
 KINDS = {"general": "General", "technical": "Technical", "editorial": "Editorial"}
 # KINDS stay plain (other domains use them as values, e.g. in SQL); the interface shows these.
 KIND_LABELS = {
@@ -107,7 +113,7 @@ class Comment(TimestampMixin, Base):
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     # Snapshot at the time of writing: later changes to the user or organisation don't rewrite it.
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
-    organisation_name: Mapped[str] = mapped_column(String(200), default="")
+    organisation_name: Mapped[str] = bounded_string(ORGANISATION_NAME_MAX, default="")
     category_id: Mapped[int | None] = mapped_column(
         ForeignKey("stakeholder_categories.id"), index=True, active_history=True
     )
@@ -115,9 +121,9 @@ class Comment(TimestampMixin, Base):
     # chair/vice_chair/moderator/admin: counted apart as working group staff
     author_role: Mapped[str | None] = mapped_column(String(12), active_history=True)
     kind: Mapped[str] = mapped_column(String(12), default="general")
-    body: Mapped[str] = mapped_column(Text)
-    quote: Mapped[str] = mapped_column(Text, default="")
-    proposed_text: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = bounded_text(COMMENT_TEXT_MAX)
+    quote: Mapped[str] = bounded_text(COMMENT_TEXT_MAX, default="")
+    proposed_text: Mapped[str] = bounded_text(COMMENT_TEXT_MAX, default="")
     proposal_scope: Mapped[str | None] = mapped_column(String(10))
     # The language the comment is written in (an official EU language code), and the language
     # of the text its quote was taken from (a translation's, or None: the version's own).
@@ -125,7 +131,7 @@ class Comment(TimestampMixin, Base):
     quote_language: Mapped[str | None] = mapped_column(String(8))
     is_confidential: Mapped[bool] = mapped_column(default=False, active_history=True)
     state: Mapped[str] = mapped_column(String(10), default=STATE_VISIBLE, active_history=True)
-    hidden_reason: Mapped[str] = mapped_column(Text, default="")
+    hidden_reason: Mapped[str] = bounded_text(HIDE_REASON_MAX, default="")
     hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     hidden_at: Mapped[datetime | None]
     deleted_at: Mapped[datetime | None]
@@ -136,7 +142,7 @@ class Comment(TimestampMixin, Base):
     # Set when an organisation's representative approved a workspace draft: the comment speaks
     # for the organisation ("on behalf of ..., approved by ..."); otherwise it is personal.
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    approved_by_name: Mapped[str] = mapped_column(String(200), default="")
+    approved_by_name: Mapped[str] = bounded_string(APPROVER_NAME_MAX, default="")
 
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     category: Mapped[StakeholderCategory | None] = relationship()
@@ -167,9 +173,9 @@ class CommentRevision(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id"), index=True)
     created_at: Mapped[datetime]
-    body: Mapped[str] = mapped_column(Text)
-    quote: Mapped[str] = mapped_column(Text, default="")
-    proposed_text: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = bounded_text(COMMENT_TEXT_MAX)
+    quote: Mapped[str] = bounded_text(COMMENT_TEXT_MAX, default="")
+    proposed_text: Mapped[str] = bounded_text(COMMENT_TEXT_MAX, default="")
 
 
 class Endorsement(TimestampMixin, Base):
@@ -198,7 +204,7 @@ class CommentReport(TimestampMixin, Base):
     comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id"), index=True)
     reporter_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     reason: Mapped[str] = mapped_column(String(12))
-    note: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = bounded_text(COMMENT_TEXT_MAX, default="")
     status: Mapped[str] = mapped_column(String(10), default="open")  # open, upheld, dismissed
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     resolved_at: Mapped[datetime | None]

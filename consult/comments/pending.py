@@ -17,7 +17,7 @@ from flask import current_app
 from limits import parse
 from sqlalchemy import delete, func, select
 
-from consult.comments.models import PendingComment
+from consult.comments.models import COMMENT_TEXT_MAX, PendingComment
 from consult.db import utcnow
 from consult.extensions import db, limiter
 
@@ -33,7 +33,8 @@ BROWSER_FIELD = "_browser"
 
 def _field_max(name: str) -> int:
     if name in {"body", "proposed_text", "quote"}:
-        return int(current_app.config["COMMENT_MAX_LENGTH"])
+        return min(int(current_app.config["COMMENT_MAX_LENGTH"]), COMMENT_TEXT_MAX)
+
     return SHORT_FIELD_MAX
 
 

@@ -17,6 +17,7 @@ from consult.comments.report_notices import moderators_of_comment
 from consult.comments.review_models import (
     REVIEW_OPEN,
     REVIEW_RESTORED,
+    REVIEW_TEXT_MAX,
     REVIEW_UPHELD,
     ReviewRequest,
 )
@@ -32,7 +33,7 @@ DECISIONS = {REVIEW_RESTORED: _l("Show the comment again"), REVIEW_UPHELD: _l("K
 class ReviewRequestForm(FlaskForm):
     reason = TextAreaField(
         _l("Why should this decision be reviewed?"),
-        validators=[DataRequired(_l("Give a reason.")), Length(max=2000)],
+        validators=[DataRequired(_l("Give a reason.")), Length(max=REVIEW_TEXT_MAX)],
     )
     submit = SubmitField(_l("Ask for a review"))
 
@@ -45,7 +46,7 @@ class ReviewDecisionForm(FlaskForm):
     )
     note = TextAreaField(
         _l("Note to the author"),
-        validators=[DataRequired(_l("Explain the decision.")), Length(max=2000)],
+        validators=[DataRequired(_l("Explain the decision.")), Length(max=REVIEW_TEXT_MAX)],
     )
     submit = SubmitField(_l("Decide"))
 

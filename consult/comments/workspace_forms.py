@@ -20,11 +20,11 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from consult.attachments.forms import AttachmentsField
 from consult.comments.forms import max_length
-from consult.comments.models import PROPOSAL_PASSAGE, PROPOSAL_PROVISION
+from consult.comments.models import COMMENT_TEXT_MAX, PROPOSAL_PASSAGE, PROPOSAL_PROVISION
 from consult.comments.text import passage_occurs
+from consult.comments.workspace_models import WORKSPACE_NOTE_MAX
 from consult.core.lazytext import lazy_gettext as _l
 
-TEXT_MAX = 20_000
 KIND_LABELS = {
     "general": _l("General"),
     "technical": _l("Technical"),
@@ -52,19 +52,19 @@ class DraftForm(FlaskForm):
         _l("Comment"),
         validators=[
             DataRequired(message=_l("Enter the comment.")),
-            Length(max=TEXT_MAX),
+            Length(max=COMMENT_TEXT_MAX),
             max_length("The comment"),
         ],
         description=_l("You can use Markdown: *emphasis*, lists, [links](https://example.org)."),
     )
     quote = TextAreaField(
         _l("Quoted passage"),
-        validators=[Optional(), Length(max=TEXT_MAX), max_length("The quoted passage")],
+        validators=[Optional(), Length(max=COMMENT_TEXT_MAX), max_length("The quoted passage")],
         description=_l("The exact words of the provision the comment is about."),
     )
     proposed_text = TextAreaField(
         _l("Proposed replacement text"),
-        validators=[Optional(), Length(max=TEXT_MAX), max_length("The proposed text")],
+        validators=[Optional(), Length(max=COMMENT_TEXT_MAX), max_length("The proposed text")],
     )
     proposal_scope = RadioField(
         _l("The proposed text replaces"),
@@ -100,7 +100,7 @@ class DraftForm(FlaskForm):
 class NoteForm(FlaskForm):
     body = TextAreaField(
         _l("Internal note"),
-        validators=[DataRequired(message=_l("Enter the note.")), Length(max=5000)],
+        validators=[DataRequired(message=_l("Enter the note.")), Length(max=WORKSPACE_NOTE_MAX)],
         description=_l("Seen only by the members of your organisation."),
     )
     submit = SubmitField(_l("Add note"))

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.accounts.models import Organisation, User
-from consult.db import Base, TimestampMixin, utcnow
+from consult.comments.models import COMMENT_TEXT_MAX
+from consult.db import Base, TimestampMixin, bounded_text, utcnow
 from consult.drafts.models import Section
 
+WORKSPACE_NOTE_MAX = 5000
 DRAFT_OPEN = "draft"
 DRAFT_PUBLISHED = "published"
 DRAFT_STATUSES = {DRAFT_OPEN: "Draft", DRAFT_PUBLISHED: "Published"}
@@ -31,9 +33,9 @@ class WorkspaceDraft(TimestampMixin, Base):
     version_id: Mapped[int] = mapped_column(ForeignKey("versions.id"), index=True)
     section_id: Mapped[int] = mapped_column(ForeignKey("sections.id"))
     kind: Mapped[str] = mapped_column(String(12), default="general")
-    body: Mapped[str] = mapped_column(Text)
-    quote: Mapped[str] = mapped_column(Text, default="")
-    proposed_text: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = bounded_text(COMMENT_TEXT_MAX)
+    quote: Mapped[str] = bounded_text(COMMENT_TEXT_MAX, default="")
+    proposed_text: Mapped[str] = bounded_text(COMMENT_TEXT_MAX, default="")
     proposal_scope: Mapped[str | None] = mapped_column(String(10))
     revision: Mapped[int] = mapped_column(default=1)
     status: Mapped[str] = mapped_column(String(10), default=DRAFT_OPEN)
@@ -66,9 +68,9 @@ class WorkspaceDraftChange(Base):
     action: Mapped[str] = mapped_column(String(12))  # created, edited, approved
     revision: Mapped[int]
     kind: Mapped[str] = mapped_column(String(12), default="general")
-    body: Mapped[str] = mapped_column(Text, default="")
-    quote: Mapped[str] = mapped_column(Text, default="")
-    proposed_text: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = bounded_text(COMMENT_TEXT_MAX, default="")
+    quote: Mapped[str] = bounded_text(COMMENT_TEXT_MAX, default="")
+    proposed_text: Mapped[str] = bounded_text(COMMENT_TEXT_MAX, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     user: Mapped[User] = relationship()
@@ -82,7 +84,7 @@ class WorkspaceNote(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     draft_id: Mapped[int] = mapped_column(ForeignKey("workspace_drafts.id"), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = bounded_text(WORKSPACE_NOTE_MAX)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     author: Mapped[User] = relationship()

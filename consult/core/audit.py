@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlalchemy import select
 
-from consult.core.models import AuditEvent
+from consult.core.models import AUDIT_DATA_MAX, AUDIT_SUMMARY_MAX, AuditEvent
 from consult.extensions import db
 
 
@@ -24,6 +25,11 @@ def record(
         data["before"] = before
     if after is not None:
         data["after"] = after
+    if len(json.dumps(data, default=str)) > AUDIT_DATA_MAX:
+        # Never reached by today's callers; kept so an audit record cannot fail the action.
+        data = {"truncated": True, "keys": sorted({k for part in data.values() for k in part})}
+    if len(summary) > AUDIT_SUMMARY_MAX:
+        summary = summary[: AUDIT_SUMMARY_MAX - 1] + "…"
     event = AuditEvent(
         actor_id=getattr(actor, "id", None),
         action=action,

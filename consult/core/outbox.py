@@ -18,14 +18,33 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from consult.core.lazytext import lazy_ngettext
-from consult.core.models import Notification, OutboxMessage
+from consult.core.models import (
+    MAIL_BODY_MAX,
+    MAIL_ERROR_MAX,
+    SUBJECT_MAX,
+    Notification,
+    OutboxMessage,
+)
 from consult.db import utcnow
 from consult.extensions import db
 
 logger = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(hours=6)
-SUBJECT_MAX = 200
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line_subject(subject: str) -> str:
+    """A subject is a header: a line break from a user's text (a name, a title) must not end it;
+    and it is bounded (SUBJECT_MAX)."""
+    return " ".join(_CONTROL.sub(" ", subject).split())[:SUBJECT_MAX]
+
+
+def bounded_body(body: str) -> str:
+    """An e-mail body within MAIL_BODY_MAX characters, saying so when it was cut."""
+    if len(body) <= MAIL_BODY_MAX:
+        return body
+    marker = "\n\n[…]\n"
+    return body[: MAIL_BODY_MAX - len(marker)] + marker
 
 
 def recipient_language(user: Any) -> str:
@@ -51,10 +70,11 @@ def queue_mail(to_addr: str, subject: Any, body_text: str, user: Any = None) -> 
     """
     with recipient_locale(user):
         subject = str(subject)
-    # A subject is a header: a line break from a user's text (a name, a title) must not end it.
-    subject = " ".join(_CONTROL.sub(" ", subject).split())[:SUBJECT_MAX]
     message = OutboxMessage(
-        to_addr=to_addr, subject=subject, body_text=body_text, user_id=getattr(user, "id", None)
+        to_addr=to_addr,
+        subject=one_line_subject(subject),
+        body_text=bounded_body(body_text),
+        user_id=getattr(user, "id", None),
     )
     db.session.add(message)
     return message
@@ -84,7 +104,13 @@ def notify(user: Any, subject: Any, template: str, **context: Any) -> None:
         return
     if mode == "daily":
         subject_text, body = _render(user, subject, template, context)
-        db.session.add(Notification(user_id=user.id, subject=subject_text, body_text=body))
+        db.session.add(
+            Notification(
+                user_id=user.id,
+                subject=one_line_subject(subject_text),
+                body_text=bounded_body(body),
+            )
+        )
         return
     queue_template(user, subject, template, **context)
 
@@ -170,7 +196,9 @@ def send_pending(limit: int = 100) -> tuple[int, int]:
             # admin dashboard lists failed e-mails), and go on with the rest of the queue.
             message.attempts += 1
             message.status = "failed"
-            message.last_error = f"cannot build the message: {type(exc).__name__}: {exc}"[:2000]
+            message.last_error = f"cannot build the message: {type(exc).__name__}: {exc}"[
+                :MAIL_ERROR_MAX
+            ]
             logger.error("outbox message %s cannot be built: %s", message.id, exc)
             failed += 1
             db.session.commit()
@@ -179,7 +207,7 @@ def send_pending(limit: int = 100) -> tuple[int, int]:
             _smtp_send(email)
         except (OSError, smtplib.SMTPException) as exc:
             message.attempts += 1
-            message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            message.last_error = f"{type(exc).__name__}: {exc}"[:MAIL_ERROR_MAX]
             if message.attempts >= max_attempts:
                 message.status = "failed"
                 logger.error("giving up on outbox message %s: %s", message.id, exc)

@@ -22,17 +22,30 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 from consult.core.inputs import SingleLine
 from consult.core.lazytext import lazy_gettext as _l
 from consult.core.numbers import id_value
-from consult.drafts.models import SECTION_KIND_LABELS, VISIBILITIES
+from consult.drafts.models import (
+    CHANGELOG_MAX,
+    DOCUMENT_SUMMARY_MAX,
+    DOCUMENT_TITLE_MAX,
+    SECTION_BODY_MAX,
+    SECTION_HEADING_MAX,
+    SECTION_KIND_LABELS,
+    SECTION_NUMBER_MAX,
+    VISIBILITIES,
+)
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
-SECTION_BODY_MAX = 50_000
 _DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 
 
 class DocumentForm(FlaskForm):
     group_id = SelectField(_l("Working group"), coerce=id_value, validators=[DataRequired()])
     title = StringField(
-        _l("Title"), validators=[SingleLine(), DataRequired(_l("Enter a title.")), Length(max=250)]
+        _l("Title"),
+        validators=[
+            SingleLine(),
+            DataRequired(_l("Enter a title.")),
+            Length(max=DOCUMENT_TITLE_MAX),
+        ],
     )
     slug = StringField(
         _l("Web address"),
@@ -49,7 +62,9 @@ class DocumentForm(FlaskForm):
             ),
         ],
     )
-    summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=5000)])
+    summary = TextAreaField(
+        _l("Summary"), validators=[Optional(), Length(max=DOCUMENT_SUMMARY_MAX)]
+    )
     visibility = RadioField(
         _l("Who may read it"),
         choices=[SelectChoice(k, v) for k, v in VISIBILITIES.items()],
@@ -94,9 +109,11 @@ class SectionForm(FlaskForm):
             "As printed, e.g. 2.3 for Measure 2.3. Changing it gives the provision a new "
             "web address; the old one keeps working."
         ),
-        validators=[SingleLine(), Optional(), Length(max=20)],
+        validators=[SingleLine(), Optional(), Length(max=SECTION_NUMBER_MAX)],
     )
-    heading = StringField(_l("Heading"), validators=[SingleLine(), Optional(), Length(max=300)])
+    heading = StringField(
+        _l("Heading"), validators=[SingleLine(), Optional(), Length(max=SECTION_HEADING_MAX)]
+    )
     body = TextAreaField(
         _l("Text"),
         description=_l("Markdown: numbered paragraphs and lettered points are kept."),
@@ -123,8 +140,12 @@ class AddSectionForm(PlacementMixin, FlaskForm):
         choices=[SelectChoice(k, v) for k, v in SECTION_KIND_LABELS.items()],
         default="measure",
     )
-    number = StringField(_l("Number"), validators=[SingleLine(), Optional(), Length(max=20)])
-    heading = StringField(_l("Heading"), validators=[SingleLine(), Optional(), Length(max=300)])
+    number = StringField(
+        _l("Number"), validators=[SingleLine(), Optional(), Length(max=SECTION_NUMBER_MAX)]
+    )
+    heading = StringField(
+        _l("Heading"), validators=[SingleLine(), Optional(), Length(max=SECTION_HEADING_MAX)]
+    )
     body = TextAreaField(_l("Text"), validators=[Optional(), Length(max=SECTION_BODY_MAX)])
     submit = SubmitField(_l("Add section"))
 
@@ -162,7 +183,7 @@ class PublishForm(WindowTimesForm):
     changelog = TextAreaField(
         _l("What changed"),
         description=_l("Shown with the version and in the comparison. Required from version 2."),
-        validators=[Optional(), Length(max=20000)],
+        validators=[Optional(), Length(max=CHANGELOG_MAX)],
     )
     close_open_window = BooleanField(
         _l("Close the consultation on the previous version now, before its announced end")

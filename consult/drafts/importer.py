@@ -10,10 +10,11 @@ from flask_babel import gettext as _
 
 from consult.core.lazytext import lazy_gettext as _l
 from consult.drafts.errors import ImportErrors
+from consult.drafts.models import SECTION_BODY_MAX, SECTION_HEADING_MAX, SECTION_NUMBER_MAX
 
 MAX_KEY = 40
-MAX_NUMBER = 20
-MAX_HEADING = 300
+MAX_NUMBER = SECTION_NUMBER_MAX
+MAX_HEADING = SECTION_HEADING_MAX
 
 # Heading words (lower case) -> section kind. Longest first so "open question" wins.
 KIND_WORDS = (
@@ -181,7 +182,7 @@ def _ancestor(
     return None
 
 
-def parse_markdown(text: str) -> list[ParsedSection]:
+def parse_markdown(text: str, body_max: int = SECTION_BODY_MAX) -> list[ParsedSection]:
     """Parse a whole draft; raise ImportErrors with every line at fault (nothing half-parsed)."""
     errors: list[tuple[int, str]] = []
     parsed: list[ParsedSection] = []
@@ -289,6 +290,15 @@ def parse_markdown(text: str) -> list[ParsedSection]:
 
     if fence is not None:
         errors.append((len(text.splitlines()) or 1, _("A code block is not closed.")))
+    errors += [
+        (
+            section.line,
+            _("The text under this heading is longer than %(max)s characters.", max=body_max),
+        )
+        for section in parsed
+        if len(section.body) > body_max
+    ]
+
     if not parsed and not errors:
         errors.append((1, _("There are no headings: start with '## Commitment 1: ...'.")))
     if errors:

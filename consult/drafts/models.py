@@ -5,14 +5,21 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, event, inspect
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, event, inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from consult.core.lazytext import lazy_gettext as _l
-from consult.db import Base, TimestampMixin
+from consult.db import Base, TimestampMixin, bounded_string, bounded_text
 from consult.drafts.errors import PublishedVersionError
 from consult.groups.models import WorkingGroup
 
+# Maximum lengths, shared by the columns, the forms and the Markdown importer.
+DOCUMENT_TITLE_MAX = 250
+DOCUMENT_SUMMARY_MAX = 5000
+CHANGELOG_MAX = 20_000
+SECTION_NUMBER_MAX = 20
+SECTION_HEADING_MAX = 300
+SECTION_BODY_MAX = 50_000
 VISIBILITY_PUBLIC = "public"
 VISIBILITY_MEMBERS = "members"
 VISIBILITIES = {
@@ -59,8 +66,8 @@ class Document(TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("working_groups.id"), index=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
-    title: Mapped[str] = mapped_column(String(250))
-    summary: Mapped[str] = mapped_column(Text, default="")
+    title: Mapped[str] = bounded_string(DOCUMENT_TITLE_MAX)
+    summary: Mapped[str] = bounded_text(DOCUMENT_SUMMARY_MAX, default="")
     visibility: Mapped[str] = mapped_column(String(10), default=VISIBILITY_PUBLIC)
     position: Mapped[int] = mapped_column(default=0)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -81,7 +88,7 @@ class Version(TimestampMixin, Base):
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
     number: Mapped[int]
     status: Mapped[str] = mapped_column(String(10), default=STATUS_EDITING)
-    changelog: Mapped[str] = mapped_column(Text, default="")
+    changelog: Mapped[str] = bounded_text(CHANGELOG_MAX, default="")
     opens_at: Mapped[datetime | None]
     closes_at: Mapped[datetime | None]
     published_at: Mapped[datetime | None]
@@ -150,9 +157,10 @@ class Section(Base):
     position: Mapped[int]  # document order within the version (pre-order of the tree)
     depth: Mapped[int] = mapped_column(default=0)
     kind: Mapped[str] = mapped_column(String(20))
-    number: Mapped[str] = mapped_column(String(20), default="")  # label as printed: "2.3"
-    heading: Mapped[str] = mapped_column(String(300), default="")
-    body: Mapped[str] = mapped_column(Text, default="")
+    number: Mapped[str] = bounded_string(SECTION_NUMBER_MAX, default="")  # as printed: "2.3"
+    heading: Mapped[str] = bounded_string(SECTION_HEADING_MAX, default="")
+    body: Mapped[str] = bounded_text(SECTION_BODY_MAX, default="")
+
     # Optimistic locking: a save based on a stale copy fails instead of overwriting.
     lock_version: Mapped[int] = mapped_column(default=1)
     updated_at: Mapped[datetime | None]

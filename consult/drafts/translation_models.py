@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from consult.db import Base, utcnow
+from consult.db import Base, bounded_string, bounded_text, utcnow
+from consult.drafts.models import SECTION_BODY_MAX
 
 TRANSLATION_HEADING_MAX = 400
 TRANSLATION_LABEL_MAX = 100
+# A translation runs longer than its source (German ~30%): twice the source's bound.
+TRANSLATION_BODY_MAX = 2 * SECTION_BODY_MAX
 
 
 class SectionTranslation(Base):
@@ -32,9 +35,10 @@ class SectionTranslation(Base):
     provision_id: Mapped[int] = mapped_column(ForeignKey("provisions.id"))
     language: Mapped[str] = mapped_column(String(8))
     # The translated "Commitment 1" when the translator wrote one ("Verpflichtung 1"), else "".
-    label: Mapped[str] = mapped_column(String(TRANSLATION_LABEL_MAX), default="")
-    heading: Mapped[str] = mapped_column(String(TRANSLATION_HEADING_MAX), default="")
-    body: Mapped[str] = mapped_column(Text, default="")
+    label: Mapped[str] = bounded_string(TRANSLATION_LABEL_MAX, default="")
+    heading: Mapped[str] = bounded_string(TRANSLATION_HEADING_MAX, default="")
+    body: Mapped[str] = bounded_text(TRANSLATION_BODY_MAX, default="")
+
     source_hash: Mapped[str] = mapped_column(String(64))
     imported_at: Mapped[datetime] = mapped_column(default=utcnow)
     imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

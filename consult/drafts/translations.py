@@ -25,6 +25,7 @@ from consult.drafts.importer import parse_markdown
 from consult.drafts.models import SECTION_KINDS, Section, Version
 from consult.drafts.queries import sections_of
 from consult.drafts.translation_models import (
+    TRANSLATION_BODY_MAX,
     TRANSLATION_HEADING_MAX,
     TRANSLATION_LABEL_MAX,
     SectionTranslation,
@@ -78,7 +79,7 @@ def import_translation(version: Version, language: str, text: str, *, user: Any)
             ),
             field="language",
         )
-    parsed = parse_markdown(text)  # raises ImportErrors with line numbers
+    parsed = parse_markdown(text, body_max=TRANSLATION_BODY_MAX)  # ImportErrors with lines
     sections = {s.provision.key: s for s in sections_of(version)}
     errors = [
         (

@@ -18,13 +18,23 @@ from wtforms import (
 )
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
 
+from consult.accounts.models import EMAIL_MAX
 from consult.core.lazytext import lazy_gettext as _l
-from consult.events.models import ACCESS, KINDS, TITLE_MAX, URL_MAX
+from consult.events.models import (
+    ACCESS,
+    ANSWER_MAX,
+    DESCRIPTION_MAX,
+    KINDS,
+    MINUTES_MAX,
+    PLACE_MAX,
+    QUESTION_MAX,
+    REASON_MAX,
+    TITLE_MAX,
+    URL_MAX,
+)
 
 WHEN = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
-QUESTION_MAX = 2000
 AGENDA_MAX = 5000
-REASON_MAX = 500
 
 
 def _url(label: Any, description: Any) -> StringField:
@@ -59,12 +69,12 @@ class EventForm(FlaskForm):
     )  # fmt: skip
     description = TextAreaField(
         _l("Description"), description=_l("Markdown. Up to 10,000 characters."),
-        validators=[Optional(), Length(max=10_000)],
+        validators=[Optional(), Length(max=DESCRIPTION_MAX)],
     )  # fmt: skip
     online_url = _url(_l("Online link"), _l("Shown only to registered participants."))
     place = StringField(
         _l("Place"), description=_l("Address or room, if people meet in person."),
-        validators=[Optional(), Length(max=300)],
+        validators=[Optional(), Length(max=PLACE_MAX)],
     )  # fmt: skip
     access = RadioField(
         _l("Who may register"),
@@ -111,7 +121,7 @@ class WithdrawForm(FlaskForm):
 class InviteForm(FlaskForm):
     email = StringField(
         _l("E-mail address of the person to invite"),
-        validators=[DataRequired(_l("Enter an e-mail address.")), Length(max=254)],
+        validators=[DataRequired(_l("Enter an e-mail address.")), Length(max=EMAIL_MAX)],
     )
     submit = SubmitField(_l("Invite"))
 
@@ -132,7 +142,7 @@ class SupportForm(FlaskForm):
 
 class AnswerForm(FlaskForm):
     answer = TextAreaField(
-        _l("Answer"), description=_l("Markdown."), validators=[Optional(), Length(max=10_000)]
+        _l("Answer"), description=_l("Markdown."), validators=[Optional(), Length(max=ANSWER_MAX)]
     )
     in_meeting = BooleanField(_l("Answered in the meeting"))
     submit = SubmitField(_l("Save answer"))
@@ -167,7 +177,7 @@ class ReasonForm(FlaskForm):
 
 class OutcomeForm(FlaskForm):
     minutes = TextAreaField(
-        _l("Minutes"), description=_l("Markdown."), validators=[Optional(), Length(max=50_000)]
+        _l("Minutes"), description=_l("Markdown."), validators=[Optional(), Length(max=MINUTES_MAX)]
     )
     recording_url = _url(_l("Recording link"), _l("Where the recording can be watched."))
     slides_url = _url(_l("Slides link"), _l("A link to the slides (PDF)."))

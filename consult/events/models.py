@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.accounts.models import StakeholderCategory, User
 from consult.core.lazytext import lazy_gettext as _l
-from consult.db import Base, TimestampMixin, utcnow
+from consult.db import Base, TimestampMixin, bounded_string, bounded_text, utcnow
 from consult.drafts.models import Section
 from consult.groups.models import WorkingGroup
 
@@ -40,8 +40,15 @@ Q_STATUSES = {
     Q_IN_MEETING: _l("Answered in the meeting"),
     Q_MERGED: _l("Merged into another question"),
 }
-TITLE_MAX = 200
+# Maximum lengths, shared by the columns and the forms (issue 12, defect 6).
+TITLE_MAX = 200  # an event's title and each agenda item's
 URL_MAX = 500
+DESCRIPTION_MAX = 10_000
+PLACE_MAX = 300
+MINUTES_MAX = 50_000
+QUESTION_MAX = 2000
+ANSWER_MAX = 10_000
+REASON_MAX = 500  # hiding a question, reporting one (and cancelling an event, e-mailed)
 
 
 class Event(TimestampMixin, Base):
@@ -49,20 +56,20 @@ class Event(TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("working_groups.id"), index=True)
-    title: Mapped[str] = mapped_column(String(TITLE_MAX))
+    title: Mapped[str] = bounded_string(TITLE_MAX)
     kind: Mapped[str] = mapped_column(String(12))
     starts_at: Mapped[datetime] = mapped_column(index=True)
     ends_at: Mapped[datetime]
-    description: Mapped[str] = mapped_column(Text, default="")
-    online_url: Mapped[str] = mapped_column(String(URL_MAX), default="")
-    place: Mapped[str] = mapped_column(String(300), default="")
+    description: Mapped[str] = bounded_text(DESCRIPTION_MAX, default="")
+    online_url: Mapped[str] = bounded_string(URL_MAX, default="")
+    place: Mapped[str] = bounded_string(PLACE_MAX, default="")
     access: Mapped[str] = mapped_column(String(12), default="members")
     capacity: Mapped[int | None]
     status: Mapped[str] = mapped_column(String(12), default=EVENT_SCHEDULED)
     sequence: Mapped[int] = mapped_column(default=0)
-    minutes: Mapped[str] = mapped_column(Text, default="")
-    recording_url: Mapped[str] = mapped_column(String(URL_MAX), default="")
-    slides_url: Mapped[str] = mapped_column(String(URL_MAX), default="")
+    minutes: Mapped[str] = bounded_text(MINUTES_MAX, default="")
+    recording_url: Mapped[str] = bounded_string(URL_MAX, default="")
+    slides_url: Mapped[str] = bounded_string(URL_MAX, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     group: Mapped[WorkingGroup] = relationship(lazy="joined")
@@ -92,7 +99,7 @@ class AgendaItem(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
     position: Mapped[int] = mapped_column(default=0)
-    title: Mapped[str] = mapped_column(String(TITLE_MAX))
+    title: Mapped[str] = bounded_string(TITLE_MAX)
     section_id: Mapped[int | None] = mapped_column(ForeignKey("sections.id"))
 
     event: Mapped[Event] = relationship(back_populates="agenda")
@@ -124,12 +131,12 @@ class Question(TimestampMixin, Base):
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     category_id: Mapped[int | None] = mapped_column(ForeignKey("stakeholder_categories.id"))
     agenda_item_id: Mapped[int | None] = mapped_column(ForeignKey("event_agenda_items.id"))
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = bounded_text(QUESTION_MAX)
     status: Mapped[str] = mapped_column(String(12), default=Q_OPEN)
-    answer: Mapped[str] = mapped_column(Text, default="")
+    answer: Mapped[str] = bounded_text(ANSWER_MAX, default="")
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("event_questions.id"))
-    hidden_reason: Mapped[str] = mapped_column(String(500), default="")
+    hidden_reason: Mapped[str] = bounded_string(REASON_MAX, default="")
     reported_count: Mapped[int] = mapped_column(default=0)
     support_count: Mapped[int] = mapped_column(default=0)
 
@@ -171,7 +178,7 @@ class QuestionReport(TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     question_id: Mapped[int] = mapped_column(ForeignKey("event_questions.id"), index=True)
     reporter_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    reason: Mapped[str] = mapped_column(String(500))
+    reason: Mapped[str] = bounded_string(REASON_MAX)
     status: Mapped[str] = mapped_column(String(10), default=REPORT_OPEN, index=True)
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     resolved_at: Mapped[datetime | None]

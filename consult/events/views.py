@@ -34,7 +34,7 @@ from consult.events.forms import (
     RegisterForm,
     WithdrawForm,
 )
-from consult.events.models import CalendarToken, Event
+from consult.events.models import TITLE_MAX, CalendarToken, Event
 from consult.extensions import db
 from consult.groups.models import WorkingGroup
 
@@ -79,7 +79,7 @@ def _agenda(form: EventForm) -> list[tuple[str, int | None]]:
     items: list[tuple[str, int | None]] = []
     for line in (form.agenda.data or "").splitlines():
         title, _sep, number = line.partition("|")
-        title, number = title.strip()[:200], number.strip()
+        title, number = title.strip()[:TITLE_MAX], number.strip()
         if not title:
             continue
         section_id = None

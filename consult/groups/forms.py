@@ -8,9 +8,14 @@ from wtforms.validators import DataRequired, InputRequired, Length
 
 from consult.accounts.forms import email_field
 from consult.core.lazytext import lazy_gettext as _l
-from consult.groups.models import ADMISSION_RULES, ROLE_MEMBER, ROLE_OBSERVER
+from consult.groups.models import (
+    ADMISSION_RULES,
+    MANDATE_MAX,
+    ROLE_MEMBER,
+    ROLE_OBSERVER,
+    STATEMENT_MAX,
+)
 
-STATEMENT_MAX = 2000
 REQUEST_ROLE_CHOICES = [
     SelectChoice(
         ROLE_MEMBER, _l("Member: take part in drafting and comment on the group's drafts")
@@ -90,7 +95,7 @@ class SettingsForm(FlaskForm):
         description=_l("What the group drafts and how it works. Markdown: **bold**, lists, links."),
         validators=[
             DataRequired(_l("Write the group's mandate.")),
-            Length(max=20_000, message=_l("Keep the mandate under 20,000 characters.")),
+            Length(max=MANDATE_MAX, message=_l("Keep the mandate under 20,000 characters.")),
         ],
     )
     admission_rule = RadioField(

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from consult.accounts.models import User
 from consult.core.lazytext import lazy_gettext as _l
-from consult.db import Base, TimestampMixin, utcnow
+from consult.db import Base, TimestampMixin, bounded_string, bounded_text, utcnow
 
+GROUP_NAME_MAX = 200
+MANDATE_MAX = 20_000
+STATEMENT_MAX = 2000  # a membership request's statement, and the reason for declining it
 ROLE_CHAIR = "chair"
 ROLE_VICE_CHAIR = "vice_chair"
 ROLE_MODERATOR = "moderator"
@@ -57,8 +60,8 @@ class WorkingGroup(TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
-    mandate: Mapped[str] = mapped_column(Text, default="")
+    name: Mapped[str] = bounded_string(GROUP_NAME_MAX)
+    mandate: Mapped[str] = bounded_text(MANDATE_MAX, default="")
     position: Mapped[int] = mapped_column(default=0)
     admission_rule: Mapped[str] = mapped_column(String(10), default=ADMISSION_PACT)
     observers_may_comment: Mapped[bool] = mapped_column(default=False)
@@ -79,11 +82,12 @@ class Membership(TimestampMixin, Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     role: Mapped[str] = mapped_column(String(12), default=ROLE_MEMBER)
     status: Mapped[str] = mapped_column(String(10), default=STATUS_REQUESTED)
-    statement: Mapped[str] = mapped_column(Text, default="")
+    statement: Mapped[str] = bounded_text(STATEMENT_MAX, default="")
     requested_at: Mapped[datetime | None]
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None]
-    decision_reason: Mapped[str] = mapped_column(Text, default="")
+    decision_reason: Mapped[str] = bounded_text(STATEMENT_MAX, default="")
+
     listed_publicly: Mapped[bool] = mapped_column(default=False)
     notify_versions: Mapped[bool] = mapped_column(default=True)
     notify_deadlines: Mapped[bool] = mapped_column(default=True)

@@ -14,8 +14,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from consult.accounts.models import EMAIL_MAX
 from consult.core.lazytext import lazy_gettext as _l
-from consult.groups.update_models import EMAIL_MAX
 
 KIND_LABELS = {
     "versions": _l("New versions of drafts"),

@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from consult.db import Base, utcnow
+from consult.accounts.models import EMAIL_MAX
+from consult.db import Base, bounded_string, utcnow
 
 SUB_PENDING = "pending"
 SUB_CONFIRMED = "confirmed"
@@ -17,7 +18,6 @@ KIND_CONSULTATIONS = "consultations"
 KIND_EVENTS = "events"
 KIND_ADOPTION = "adoption"
 UPDATE_KINDS = (KIND_VERSIONS, KIND_CONSULTATIONS, KIND_EVENTS, KIND_ADOPTION)
-EMAIL_MAX = 320
 TOKEN_MAX = 64
 
 
@@ -27,7 +27,7 @@ class UpdateSubscriber(Base):
     __tablename__ = "update_subscribers"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(EMAIL_MAX), unique=True)
+    email: Mapped[str] = bounded_string(EMAIL_MAX, unique=True)
     # The secret of the manage and unsubscribe links (random; the address is never in a URL).
     token: Mapped[str] = mapped_column(String(TOKEN_MAX), unique=True)
     status: Mapped[str] = mapped_column(String(12), default=SUB_PENDING, index=True)

@@ -35,8 +35,8 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from consult.core.i18n import SOURCE_LANGUAGE, available_languages
 from consult.core.lazytext import lazy_gettext as _l
-from consult.core.models import OutboxMessage
-from consult.core.outbox import SUBJECT_MAX, queue_mail
+from consult.core.models import SUBJECT_MAX, OutboxMessage
+from consult.core.outbox import queue_mail
 from consult.core.retention import Step, cutoff
 from consult.core.urls import email_url
 from consult.core.userdata import table_rows

@@ -34,11 +34,14 @@ from consult.core.inputs import SingleLine
 from consult.core.languages import language_choices
 from consult.core.lazytext import lazy_gettext as _l
 from consult.core.numbers import INT_MAX, id_value, optional_id
-from consult.moderation.models import N_, outcome_labels
+from consult.drafts.models import (
+    CHANGELOG_MAX,
+    SECTION_BODY_MAX,
+    SECTION_HEADING_MAX,
+    SECTION_NUMBER_MAX,
+)
+from consult.moderation.models import N_, NOTE_MAX, RATIONALE_MAX, outcome_labels
 from consult.moderation.queue import SORTS
-
-RATIONALE_MAX = 5000
-NOTE_MAX = 2000
 
 
 class RequiredUnlessDuplicate:
@@ -235,9 +238,13 @@ class OpenRevisionForm(FlaskForm):
 class SectionEditForm(FlaskForm):
     # A hidden counter posted back as typed: anything but a small number is a tampered form.
     lock_version = HiddenField(validators=[DataRequired(), Regexp(r"^\d{1,9}$")])
-    number = StringField(_l("Number"), validators=[SingleLine(), Optional(), Length(max=20)])
-    heading = StringField(_l("Heading"), validators=[SingleLine(), Optional(), Length(max=300)])
-    body = TextAreaField(_l("Text"), validators=[Optional(), Length(max=50_000)])
+    number = StringField(
+        _l("Number"), validators=[SingleLine(), Optional(), Length(max=SECTION_NUMBER_MAX)]
+    )
+    heading = StringField(
+        _l("Heading"), validators=[SingleLine(), Optional(), Length(max=SECTION_HEADING_MAX)]
+    )
+    body = TextAreaField(_l("Text"), validators=[Optional(), Length(max=SECTION_BODY_MAX)])
     comment_ids = MultiCheckboxField(
         _l("Comments that motivated this change"), coerce=id_value, validate_choice=False
     )
@@ -253,9 +260,13 @@ class AddSectionForm(FlaskForm):
     after = SelectField(_l("Insert after"), coerce=optional_id, validate_choice=False)
     parent = SelectField(_l("Inside"), coerce=optional_id, validate_choice=False)
     kind = SelectField(_l("Kind"), validate_choice=False)
-    number = StringField(_l("Number"), validators=[SingleLine(), Optional(), Length(max=20)])
-    heading = StringField(_l("Heading"), validators=[SingleLine(), Optional(), Length(max=300)])
-    body = TextAreaField(_l("Text"), validators=[Optional(), Length(max=50_000)])
+    number = StringField(
+        _l("Number"), validators=[SingleLine(), Optional(), Length(max=SECTION_NUMBER_MAX)]
+    )
+    heading = StringField(
+        _l("Heading"), validators=[SingleLine(), Optional(), Length(max=SECTION_HEADING_MAX)]
+    )
+    body = TextAreaField(_l("Text"), validators=[Optional(), Length(max=SECTION_BODY_MAX)])
     comment_ids = MultiCheckboxField(
         _l("Comments that motivated this change"), coerce=id_value, validate_choice=False
     )
@@ -293,7 +304,7 @@ class PublishForm(FlaskForm):
     changelog = TextAreaField(
         _l("Changelog"),
         description=_l("What changed since the previous version and why, in a few paragraphs."),
-        validators=[DataRequired(_l("Write the changelog.")), Length(max=20_000)],
+        validators=[DataRequired(_l("Write the changelog.")), Length(max=CHANGELOG_MAX)],
     )
     opens_at = DateTimeLocalField(
         _l("Consultation opens"),

@@ -8,7 +8,9 @@ from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.comments.models import Comment
-from consult.db import Base, utcnow
+from consult.db import Base, bounded_string, utcnow
+
+CAMPAIGN_NAME_MAX = 120
 
 
 class SimilarityGroup(Base):
@@ -23,7 +25,7 @@ class SimilarityGroup(Base):
     representative_id: Mapped[int] = mapped_column(ForeignKey("comments.id"))
     size: Mapped[int] = mapped_column(default=0)  # members not split out
     is_campaign: Mapped[bool] = mapped_column(default=False)
-    campaign_name: Mapped[str] = mapped_column(String(120), default="")
+    campaign_name: Mapped[str] = bounded_string(CAMPAIGN_NAME_MAX, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     representative: Mapped[Comment] = relationship()

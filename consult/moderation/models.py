@@ -5,13 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import gettext
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.accounts.models import User
-from consult.comments.models import Comment
-from consult.db import Base, TimestampMixin
+from consult.comments.models import COMMENT_TEXT_MAX, Comment
+from consult.db import Base, TimestampMixin, bounded_text
 from consult.drafts.models import Version
+
+RATIONALE_MAX = 5000  # a disposition's rationale (published with the comment)
+NOTE_MAX = 2000  # a change's note in the revision workspace
 
 
 def N_(message: str) -> str:
@@ -48,15 +51,15 @@ class Disposition(TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id"), unique=True)
     outcome: Mapped[str | None] = mapped_column(String(16), index=True)  # None: not yet decided
-    rationale: Mapped[str] = mapped_column(Text, default="")
+    rationale: Mapped[str] = bounded_text(RATIONALE_MAX, default="")
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id"))
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None]
     # The comment's text when it was decided: the report quotes this, whatever happens later.
-    decided_body: Mapped[str | None] = mapped_column(Text)
-    decided_quote: Mapped[str | None] = mapped_column(Text)
-    decided_proposed_text: Mapped[str | None] = mapped_column(Text)
+    decided_body: Mapped[str | None] = bounded_text(COMMENT_TEXT_MAX)
+    decided_quote: Mapped[str | None] = bounded_text(COMMENT_TEXT_MAX)
+    decided_proposed_text: Mapped[str | None] = bounded_text(COMMENT_TEXT_MAX)
 
     comment: Mapped[Comment] = relationship(foreign_keys=[comment_id])
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
@@ -75,7 +78,7 @@ class DispositionRecord(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id"), index=True)
     outcome: Mapped[str] = mapped_column(String(16))
-    rationale: Mapped[str] = mapped_column(Text, default="")
+    rationale: Mapped[str] = bounded_text(RATIONALE_MAX, default="")
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id"))
     decided_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime]
@@ -117,7 +120,7 @@ class Change(TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     revision_id: Mapped[int] = mapped_column(ForeignKey("revisions.id"), index=True)
     provision_id: Mapped[int] = mapped_column(ForeignKey("provisions.id"), index=True)
-    note: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = bounded_text(NOTE_MAX, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 

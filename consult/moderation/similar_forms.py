@@ -15,8 +15,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from consult.core.lazytext import lazy_gettext as _l
-from consult.moderation.forms import RATIONALE_MAX
-from consult.moderation.models import OUTCOMES, outcome_labels
+from consult.moderation.grouping_models import CAMPAIGN_NAME_MAX
+from consult.moderation.models import OUTCOMES, RATIONALE_MAX, outcome_labels
 
 GROUP_OUTCOMES = {k: v for k, v in OUTCOMES.items() if k != "duplicate"}
 
@@ -56,7 +56,9 @@ class SplitForm(FlaskForm):
 
 class CampaignForm(FlaskForm):
     is_campaign = BooleanField(_l("This group is a campaign"))
-    name = StringField(_l("Campaign name (optional)"), validators=[Optional(), Length(max=120)])
+    name = StringField(
+        _l("Campaign name (optional)"), validators=[Optional(), Length(max=CAMPAIGN_NAME_MAX)]
+    )
     submit = SubmitField(_l("Save"))
 
 
