@@ -50,6 +50,7 @@ def test_production_settings_and_refusals(monkeypatch):
         with pytest.raises(RuntimeError, match="SECRET_KEY"):
             Production.validate()
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/6")
     Production.validate()
     monkeypatch.delenv("DATABASE_URL")
     with pytest.raises(RuntimeError, match="DATABASE_URL"):
