@@ -20,7 +20,9 @@ from consult.attachments.models import EXTRACTED_TEXT_MAX
 
 logger = logging.getLogger(__name__)
 
-XML_MEMBERS = {"odt": "content.xml", "docx": "word/document.xml"}
+# An ODP's text is in content.xml as paragraphs too; a PPTX's is spread over one XML file per
+# slide, so its text is not extracted (the file is still stored and downloadable).
+XML_MEMBERS = {"odt": "content.xml", "odp": "content.xml", "docx": "word/document.xml"}
 MAX_XML_BYTES = 50 * 1024 * 1024  # a zip bomb is read no further than this
 PARAGRAPH_TAGS = {"p", "h"}
 
@@ -40,6 +42,8 @@ def extract_text(path: Path, file_type: str) -> tuple[str, bool]:
     try:
         if file_type == "pdf":
             return _pdf(path, max_pages, max_chars, seconds)
+        if file_type not in XML_MEMBERS:
+            return "", True
         return _xml(path, XML_MEMBERS[file_type], max_chars)
     except Exception:  # a damaged file still stores; only its text is missing
         logger.warning("no text extracted from %s (%s)", path.name, file_type, exc_info=True)

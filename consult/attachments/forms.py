@@ -9,14 +9,23 @@ from flask_wtf.file import MultipleFileField
 from werkzeug.datastructures import FileStorage
 from wtforms.validators import ValidationError
 
-from consult.attachments.storage import RefusedFile, StagedFile, max_bytes, max_files, stage
+from consult.attachments.models import MEDIA_TYPES
+from consult.attachments.storage import (
+    DOCUMENT_TYPES,
+    RefusedFile,
+    StagedFile,
+    max_bytes,
+    max_files,
+    stage,
+)
 from consult.core.lazytext import lazy_gettext as _l
 
 TYPES_HINT = _l("PDF, ODT or DOCX")
 
 
 class AttachmentsField(MultipleFileField):
-    """Up to ATTACHMENT_MAX_FILES files (PDF, ODT, DOCX) of ATTACHMENT_MAX_BYTES each.
+    """Up to ATTACHMENT_MAX_FILES files (PDF, ODT, DOCX, or `types`) of ATTACHMENT_MAX_BYTES
+    each.
 
     Validation streams each file into the store and checks its type from its content; the
     checked files are then in `field.staged`, for `services.attach(...)`. A refused file gives
@@ -26,10 +35,29 @@ class AttachmentsField(MultipleFileField):
 
     staged: list[StagedFile]
 
-    def __init__(self, *args: Any, already: int = 0, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        already: int = 0,
+        types: tuple[str, ...] = DOCUMENT_TYPES,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.already = already
+        self.types = types  # e.g. storage.PRESENTATION_TYPES for an event's slides
         self.staged = []
+
+    @property
+    def accept(self) -> str:
+        """The file input's accept attribute: extensions and media types of `types`."""
+        return ",".join(
+            [f".{kind}" for kind in self.types] + [MEDIA_TYPES[kind] for kind in self.types]
+        )
+
+    @property
+    def types_label(self) -> str:
+        """PDF, ODT, DOCX: language-neutral names of the accepted types."""
+        return ", ".join(kind.upper() for kind in self.types)
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         self.data = [item for item in valuelist if isinstance(item, FileStorage) and item.filename]
@@ -48,7 +76,7 @@ class AttachmentsField(MultipleFileField):
             )
         for item in files:
             try:
-                self.staged.append(stage(item.stream, item.filename))
+                self.staged.append(stage(item.stream, item.filename, self.types))
             except RefusedFile as refused:
                 self.staged = []
                 name = item.filename or ""
@@ -59,6 +87,15 @@ class AttachmentsField(MultipleFileField):
                             "(and choose the other files again).",
                             name=name,
                             mb=max_bytes() // (1024 * 1024),
+                        )
+                    ) from refused
+                if self.types != DOCUMENT_TYPES:
+                    raise ValidationError(
+                        _l(
+                            "%(name)s is not a file of an accepted type (%(types)s). Only "
+                            "these types can be attached (choose the other files again).",
+                            name=name,
+                            types=self.types_label,
                         )
                     ) from refused
                 raise ValidationError(

@@ -18,6 +18,8 @@ MEDIA_TYPES = {
     "pdf": "application/pdf",
     "odt": "application/vnd.oasis.opendocument.text",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "odp": "application/vnd.oasis.opendocument.presentation",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
 }
 
 
@@ -29,7 +31,7 @@ class Blob(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
     size: Mapped[int] = mapped_column(BigInteger)
-    file_type: Mapped[str] = mapped_column(String(8))  # pdf, odt, docx (checked from content)
+    file_type: Mapped[str] = mapped_column(String(8))  # pdf, odt, docx, odp, pptx (from content)
     text: Mapped[str] = bounded_text(EXTRACTED_TEXT_MAX, default="")  # extracted
     text_complete: Mapped[bool] = mapped_column(default=True)  # False: a cap stopped extraction
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,4 +1,4 @@
-"""Small valid PDF, ODT and DOCX files built in code (demo, tests, benchmark)."""
+"""Small valid PDF, ODT, DOCX, ODP and PPTX files built in code (demo, tests, benchmark)."""
 
 from __future__ import annotations
 
@@ -107,4 +107,55 @@ def make_docx(paragraphs: list[str]) -> bytes:
         archive.writestr("[Content_Types].xml", types)
         archive.writestr("_rels/.rels", rels)
         archive.writestr("word/document.xml", document)
+    return out.getvalue()
+
+
+def make_odp(slides: list[str]) -> bytes:
+    """A minimal OpenDocument presentation: one text box per slide."""
+    from xml.sax.saxutils import escape
+
+    pages = "".join(
+        f'<draw:page draw:name="p{n}"><draw:frame><draw:text-box><text:p>{escape(text)}'
+        "</text:p></draw:text-box></draw:frame></draw:page>"
+        for n, text in enumerate(slides, start=1)
+    )
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+        ' xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"'
+        ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        f"<office:body><office:presentation>{pages}</office:presentation></office:body>"
+        "</office:document-content>"
+    )
+    mimetype = "application/vnd.oasis.opendocument.presentation"
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), mimetype)
+        archive.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def make_pptx(slides: list[str]) -> bytes:
+    """A minimal Office Open XML presentation (the parts the type check reads, and slides)."""
+    from xml.sax.saxutils import escape
+
+    main = "application/vnd.openxmlformats-officedocument.presentationml"
+    types = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        f'<Override PartName="/ppt/presentation.xml" ContentType="{main}.presentation.main+xml"/>'
+        "</Types>"
+    )
+    ns = 'xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main"'
+    drawing = 'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"'
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", types)
+        archive.writestr("ppt/presentation.xml", f"<p:presentation {ns}/>")
+        for n, text in enumerate(slides, start=1):
+            archive.writestr(
+                f"ppt/slides/slide{n}.xml",
+                f"<p:sld {ns} {drawing}><a:t>{escape(text)}</a:t></p:sld>",
+            )
     return out.getvalue()

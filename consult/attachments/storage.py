@@ -23,7 +23,12 @@ CHUNK = 64 * 1024
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 DEFAULT_MAX_FILES = 5
 ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
+ODP_MIMETYPE = b"application/vnd.oasis.opendocument.presentation"
 DOCX_MAIN = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+PPTX_MAIN = b"application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"
+# What an owner accepts: documents everywhere; an owner may add presentations (event slides).
+DOCUMENT_TYPES = ("pdf", "odt", "docx")
+PRESENTATION_TYPES = ("pdf", "pptx", "odp", "odt", "docx")
 
 
 class RefusedFile(Exception):
@@ -65,7 +70,8 @@ def blob_path(sha256: str) -> Path:
 
 
 def sniff(path: Path) -> str | None:
-    """pdf, odt or docx, judged from the content (never from the name); None otherwise."""
+    """pdf, odt, odp, docx or pptx, judged from the content (never from the name); None
+    otherwise. Which of these an owner accepts is `stage`'s `types`."""
     with open(path, "rb") as handle:
         head = handle.read(8)
     if head.startswith(b"%PDF-"):
@@ -77,12 +83,18 @@ def sniff(path: Path) -> str | None:
             names = set(archive.namelist())
             if "mimetype" in names and "content.xml" in names:
                 with archive.open("mimetype") as member:
-                    if member.read(len(ODT_MIMETYPE) + 1).strip() == ODT_MIMETYPE:
-                        return "odt"
-            if "[Content_Types].xml" in names and "word/document.xml" in names:
+                    mimetype = member.read(len(ODP_MIMETYPE) + 1).strip()
+                if mimetype == ODT_MIMETYPE:
+                    return "odt"
+                if mimetype == ODP_MIMETYPE:
+                    return "odp"
+            if "[Content_Types].xml" in names:
                 with archive.open("[Content_Types].xml") as member:
-                    if DOCX_MAIN in member.read(256 * 1024):
-                        return "docx"
+                    types = member.read(256 * 1024)
+                if "word/document.xml" in names and DOCX_MAIN in types:
+                    return "docx"
+                if "ppt/presentation.xml" in names and PPTX_MAIN in types:
+                    return "pptx"
     except (zipfile.BadZipFile, OSError, RuntimeError, ValueError):
         return None
     return None
@@ -98,11 +110,14 @@ def clean_filename(name: str | None, file_type: str) -> str:
     return f"{stem}.{file_type}"
 
 
-def stage(stream: IO[bytes], filename: str | None) -> StagedFile:
+def stage(
+    stream: IO[bytes], filename: str | None, types: tuple[str, ...] = DOCUMENT_TYPES
+) -> StagedFile:
     """Stream an upload into the store in chunks (memory stays flat), checking size and type.
 
     Raises RefusedFile("size") past ATTACHMENT_MAX_BYTES, RefusedFile("type") for anything
-    but PDF, ODT or DOCX; nothing of a refused file is kept.
+    but `types` (PDF, ODT or DOCX unless the owner accepts more); nothing of a refused file
+    is kept.
     """
     limit = max_bytes()
     directory = root() / "tmp"
@@ -120,7 +135,7 @@ def stage(stream: IO[bytes], filename: str | None) -> StagedFile:
                 digest.update(chunk)
                 handle.write(chunk)
         file_type = sniff(tmp)
-        if file_type is None or size == 0:
+        if file_type not in types or size == 0:
             raise RefusedFile("type")
         sha = digest.hexdigest()
         target = blob_path(sha)
@@ -133,8 +148,8 @@ def stage(stream: IO[bytes], filename: str | None) -> StagedFile:
     return StagedFile(sha, size, file_type, clean_filename(filename, file_type))
 
 
-def stage_bytes(data: bytes, filename: str) -> StagedFile:
+def stage_bytes(data: bytes, filename: str, types: tuple[str, ...] = DOCUMENT_TYPES) -> StagedFile:
     """The same for content built in code (demo, tests, generated PDFs)."""
     import io
 
-    return stage(io.BytesIO(data), filename)
+    return stage(io.BytesIO(data), filename, types)

@@ -339,14 +339,15 @@ def can_manage_event(user: Any, obj: Any) -> bool:
 
 def event_registration_refusal(user: Any, event: Any, status: str | None) -> str | None:
     """Why `user` may not register for `event` (their registration status: `status`)."""
+    # Whatever the person: a cancelled or past event takes no registration (not "sign in").
+    if event.status == "cancelled":
+        return _("This event has been cancelled.")
+    if event.ends_at <= utcnow():
+        return _("This event has taken place; registration is closed.")
     if not _authenticated(user):
         return _("Sign in to register.")
     if not (user.is_active and user.is_verified):
         return _("Confirm your e-mail address before registering.")
-    if event.status == "cancelled":
-        return _("This event has been cancelled.")
-    if event.ends_at <= utcnow():
-        return _("This event is over.")
     if status in ("registered", "waiting"):
         return _("You are already registered.")
     if can_manage_event(user, event):
@@ -365,6 +366,18 @@ def can_register_event(user: Any, event: Any, status: str | None) -> bool:
 def can_see_online_link(user: Any, event: Any, status: str | None) -> bool:
     """The online link: registered participants (not the waiting list), chairs and admins."""
     return status == "registered" or can_manage_event(user, event)
+
+
+def can_download_event_file(user: Any, event: Any) -> bool:
+    """Slides and other files of an event: whoever sees the event page; a members-only
+    meeting's files only for the group's members (observers included), chairs and admins."""
+    if event is None:
+        return False
+    if not can_view(user, event.group):
+        return False
+    if event.access == "members":
+        return is_admin(user) or is_member(user, event)
+    return True
 
 
 def can_ask_question(user: Any, event: Any, status: str | None) -> bool:
@@ -453,6 +466,7 @@ TEMPLATE_GLOBALS = {
     "can_register_event": can_register_event,
     "event_registration_refusal": event_registration_refusal,
     "can_see_online_link": can_see_online_link,
+    "can_download_event_file": can_download_event_file,
     "can_ask_question": can_ask_question,
     "can_support_question": can_support_question,
     "can_report_question": can_report_question,

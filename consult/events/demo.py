@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from consult.attachments.samples import make_pdf
+from consult.attachments.storage import PRESENTATION_TYPES, stage_bytes
 from consult.db import utcnow
 from consult.drafts.models import Section
 from consult.events import services
@@ -24,6 +27,22 @@ process.
 ## Next steps
 The working group meets again to go through the comments on the first draft.
 """
+
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+SLIDES = [
+    ["Kick-off plenary", "Working group on transparency and copyright", "The process"],
+    ["Timeline", "First draft: published for consultation", "Second draft: after the comments"],
+    ["The transparency chapter", "Model documentation form", "Summary of training content"],
+]
+
+
+def brussels(days: int, hour: int, minute: int = 0) -> datetime:
+    """A fixed Brussels wall-clock time on a day relative to today, in UTC: demo meetings run
+    10:00-12:30 whatever time the demo is loaded (and across daylight-saving changes)."""
+    today = utcnow().astimezone(BRUSSELS).date()
+    local = datetime.combine(today + timedelta(days=days), time(hour, minute), BRUSSELS)
+    return local.astimezone(UTC)
 
 
 def _members(group: Any, roles: tuple[str, ...] = ("member", "observer")) -> list[Any]:
@@ -49,9 +68,8 @@ def load(context: dict[str, Any]) -> None:
         )
     )
     members = _members(group)
-    now = utcnow().replace(minute=0, second=0, microsecond=0)
 
-    start = now - timedelta(days=20)
+    start = brussels(-20, 10)
     plenary = services.create_event(
         group,
         chair,
@@ -63,7 +81,7 @@ def load(context: dict[str, Any]) -> None:
         title="Kick-off plenary",
         kind="plenary",
         starts_at=start,
-        ends_at=start + timedelta(hours=3),
+        ends_at=brussels(-20, 13),
         description="The first plenary of the working group: the process, the timeline "
         "and the first draft.",
         online_url="https://meet.example.eu/plenary-kick-off",
@@ -91,16 +109,18 @@ def load(context: dict[str, Any]) -> None:
         first, chair, "Yes: a fillable template is annexed to the next draft.", False
     )
     services.answer_question(second, chair, "", True)
+    slides = stage_bytes(make_pdf(SLIDES), "Kick-off plenary slides.pdf", PRESENTATION_TYPES)
     services.record_outcome(
         plenary,
         chair,
+        files=[slides],
         minutes=MINUTES,
         recording_url="https://video.example.eu/recordings/kick-off-plenary",
-        slides_url="https://files.example.eu/slides/kick-off-plenary.pdf",
+        slides_url="",
     )
     services.record_attendance(plenary, chair, {u.id for u in members[:6]})
 
-    start = now + timedelta(days=6, hours=2)
+    start = brussels(6, 10)
     meeting = services.create_event(
         group,
         chair,
@@ -111,7 +131,7 @@ def load(context: dict[str, Any]) -> None:
         title="Working-group meeting on the first draft",
         kind="meeting",
         starts_at=start,
-        ends_at=start + timedelta(hours=2),
+        ends_at=brussels(6, 12, 30),
         description="Members go through the comments received on the first draft.",
         online_url="https://meet.example.eu/transparency-wg-2",
         access="members",
@@ -133,7 +153,7 @@ def load(context: dict[str, Any]) -> None:
     )
     services.support_question(asked, members[0])
     services.support_question(asked, members[3])
-    start = now + timedelta(days=12, hours=4)
+    start = brussels(12, 14)
     webinar = services.create_event(
         group,
         chair,
@@ -141,7 +161,7 @@ def load(context: dict[str, Any]) -> None:
         title="Webinar: the transparency chapter explained",
         kind="webinar",
         starts_at=start,
-        ends_at=start + timedelta(hours=1, minutes=30),
+        ends_at=brussels(12, 15, 30),
         description="Open to every verified stakeholder. Send your questions in advance.",
         online_url="https://meet.example.eu/webinar-transparency",
         access="verified",

@@ -19,6 +19,8 @@ from wtforms import (
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
 
 from consult.accounts.models import EMAIL_MAX
+from consult.attachments.forms import AttachmentsField
+from consult.attachments.storage import PRESENTATION_TYPES
 from consult.core.lazytext import lazy_gettext as _l
 from consult.events.models import (
     ACCESS,
@@ -114,6 +116,12 @@ class RegisterForm(FlaskForm):
     submit = SubmitField(_l("Register"))
 
 
+class WaitingListForm(FlaskForm):
+    """Registering for a full event: the button says what it does."""
+
+    submit = SubmitField(_l("Join the waiting list"))
+
+
 class WithdrawForm(FlaskForm):
     submit = SubmitField(_l("Cancel my registration"))
 
@@ -180,8 +188,19 @@ class OutcomeForm(FlaskForm):
         _l("Minutes"), description=_l("Markdown."), validators=[Optional(), Length(max=MINUTES_MAX)]
     )
     recording_url = _url(_l("Recording link"), _l("Where the recording can be watched."))
-    slides_url = _url(_l("Slides link"), _l("A link to the slides (PDF)."))
+    slides_url = _url(
+        _l("Slides link"), _l("Only if the slides are published elsewhere; otherwise upload them.")
+    )
+    files = AttachmentsField(
+        _l("Slides and other files"),
+        description=_l("Slides, handouts and other documents of the event."),
+        types=PRESENTATION_TYPES,
+    )
     submit = SubmitField(_l("Save"))
+
+
+class RemoveFileForm(FlaskForm):
+    submit = SubmitField(_l("Remove"))
 
 
 class CalendarTokenForm(FlaskForm):

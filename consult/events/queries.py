@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, or_, select
 
 from consult.accounts.models import StakeholderCategory
 from consult.db import utcnow
@@ -74,6 +74,26 @@ def counts(event: Event) -> dict[str, int]:
         .group_by(Registration.status)
     ).all()
     return {str(status): int(n) for status, n in rows}
+
+
+def waiting_position(registration: Registration | None) -> int | None:
+    """1 for the first on the waiting list (the order _promote follows), None if not waiting."""
+    if registration is None or registration.status != "waiting":
+        return None
+    ahead = db.session.scalar(
+        select(func.count(Registration.id)).where(
+            Registration.event_id == registration.event_id,
+            Registration.status == "waiting",
+            or_(
+                Registration.updated_at < registration.updated_at,
+                and_(
+                    Registration.updated_at == registration.updated_at,
+                    Registration.id < registration.id,
+                ),
+            ),
+        )
+    )
+    return int(ahead or 0) + 1
 
 
 def _per_category(stmt: Any) -> list[tuple[str, int]]:

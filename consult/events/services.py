@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from consult.accounts.affiliation import speaking_for
+from consult.attachments import services as attachments
+from consult.attachments.models import Attachment
+from consult.attachments.storage import StagedFile, max_files
 from consult.core import audit
 from consult.core.lazytext import lazy_gettext as _l
 from consult.core.outbox import queue_template
@@ -45,6 +50,9 @@ EDITABLE = (
     "title", "kind", "starts_at", "ends_at", "description", "online_url", "place", "access",
     "capacity",
 )  # fmt: skip
+
+
+OWNER_EVENT = "event"  # attachments: slides and other files of an event
 
 
 class EventError(ValueError):
@@ -368,11 +376,44 @@ def hide_question(question: Question, actor: Any, reason: str) -> None:
     audit.record(actor, "question.hide", question, summary=reason)
 
 
-def record_outcome(event: Event, actor: Any, **fields: Any) -> None:
+def record_outcome(
+    event: Event, actor: Any, files: Sequence[StagedFile] = (), **fields: Any
+) -> list[Attachment]:
+    """Minutes, links and files (slides and other documents) of an event, audited."""
     for name in ("minutes", "recording_url", "slides_url"):
         setattr(event, name, fields[name])
+    try:
+        added = attachments.attach(OWNER_EVENT, event.id, files, user=actor)
+    except attachments.AttachmentError as error:
+        raise EventError(
+            ngettext(
+                "At most %(num)d file can be attached.",
+                "At most %(num)d files can be attached.",
+                max_files(),
+            )
+        ) from error
     db.session.flush()
-    audit.record(actor, "event.outcome", event, summary=event.title)
+    audit.record(
+        actor,
+        "event.outcome",
+        event,
+        summary=event.title,
+        after={"files": [item.filename for item in added]} if added else None,
+    )
+    return added
+
+
+def files_of(event: Event) -> list[Attachment]:
+    return attachments.attachments_of(OWNER_EVENT, [event.id]).get(event.id, [])
+
+
+def remove_file(event: Event, attachment: Attachment, actor: Any) -> None:
+    """Unlink a file from the event (the stored content stays, others may share it); audited."""
+    if attachment.owner_type != OWNER_EVENT or attachment.owner_id != event.id:
+        raise EventError(_("This file does not belong to the event."))
+    name = attachment.filename
+    attachments.remove_attachment(attachment)
+    audit.record(actor, "event.file.remove", event, summary=name)
 
 
 def record_attendance(event: Event, actor: Any, attended_ids: set[int]) -> int:

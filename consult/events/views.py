@@ -17,6 +17,8 @@ from werkzeug.wrappers import Response as BaseResponse
 from wtforms import SelectChoice
 
 from consult.accounts.models import User
+from consult.attachments import services as attachments
+from consult.attachments.models import Attachment
 from consult.core import hooks, permissions
 from consult.core.forms import show_refusal
 from consult.core.permissions import require
@@ -32,6 +34,8 @@ from consult.events.forms import (
     OutcomeForm,
     QuestionForm,
     RegisterForm,
+    RemoveFileForm,
+    WaitingListForm,
     WithdrawForm,
 )
 from consult.events.models import TITLE_MAX, CalendarToken, Event
@@ -186,7 +190,10 @@ def cancel_event(event_id: int) -> str | BaseResponse:
 @bp.get("/<int:event_id>")
 def show_event(event_id: int) -> str:
     event = _event(event_id)
-    status = _status(event)
+    registration = services.registration_of(event, current_user)
+    status = registration.status if registration is not None else None
+    counts = queries.counts(event)
+    full = event.capacity is not None and counts.get("registered", 0) >= event.capacity
     order = "time" if request.args.get("order") == "time" else "support"
     question_form = QuestionForm(formdata=None)
     question_form.agenda_item_id.choices = [SelectChoice(0, _("None"))] + [
@@ -198,7 +205,12 @@ def show_event(event_id: int) -> str:
         status=status,
         now=utcnow(),
         order=order,
-        counts=queries.counts(event),
+        counts=counts,
+        full=full,
+        waiting_position=queries.waiting_position(registration),
+        files=services.files_of(event)
+        if permissions.can_download_event_file(current_user, event)
+        else [],
         registered_by_category=queries.registrations_by_category(event),
         attended_by_category=queries.registrations_by_category(event, attended=True),
         questions_by_category=queries.questions_by_category(event),
@@ -208,7 +220,7 @@ def show_event(event_id: int) -> str:
         participants=services.participants(event, waiting=True)
         if permissions.can_manage_event(current_user, event)
         else [],
-        register_form=RegisterForm(formdata=None),
+        register_form=(WaitingListForm if full else RegisterForm)(formdata=None),
         withdraw_form=WithdrawForm(formdata=None),
         invite_form=InviteForm(formdata=None),
         question_form=question_form,
@@ -230,8 +242,9 @@ def register(event_id: int) -> BaseResponse:
         if registration.status == "waiting":
             flash(
                 _(
-                    "The event is full: you are on the waiting list and will be told by e-mail "
-                    "if a place frees up."
+                    "The event is full: you are number %(position)s on the waiting list and "
+                    "will be told by e-mail if a place frees up.",
+                    position=queries.waiting_position(registration),
                 ),
                 "success",
             )
@@ -283,21 +296,56 @@ def record_outcome(event_id: int) -> str | BaseResponse:
     event = _event(event_id)
     require(permissions.can_manage_event(current_user, event))
     form = OutcomeForm(obj=event)
+    files = services.files_of(event)
+    form.files.already = len(files)
     participants = services.participants(event)
     if form.validate_on_submit():
-        services.record_outcome(
-            event,
-            current_user,
-            minutes=form.minutes.data or "",
-            recording_url=(form.recording_url.data or "").strip(),
-            slides_url=(form.slides_url.data or "").strip(),
-        )
-        attended = {int(v) for v in request.form.getlist("attended") if v.isdigit()}
-        services.record_attendance(event, current_user, attended)
+        try:
+            services.record_outcome(
+                event,
+                current_user,
+                files=form.files.staged,
+                minutes=form.minutes.data or "",
+                recording_url=(form.recording_url.data or "").strip(),
+                slides_url=(form.slides_url.data or "").strip(),
+            )
+        except services.EventError as error:
+            show_refusal(form, error)
+        else:
+            attended = {int(v) for v in request.form.getlist("attended") if v.isdigit()}
+            services.record_attendance(event, current_user, attended)
+            db.session.commit()
+            flash(_("Minutes, files, links and attendance saved."), "success")
+            return redirect(url_for("events.show_event", event_id=event.id))
+    return render_template(
+        "events/outcome.html",
+        form=form,
+        event=event,
+        participants=participants,
+        files=files,
+        remove_form=RemoveFileForm(formdata=None),
+    )
+
+
+@bp.post("/<int:event_id>/files/<int:attachment_id>/remove")
+@login_required
+def remove_file(event_id: int, attachment_id: int) -> BaseResponse:
+    event = _event(event_id)
+    require(permissions.can_manage_event(current_user, event))
+    attachment = db.get_or_404(Attachment, attachment_id)
+    if attachment.owner_type != services.OWNER_EVENT or attachment.owner_id != event.id:
+        abort(404)
+    if RemoveFileForm().validate_on_submit():
+        name = attachment.filename
+        services.remove_file(event, attachment, current_user)
         db.session.commit()
-        flash(_("Minutes, links and attendance saved."), "success")
-        return redirect(url_for("events.show_event", event_id=event.id))
-    return render_template("events/outcome.html", form=form, event=event, participants=participants)
+        flash(_("%(name)s is removed from the event.", name=name), "success")
+    return redirect(url_for("events.record_outcome", event_id=event.id))
+
+
+def may_download_event_file(user: Any, event_id: int) -> bool:
+    """Attachments of owner type "event": as the event page, members-only meetings closed."""
+    return permissions.can_download_event_file(user, db.session.get(Event, event_id))
 
 
 def _ics(body: bytes, filename: str) -> Response:
@@ -382,6 +430,7 @@ def home_page_panel(user: Any) -> dict[str, Any]:
 
 
 def _register(state: Any) -> None:
+    attachments.register_owner(state.app, services.OWNER_EVENT, may_download_event_file)
     hooks.register(state.app, "group_page", group_page_panel)
     hooks.register(state.app, "home_page", home_page_panel)
 

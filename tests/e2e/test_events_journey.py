@@ -47,3 +47,30 @@ def test_stakeholder_registers_asks_supports_and_downloads_ics(person):
     body = Path(info.value.path()).read_text(encoding="utf-8")
     assert "BEGIN:VEVENT" in body and "SUMMARY:Webinar: the transparency chapter explained" in body
     assert "meet.example.eu/webinar-transparency" in body  # registered: the link is included
+
+
+def test_visitor_reads_the_past_plenary_and_downloads_its_slides(person):
+    """A visitor opens the past kick-off plenary from the group page: it says it has taken
+    place (no registration offered), shows minutes, recording and answered questions, and its
+    slides download as the uploaded PDF."""
+    page = person().page
+    page.goto("/groups/transparency-copyright")
+    page.get_by_role("link", name="Kick-off plenary").first.click()
+    expect(page.get_by_role("heading", level=1, name="Kick-off plenary")).to_be_visible()
+    expect(
+        page.get_by_text(re.compile(r"This event took place on .*Registration is closed\."))
+    ).to_be_visible()
+    expect(page.get_by_role("button", name="Register")).to_have_count(0)
+    expect(page.get_by_text("Sign in to register")).to_have_count(0)
+    after = page.get_by_role("region", name="After the event")
+    expect(after.get_by_role("link", name="Watch the recording")).to_be_visible()
+    expect(after.get_by_role("heading", name="Minutes")).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile("Answered in writing"))).to_be_visible()
+    look(page, "event-past")
+
+    slides = after.get_by_role("link", name="Kick-off plenary slides.pdf")
+    expect(after.get_by_text(re.compile(r"\(PDF, \d+ KB\)"))).to_be_visible()
+    with page.expect_download() as info:
+        slides.click()
+    assert info.value.suggested_filename == "Kick-off plenary slides.pdf"
+    assert Path(info.value.path()).read_bytes().startswith(b"%PDF-")

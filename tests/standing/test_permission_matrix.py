@@ -228,6 +228,7 @@ events.question_reports            GET      302   403   403   403   403   403   
 events.record_outcome              GET      302   403   403   403   403   403   403   200   200
 events.record_outcome              POST     302   403   403   403   403   403   403   302   302
 events.register                    POST     302   302   302   302   302   302   302   302   302
+events.remove_file                 POST     302   403   403   403   403   403   403   404   404
 events.report_question             GET      302   403   200   200   200   200   200   403   200
 events.report_question             POST     302   403   200   200   200   200   200   403   200
 events.show_event                  GET      200   200   200   200   200   200   200   200   200

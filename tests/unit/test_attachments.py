@@ -11,7 +11,7 @@ import pytest
 
 from consult.attachments import extract, services, storage
 from consult.attachments.models import Attachment, Blob
-from consult.attachments.samples import make_docx, make_odt, make_pdf
+from consult.attachments.samples import make_docx, make_odp, make_odt, make_pdf, make_pptx
 from consult.attachments.storage import RefusedFile, stage, stage_bytes
 from tests import factories
 
@@ -118,3 +118,27 @@ def test_attach_shares_blobs_and_limits_the_count(db: Any, store: Path) -> None:
     copies = services.copy_attachments("test", 1, "other", 9)
     assert [c.blob_id for c in copies] == [services.attachments_of("test", [1])[1][0].blob_id]
     assert db.session.query(Attachment).filter_by(owner_type="other").count() == 1
+
+
+def test_presentations_are_accepted_only_where_the_owner_accepts_them(store: Path) -> None:
+    """PPTX and ODP are recognised from their content, but only an owner that asks for
+    presentation types (event slides) accepts them; position papers stay PDF, ODT, DOCX."""
+    pptx, odp = make_pptx(["Timeline"]), make_odp(["Timeline"])
+    assert stage_bytes(pptx, "s.pdf", storage.PRESENTATION_TYPES).file_type == "pptx"
+    staged = stage_bytes(odp, "s", storage.PRESENTATION_TYPES)
+    assert (staged.file_type, staged.filename) == ("odp", "s.odp")
+    for data in (pptx, odp):
+        with pytest.raises(RefusedFile) as refused:
+            stage_bytes(data, "slides.pdf")  # the default: documents only
+        assert refused.value.reason == "type"
+    # A word-processing document is not taken for a presentation, nor the other way round.
+    assert stage_bytes(make_docx(["x"]), "d", storage.PRESENTATION_TYPES).file_type == "docx"
+    assert stage_bytes(make_odt(["x"]), "d", storage.PRESENTATION_TYPES).file_type == "odt"
+
+
+def test_odp_text_is_extracted_and_pptx_is_stored_without_text(store: Path) -> None:
+    staged = stage_bytes(make_odp(["Data provenance"]), "x", storage.PRESENTATION_TYPES)
+    text, complete = extract.extract_text(storage.blob_path(staged.sha256), "odp")
+    assert "Data provenance" in text and complete
+    staged = stage_bytes(make_pptx(["Data provenance"]), "x", storage.PRESENTATION_TYPES)
+    assert extract.extract_text(storage.blob_path(staged.sha256), "pptx") == ("", True)

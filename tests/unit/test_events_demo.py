@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import time
+from zoneinfo import ZoneInfo
+
+from consult.attachments.storage import blob_path
 from consult.db import utcnow
 from consult.events import demo, queries, services
 from consult.extensions import db as _db
@@ -22,7 +26,12 @@ def test_demo_events(db):
     demo.load(context)
     _db.session.flush()
     plenary, meeting = context["events"]["plenary"], context["events"]["meeting"]
-    assert plenary.is_past() and plenary.minutes and plenary.recording_url and plenary.slides_url
+    assert plenary.is_past() and plenary.minutes and plenary.recording_url
+    # The slides are an uploaded PDF (generated at demo time), not a link.
+    (slides,) = services.files_of(plenary)
+    assert (slides.file_type, slides.filename) == ("pdf", "Kick-off plenary slides.pdf")
+    assert blob_path(slides.blob.sha256).read_bytes().startswith(b"%PDF-")
+    assert "Timeline" in slides.blob.text
     answered = [q for q in queries.questions(plenary) if q.status in ("answered", "in_meeting")]
     assert len(answered) == 2
     assert any(q.status == "merged" for q in queries.questions(plenary))
@@ -32,6 +41,38 @@ def test_demo_events(db):
     assert all(q.status == "open" for q in queries.questions(meeting))
     assert len(services.participants(meeting, waiting=True)) == 6
     assert queries.upcoming(group) == [meeting, context["events"]["webinar"]]
+
+
+def test_demo_events_run_at_office_hours_in_brussels(db):
+    """Whenever the demo is loaded, meetings run at realistic Brussels hours (they ran at
+    01:00-03:00 when times were computed from "now")."""
+    group = factories.GroupFactory(slug="transparency-copyright")
+    chair = factories.MembershipFactory(group=group, role="chair").user
+    for _ in range(8):
+        factories.MembershipFactory(group=group, role="member")
+    version = factories.VersionFactory(document=factories.DocumentFactory(group=group))
+    context = {
+        "groups": {"transparency-copyright": group},
+        "staff": {"chair-transparency-copyright": chair},
+        "versions": {"transparency": [version]},
+    }
+    demo.load(context)
+    brussels = ZoneInfo("Europe/Brussels")
+    hours = {
+        name: (
+            event.starts_at.astimezone(brussels).time(),
+            event.ends_at.astimezone(brussels).time(),
+        )
+        for name, event in context["events"].items()
+    }
+    assert hours == {
+        "plenary": (time(10), time(13)),
+        "meeting": (time(10), time(12, 30)),
+        "webinar": (time(14), time(15, 30)),
+    }
+    today = utcnow().astimezone(brussels).date()
+    meeting = context["events"]["meeting"].starts_at.astimezone(brussels).date()
+    assert (meeting - today).days == 6
 
 
 def test_demo_has_confirmed_subscribers_and_one_pending(db):

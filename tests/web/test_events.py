@@ -309,3 +309,51 @@ def test_attendance_counted_per_category(client, login_as, group):
     body = page(client.get(f"/events/{event.id}"))
     assert "Attendance by category" in body and "<script>x" not in body
     assert "Watch the recording" in body and "Download the slides" in body
+
+
+# Found in the browser on the demo: a past event still offered "Sign in to register" or a
+# Register button.
+@pytest.mark.parametrize("role", ["visitor", "stakeholder", "member", "chair", "admin"])
+def test_past_event_says_it_took_place_and_offers_no_registration(client, login_as, group, role):
+    start = utcnow().replace(microsecond=0) - timedelta(days=3)
+    event = make_event(
+        group, access="verified", starts_at=start, ends_at=start + timedelta(hours=2)
+    )
+    login_as(role, group)
+    body = page(client.get(f"/events/{event.id}"))
+    assert 'id="registration-closed"' in body and "Registration is closed." in body
+    assert "Sign in to register" not in body
+    assert f'action="/events/{event.id}/register"' not in body
+    assert "Join the waiting list" not in body
+
+
+def test_registering_for_a_past_event_is_refused_with_a_message(client, login_as, group):
+    start = utcnow().replace(microsecond=0) - timedelta(days=3)
+    event = make_event(
+        group, access="verified", starts_at=start, ends_at=start + timedelta(hours=2)
+    )
+    user = login_as("stakeholder")
+    response = client.post(f"/events/{event.id}/register", follow_redirects=True)
+    assert "This event has taken place; registration is closed." in page(response)
+    assert services.registration_of(event, user) is None
+
+
+def test_full_event_offers_the_waiting_list_and_tells_the_position(client, login_as, group):
+    event = make_event(group, capacity=1)
+    services.register(event, member(group))
+    services.register(event, member(group))  # first on the waiting list
+    user = login_as("member", group)
+    body = page(client.get(f"/events/{event.id}"))
+    assert "Join the waiting list" in body and "The event is full." in body
+    assert (
+        '<button type="submit" class="govuk-button" data-module="govuk-button">Register' not in body
+    )
+    response = client.post(f"/events/{event.id}/register", follow_redirects=True)
+    body = page(response)
+    assert services.registration_of(event, user).status == "waiting"
+    assert "you are number 2 on the waiting list" in body
+    assert "You are number 2 on the waiting list." in body
+    # With room, the button says Register.
+    other = make_event(group, capacity=5, title="Roomy")
+    body = page(client.get(f"/events/{other.id}"))
+    assert "Join the waiting list" not in body and 'value="Register"' in body
