@@ -322,7 +322,8 @@ class Attacker:
                     skip = (*skip, name)
                     boxes = [b for b in boxes if b.name != name]
         assert outcome is not None
-        assert not expect, f"{target} refused everything: {outcome.seen.errors} {outcome.status}"
+        summary = re.findall(r'govuk-error-summary__list">(.*?)</ul>', outcome.html, re.S)
+        assert not expect, f"{target} refused everything: {outcome.status} {summary[:1]}"
         return outcome
 
     def _send(

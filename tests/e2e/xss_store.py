@@ -242,8 +242,9 @@ def groups(run: Run, person: Person) -> None:
     )
     chair.submit(f"/groups/{slug}/requests/{request}", rf"/groups/{slug}/requests/\d+/decline")
     chair.submit(f"/groups/{slug}/settings", f"/groups/{slug}/settings")
-    chair.submit(f"/groups/{slug}/roles", f"/groups/{slug}/chairs", {"email": "nobody@x.org"},
-                 expect=False)  # fmt: skip
+    person("admin").submit(
+        f"/groups/{slug}/roles", f"/groups/{slug}/chairs", {"email": "nobody@x.org"}, expect=False
+    )
     run.show("chair", f"/groups/{slug}/requests", f"/groups/{slug}/")
     run.show("anonymous", "/groups/", f"/groups/{slug}/")
 
@@ -335,3 +336,130 @@ def workspace(run: Run, person: Person) -> None:
         f"/workspace/drafts/{drafts[0]}", f"/workspace/drafts/{drafts[0]}/notes"
     )
     run.show("representative", page, f"/workspace/drafts/{drafts[0]}")
+
+
+@step
+def email_boxes(run: Run, person: Person) -> None:
+    """E-mail boxes refuse the payloads, and show them back in the refused form."""
+    visitor = person("anonymous")
+    visitor.submit("/login", "/login", {"email": None, "password": "wrong"}, expect=False)
+    visitor.submit("/reset", "/reset", expect=False)
+    member = person("member")
+    member.submit("/me/account", "/me/account/email", {"password": "wrong"}, expect=False)
+    fresh = Attacker(run.app.test_client(), run.corpus, run)
+    fresh.sign_in("xss-signup@example.org", factories.PASSWORD)  # not verified yet
+    fresh.submit("/me/profile", "/verify/resend", expect=False)
+
+
+def _markdown(run: Run, label: str, keys: bool = False) -> str:
+    """A document of two commitments and three measures, payloads in headings and text."""
+    lines = []
+    for n in range(1, 3):
+        heading, _ = run.corpus.take(f"{label}:heading", 200, True)
+        lines += [f"## Commitment {n}: {heading.replace('#', '')}" + (f" {{#c{n}}}" if keys else "")]
+        run.corpus.advance(f"{label}:heading", _)
+        for m in range(1, 3 if n == 1 else 2):
+            body, used = run.corpus.take(f"{label}:body", 2500, False)
+            run.corpus.advance(f"{label}:body", used)
+            body = "\n".join(line.lstrip("#") for line in body.splitlines())
+            key = f" {{#c{n}-m{m}}}" if keys else ""
+            lines += ["", f"### Measure {n}.{m} Payload measure{key}", "", body, ""]
+    return "\n".join(lines)
+
+
+@step
+def drafting(run: Run, person: Person) -> None:
+    chair = person("chair")
+    chair.submit("/docs/new", "/docs/new", {"slug": "xss-draft"})
+    chair.submit("/docs/xss-draft/import", "/docs/xss-draft/import",
+                 {"text": _markdown(run, "import")}, skip=("text",))  # fmt: skip
+    from consult.drafts.models import Section, Version
+
+    version = run.one(select(Version.id).where(Version.number == 1).order_by(Version.id.desc()))
+    sections = run_all(run, select(Section.id).where(Section.version_id == version))
+    assert sections, "the import stored no section"
+    page = f"/docs/xss-draft/v1/sections/{sections[-1]}/edit"
+    chair.submit(page, page, {"number": "1.2"})
+    chair.submit("/docs/xss-draft/v1/sections/new", "/docs/xss-draft/v1/sections/new",
+                 {"number": ""}, expect=False)  # fmt: skip
+    chair.submit("/docs/xss-draft/v1/publish", "/docs/xss-draft/v1/publish")
+    later = (utcnow() + timedelta(days=45)).strftime("%Y-%m-%dT%H:%M")
+    chair.submit("/docs/xss-draft/v1/window", "/docs/xss-draft/v1/window", {"closes_at": later})
+    chair.submit("/docs/xss-draft/v1/translations", "/docs/xss-draft/v1/translations",
+                 {"text": _markdown(run, "translation", keys=True)}, skip=("text",),
+                 expect=False)  # fmt: skip
+    run.show("anonymous", "/docs/xss-draft/v1/", "/docs/xss-draft/versions/", "/docs/xss-draft/")
+    run.show("chair", "/docs/xss-draft/v1/window", "/docs/xss-draft/v1/translations")
+
+
+def run_all(run: Run, statement: Any) -> list[Any]:
+    with run.app.app_context():
+        found = list(_db.session.execute(statement).scalars())
+        _db.session.remove()
+    return found
+
+
+@step
+def revising(run: Run, person: Person) -> None:
+    from consult.drafts.models import Section
+    from consult.moderation.models import Revision
+
+    chair = person("chair")
+    chair.submit("/docs/xss-doc/v1/triage", "/docs/xss-doc/v1/revisions", expect=False)
+    revision = run.one(select(Revision.id).order_by(Revision.id.desc()))
+    assert revision, "no revision opened"
+    base = f"/docs/xss-doc/revisions/{revision}"
+    version = run.one(select(Revision.version_id).where(Revision.id == revision))
+    sections = run_all(run, select(Section.id).where(Section.version_id == version))
+    page = f"{base}/provisions/{sections[0]}/"
+    other = {"other_comments": "", "remove-other_comments": ""}  # numbers only, echoed if refused
+    chair.submit(page, page, {"number": "1.0", **other})
+    chair.submit(f"{base}/add", f"{base}/add", {"kind": "measure", "number": "1.9", **other})
+    page = f"{base}/provisions/{sections[1]}/move"
+    chair.submit(page, page, other)
+    chair.submit(f"{base}/provisions/{sections[2]}/", f"{base}/provisions/{sections[2]}/remove",
+                 {**other, "remove-confirm": "y"})  # fmt: skip
+    chair.submit(f"{base}/publish", f"{base}/publish", {"publish_anyway": "y", "close_open_window": "y"})
+    run.show("anonymous", "/docs/xss-doc/v2/", "/docs/xss-doc/versions/")
+    run.show("chair", f"{base}/", "/docs/xss-doc/compare/v1...v2")
+
+
+@step
+def events(run: Run, person: Person) -> None:
+    from consult.events.models import Event, Question, QuestionReport
+
+    chair = person("chair")
+    start = utcnow() + timedelta(days=5)
+    times = {
+        "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        "online_url": "https://meet.example/xss",
+        "kind": "meeting",
+        "access": "verified",
+        "capacity": "",
+    }
+    chair.submit("/events/groups/xss-group/new", "/events/groups/xss-group/new", times)
+    event = run.one(select(Event.id).order_by(Event.id))
+    assert event, "no event stored"
+    chair.submit(f"/events/{event}/edit", f"/events/{event}/edit", times)
+    member = person("member")
+    member.submit(f"/events/{event}", f"/events/{event}/register", payloads=False)
+    for _ in range(2):
+        member.submit(f"/events/{event}", f"/events/{event}/questions")
+    questions = run_all(run, select(Question.id).order_by(Question.id))
+    person("stakeholder").submit(
+        f"/events/questions/{questions[0]}/report", f"/events/questions/{questions[0]}/report"
+    )
+    reports = run_all(run, select(QuestionReport.id))
+    assert reports, "no question report stored"
+    chair.submit(
+        f"/events/question-reports/{reports[0]}/uphold",
+        f"/events/question-reports/{reports[0]}/uphold",
+    )
+    page = f"/events/questions/{questions[1]}/manage"
+    chair.submit(page, page, expect=False)
+    links = {"recording_url": "https://video.example/x", "slides_url": "https://slides.example/x"}
+    chair.submit(f"/events/{event}/outcome", f"/events/{event}/outcome", links)
+    chair.submit(f"/events/{event}/cancel", f"/events/{event}/cancel")
+    run.show("anonymous", f"/events/{event}", "/events/")
+    run.show("chair", f"/events/{event}", "/events/groups/xss-group/question-reports")
