@@ -52,8 +52,26 @@ PER_REQUEST_FIELDS = {
     "adoption.forms.PledgeForm.text_*",
     "adoption.forms.ProgressReportForm.text_*",
 }
-# Not yet posted by the run: listed so that the guard stays honest about what is missing.
-NOT_YET_COVERED: set[str] = set()
+# NOT yet posted by the run (work left, not exemptions): each needs a step in xss_store.py. The
+# guard fails when one of them is covered, so that the list only shrinks.
+NOT_YET_COVERED = {
+    "accounts.forms.AuditFilterForm.q",  # the audit page's form did not carry `q` to the run
+    "accounts.forms.ResendVerificationForm.email",  # needs an unverified session
+    "adoption.forms.AdoptForm.link",  # adoption, pledges, signatures: need a code with rounds,
+    "adoption.forms.AdoptForm.note",  # a signature (a signed PDF upload) and verification first
+    "adoption.forms.PledgeForm.text_*",
+    "adoption.forms.ProgressReportForm.text_*",
+    "adoption.forms.SignForm.authority",
+    "adoption.forms.SignForm.signatory_function",
+    "adoption.forms.SignForm.signatory_name",
+    "adoption.forms.UnadoptForm.reason",
+    "adoption.forms.WithdrawForm.reason",
+    "comments.workspace_forms.ActionForm.next_revision",  # the sign-off form
+    "events.forms.InviteForm.email",  # shown only on invitation-only events
+    "moderation.similar_forms.CampaignForm.name",  # need similarity groups built first
+    "moderation.similar_forms.DuplicatesForm.rationale",
+    "moderation.similar_forms.GroupDispositionForm.rationale",
+}
 
 
 @pytest.fixture(scope="module")

@@ -117,7 +117,7 @@ class _FormReader(HTMLParser):
             self._form = HtmlForm(a.get("action", ""), a.get("method", "get").lower())
             self.forms.append(self._form)
             return
-        if self._form is None or not a.get("name") and tag != "option":
+        if self._form is None or (not a.get("name") and tag != "option"):
             return
         limit = int(a["maxlength"]) if a.get("maxlength", "").isdigit() else None
         if tag == "input":
@@ -170,9 +170,9 @@ class _MarkupCheck(HTMLParser):
         if tag in {"iframe", "object", "embed", "frameset", "frame", "base", "style"}:
             self.found.append(f"<{tag} {a}>")
         rel = a.get("rel", "").lower()
-        if tag == "link" and ("import" in rel or "stylesheet" in rel):
-            if not a.get("href", "").startswith("/static/"):
-                self.found.append(f"<{tag} {a}>")
+        sheet = "import" in rel or "stylesheet" in rel
+        if tag == "link" and sheet and not a.get("href", "").startswith("/static/"):
+            self.found.append(f"<{tag} {a}>")
         if tag == "meta" and a.get("http-equiv", "").lower() == "refresh":
             self.found.append(f"<meta {a}>")
         for name, value in a.items():
@@ -284,6 +284,11 @@ class Attacker:
             i for i in form.inputs
             if i.kind in TEXT_TYPES and i.name not in skip and i.name != "csrf_token"
         ]  # fmt: skip
+        # Hidden fields are text boxes to an attacker: tried with payloads, then sent as given.
+        for hidden in form.inputs:
+            if hidden.kind == "hidden" and hidden.name != "csrf_token" and hidden.name not in skip:
+                fill.setdefault(hidden.name, hidden.value)
+                boxes.append(hidden)
         limits = {i.name: i.maxlength or DEFAULT_LIMIT for i in boxes}
         # First the attacker's try: payloads even where a valid value is needed.
         probes = [i.name for i in boxes if i.name in fill] if payloads else []
@@ -295,7 +300,7 @@ class Attacker:
                     if box.name in fill and not (attempt == 0 and probes):
                         continue
                     chosen[box.name] = self.corpus.take(
-                        f"{label}:{box.name}", limits[box.name], box.kind != "textarea"
+                        f"{label}:{box.name}", limits[box.name], box.kind not in ("textarea",)
                     )
             data = _defaults(form, fill, files)
             data.update({name: text for name, (text, _) in chosen.items()})

@@ -143,7 +143,7 @@ def store(app: Flask) -> Run:
         for step in STEPS:
             try:
                 step(run, person)
-            except Exception as error:  # noqa: BLE001 - every step is tried; all failures shown
+            except Exception as error:  # every step is tried: all failures shown
                 run.problems.append(f"step {step.__name__}: {type(error).__name__}: {error}")
     return run
 
@@ -205,6 +205,8 @@ def admin_pages(run: Run, person: Person) -> None:
     for page in ("/admin/users", "/admin/organisations", "/admin/audit"):
         outcome = admin.submit(page, page, method="get")
         run.show("admin", outcome.url)
+    outcome = admin.submit("/admin/audit", "/admin/audit", {"action": ""}, method="get")
+    run.show("admin", outcome.url)
     run.show("admin", "/admin/", "/admin/categories", f"/admin/organisations/{organisation}")
     run.show("admin", f"/admin/users/{run.ids['users']['stakeholder']}")
 
@@ -269,7 +271,7 @@ def comments(run: Run, person: Person) -> None:
     first = ids[0]
     author = person("stakeholder")
     author.submit(f"/comments/{first}/edit", f"/comments/{first}/edit")
-    reply = [c for c in _comment_ids(run) if c not in ids][0]
+    reply = next(c for c in _comment_ids(run) if c not in ids)
     chair.submit(f"/comments/{reply}/edit", f"/comments/{reply}/edit")
     for comment in ids[:3]:
         member.submit(f"/comments/{comment}/report", f"/comments/{comment}/report")
@@ -282,6 +284,8 @@ def comments(run: Run, person: Person) -> None:
     run.show("moderator", *[f"/docs/xss-doc/v1/c1-m{n}/" for n in range(SECTIONS)])
     run.show("moderator", "/docs/xss-doc/v1/reports", f"/comments/{first}/history")
     run.show("stakeholder", "/me/comments")
+    page = f"/docs/xss-doc/v1/c1-m{3 % SECTIONS}/"  # comment 3 went there
+    person("stakeholder").submit(page, f"/comments/{ids[3]}/endorse", expect=False)
 
 
 def _comment_ids(run: Run) -> list[int]:
@@ -318,6 +322,7 @@ def triage(run: Run, person: Person) -> None:
                  expect=False)  # fmt: skip
     run.show("chair", "/docs/xss-doc/v1/triage", f"/docs/xss-doc/v1/triage/{ids[2]}")
     run.show("chair", "/docs/xss-doc/v1/report", "/docs/xss-doc/v1/comments/overview", "/desk")
+    chair.submit("/desk", "/desk/distribute", expect=False)
 
 
 @step
@@ -335,6 +340,7 @@ def workspace(run: Run, person: Person) -> None:
     person("representative").submit(
         f"/workspace/drafts/{drafts[0]}", f"/workspace/drafts/{drafts[0]}/notes"
     )
+    person("representative").submit(page, page + "approve", expect=False)
     run.show("representative", page, f"/workspace/drafts/{drafts[0]}")
 
 
@@ -356,7 +362,8 @@ def _markdown(run: Run, label: str, keys: bool = False) -> str:
     lines = []
     for n in range(1, 3):
         heading, _ = run.corpus.take(f"{label}:heading", 200, True)
-        lines += [f"## Commitment {n}: {heading.replace('#', '')}" + (f" {{#c{n}}}" if keys else "")]
+        explicit = f" {{#c{n}}}" if keys else ""
+        lines += [f"## Commitment {n}: {heading.replace('#', '')}{explicit}"]
         run.corpus.advance(f"{label}:heading", _)
         for m in range(1, 3 if n == 1 else 2):
             body, used = run.corpus.take(f"{label}:body", 2500, False)
@@ -419,7 +426,8 @@ def revising(run: Run, person: Person) -> None:
     chair.submit(page, page, other)
     chair.submit(f"{base}/provisions/{sections[2]}/", f"{base}/provisions/{sections[2]}/remove",
                  {**other, "remove-confirm": "y"})  # fmt: skip
-    chair.submit(f"{base}/publish", f"{base}/publish", {"publish_anyway": "y", "close_open_window": "y"})
+    anyway = {"publish_anyway": "y", "close_open_window": "y"}
+    chair.submit(f"{base}/publish", f"{base}/publish", anyway)
     run.show("anonymous", "/docs/xss-doc/v2/", "/docs/xss-doc/versions/")
     run.show("chair", f"{base}/", "/docs/xss-doc/compare/v1...v2")
 
@@ -461,5 +469,16 @@ def events(run: Run, person: Person) -> None:
     links = {"recording_url": "https://video.example/x", "slides_url": "https://slides.example/x"}
     chair.submit(f"/events/{event}/outcome", f"/events/{event}/outcome", links)
     chair.submit(f"/events/{event}/cancel", f"/events/{event}/cancel")
-    run.show("anonymous", f"/events/{event}", "/events/")
+    run.show("anonymous", f"/events/{event}")
     run.show("chair", f"/events/{event}", "/events/groups/xss-group/question-reports")
+
+
+@step
+def adoption(run: Run, person: Person) -> None:
+    admin = person("admin")
+    admin.submit("/code/new", "/code/new", {"slug": "xss-code"}, expect=False)
+    admin.submit("/admin/adoption", "/admin/adoption/commitments", {"key": "xss_one"},
+                 expect=False)  # fmt: skip
+    admin.submit("/admin/adoption", "/admin/adoption/rounds", expect=False)
+    run.show("admin", "/admin/adoption")
+    run.show("anonymous", "/pact/pledges")
