@@ -1,33 +1,30 @@
-"""XSS corpus: every payload of data/xss_payloads.txt, stored in every user-text field, is shown
-in Chromium under the real Content-Security-Policy without a dialog, a script run or a CSP
-violation. The payloads are batched so that about twenty pages show all of them."""
+"""XSS corpus: every payload of data/xss_payloads.txt is posted through the site's own forms (as
+an attacker would: a page's form, its CSRF token, the role allowed to use it), then the pages
+showing that text are loaded in Chromium under the real Content-Security-Policy; a dialog, a
+script run or a CSP violation fails. A guard fails when a form's text field has no coverage."""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
+from urllib.parse import quote_plus
 
 import pytest
-from sqlalchemy import select
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.fields.core import UnboundField
 
+import consult
 from consult import create_app
-from consult.accounts.models import DEFAULT_CATEGORIES, StakeholderCategory
-from consult.core.models import AuditEvent
 from consult.extensions import db as _db
 from tests import factories
 from tests.databases import fresh_database
 from tests.e2e.conftest import serve
+from tests.e2e.xss_forms import PAYLOADS
+from tests.e2e.xss_store import Run, store
 
-PAYLOADS = [
-    line.replace("\\n", "\n")
-    for line in (Path(__file__).parent / "data" / "xss_payloads.txt")
-    .read_text(encoding="utf-8")
-    .splitlines()
-    if line and not line.startswith("#")
-]
-SECTIONS = 3
 WATCH = """
 window.__xss = window.__xss || 0;
 window.__violations = [];
@@ -35,13 +32,65 @@ document.addEventListener('securitypolicyviolation', e =>
   window.__violations.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + (e.sample || '')));
 """
 
+# Text fields that carry nothing anybody else is shown, each with why. Everything else must be
+# posted with payloads by the run (tests/e2e/xss_store.py).
+NO_HTML_TO_ANYONE = {
+    # Passwords: hashed, never shown, and a PasswordField never renders its value back.
+    "accounts.forms.ChangePasswordForm.current_password",
+    "accounts.forms.ChangePasswordForm.password",
+    "accounts.forms.ChangePasswordForm.password_confirm",
+    "accounts.forms.LoginForm.password",
+    "accounts.forms.ResetPasswordForm.password",
+    "accounts.forms.ResetPasswordForm.password_confirm",
+    "accounts.forms.SignupForm.password",
+    "accounts.forms.SignupForm.password_confirm",
+    "accounts.privacy_forms.ChangeEmailForm.password",
+    "accounts.privacy_forms.DeleteAccountForm.password",
+}
+# Forms built per request (one field per commitment or item): their fields as the run names them.
+PER_REQUEST_FIELDS = {
+    "adoption.forms.PledgeForm.text_*",
+    "adoption.forms.ProgressReportForm.text_*",
+}
+# NOT yet posted by the run (work left, not exemptions): each needs a step in xss_store.py. The
+# guard fails when one of them is covered, so that the list only shrinks.
+NOT_YET_COVERED = {
+    "accounts.forms.AuditFilterForm.q",  # the audit page's form did not carry `q` to the run
+    "accounts.forms.ResendVerificationForm.email",  # needs an unverified session
+    "adoption.forms.AdoptForm.link",  # adoption, pledges, signatures: need a code with rounds,
+    "adoption.forms.AdoptForm.note",  # a signature (a signed PDF upload) and verification first
+    "adoption.forms.PledgeForm.text_*",
+    "adoption.forms.ProgressReportForm.text_*",
+    "adoption.forms.SignForm.authority",
+    "adoption.forms.SignForm.signatory_function",
+    "adoption.forms.SignForm.signatory_name",
+    "adoption.forms.UnadoptForm.reason",
+    "adoption.forms.WithdrawForm.reason",
+    "comments.workspace_forms.ActionForm.next_revision",  # the sign-off form
+    "events.forms.InviteForm.email",  # shown only on invitation-only events
+    "moderation.similar_forms.CampaignForm.name",  # need similarity groups built first
+    "moderation.similar_forms.DuplicatesForm.rationale",
+    "moderation.similar_forms.GroupDispositionForm.rationale",
+}
 
-@dataclass
-class Corpus:
-    base: str
-    admin_email: str
-    author_email: str
-    pages: list[str] = field(default_factory=list)
+
+@pytest.fixture(scope="module")
+def attack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Run, str]]:
+    with fresh_database("consult_xss", tmp_path_factory.mktemp("xss")) as url:
+        app = create_app("testing", SQLALCHEMY_DATABASE_URI=url, RATELIMIT_ENABLED=False)
+        assert app.config.get("WTF_CSRF_ENABLED", True), "the attack reads real CSRF tokens"
+        with app.app_context():
+            _db.create_all()  # quicker than the migrations, which test_migrations covers
+        run = store(app)
+        with app.app_context():
+            _db.session.remove()
+            _db.engine.dispose()
+        server, base = serve(url, tmp_path_factory, demo=False, migrate=False)
+        try:
+            yield run, base
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
 
 
 def test_corpus_is_large_enough() -> None:
@@ -49,117 +98,37 @@ def test_corpus_is_large_enough() -> None:
     assert len(set(PAYLOADS)) == len(PAYLOADS)
 
 
-def _all(limit: int | None = None) -> str:
-    text = "\n\n".join(PAYLOADS)
-    return text[:limit] if limit else text
+def text_fields() -> set[str]:
+    """Every StringField (TextAreaField, EmailField, HiddenField...) of every FlaskForm."""
+    for module in pkgutil.walk_packages(consult.__path__, "consult."):
+        importlib.import_module(module.name)
+    found: set[str] = set()
+    pending: list[type] = [FlaskForm]
+    while pending:
+        cls = pending.pop()
+        pending += cls.__subclasses__()
+        module = importlib.import_module(cls.__module__)
+        if not cls.__module__.startswith("consult.") or getattr(module, cls.__name__) is not cls:
+            continue  # a class built per request: PER_REQUEST_FIELDS names its fields
+        for name in dir(cls):
+            value = getattr(cls, name, None)
+            if isinstance(value, UnboundField) and issubclass(value.field_class, StringField):
+                found.add(f"{cls.__module__.removeprefix('consult.')}.{cls.__name__}.{name}")
+    return found | PER_REQUEST_FIELDS
 
 
-def _store(app: Any) -> Corpus:
-    """Every user-text column gets payloads: long texts all of them, short ones one each."""
-    with app.app_context():
-        if not _db.session.scalars(select(StakeholderCategory)).first():
-            for slug, name, position in DEFAULT_CATEGORIES:
-                _db.session.add(StakeholderCategory(slug=slug, name=name, position=position))
-            _db.session.flush()
-        orgs = [
-            factories.OrganisationFactory(name=f"{payload[:180]} {n}")
-            for n, payload in enumerate(PAYLOADS[:12])
-        ]
-        admin = factories.UserFactory(is_admin=True, display_name=PAYLOADS[0][:120], bio=_all())
-        group = factories.GroupFactory(name=PAYLOADS[1][:200], mandate=_all(), slug="xss-group")
-        factories.MembershipFactory(user=admin, group=group, role="chair")
-        document = factories.DocumentFactory(
-            group=group, slug="xss-doc", title=PAYLOADS[2][:250], summary=_all()
-        )
-        version = factories.VersionFactory(
-            document=document, number=1, status="editing", changelog=_all()
-        )
-        sections = [
-            factories.SectionFactory(
-                version=version,
-                provision=factories.ProvisionFactory(document_id=document.id, key=f"c1-m{n}"),
-                position=n,
-                number=f"1.{n}",
-                heading=PAYLOADS[n][:300],
-                body=_all(),  # imported Markdown
-            )
-            for n in range(SECTIONS)
-        ]
-        version.status = "published"
-        _db.session.flush()
-        comments = []
-        for n, payload in enumerate(PAYLOADS):
-            author = factories.UserFactory(
-                display_name=payload[:120], bio=payload, organisation=orgs[n % len(orgs)]
-            )
-            comment = factories.CommentFactory(
-                section=sections[n % SECTIONS], author=author, body=payload, quote=payload,
-                proposed_text=payload, proposal_scope="provision",
-            )  # fmt: skip
-            comments.append(comment)
-            if n % 7 == 0:
-                factories.CommentFactory(
-                    section=comment.section, author=admin, body=payload,
-                    parent_id=comment.id, root_id=comment.id,
-                )  # fmt: skip
-            if n % 2 == 0:
-                factories.DispositionFactory(comment=comment, outcome="rejected", rationale=payload)
-            if n % 5 == 0:
-                factories.ReportFactory(comment=comment, note=payload)
-            if n % 9 == 0:
-                factories.MembershipFactory(
-                    user=author, group=group, status="requested", decided_at=None,
-                    statement=payload,
-                )  # fmt: skip
-            _db.session.add(
-                AuditEvent(actor_id=admin.id, action="xss.test", object_type="comment",
-                           object_id=comment.id, summary=payload)
-            )  # fmt: skip
-        _db.session.commit()
-        slug = document.slug
-        pages = [
-            "/",
-            "/groups/",
-            f"/groups/{group.slug}/",
-            f"/groups/{group.slug}/requests",
-            f"/docs/{slug}/v1/",
-            f"/docs/{slug}/versions/",
-            f"/docs/{slug}/v1/report",
-            f"/docs/{slug}/v1/triage",
-            f"/docs/{slug}/v1/reports",
-            f"/docs/{slug}/v1/comments/overview",
-            *[f"/docs/{slug}/v1/c1-m{n}/" for n in range(SECTIONS)],
-            f"/comments/{comments[0].id}/reply",
-            f"/comments/{comments[0].id}/history",
-            f"/docs/{slug}/v1/triage/{comments[1].id}",
-            *[f"/organisations/{org.id}" for org in orgs[:3]],
-            "/admin/users",
-            "/admin/organisations",
-            "/admin/audit",
-            f"/admin/users/{comments[3].author_id}",
-            "/me/profile",
-            "/me/comments",
-        ]
-        corpus = Corpus("", admin.email, comments[0].author.email, pages)
-        _db.session.remove()
-        _db.engine.dispose()
-    return corpus
+def test_every_text_field_is_posted_with_payloads(attack: tuple[Run, str]) -> None:
+    run, _ = attack
+    fields = text_fields()
+    assert not NO_HTML_TO_ANYONE - fields, "stale exemptions"
+    missing = fields - set(run.posted) - NO_HTML_TO_ANYONE - NOT_YET_COVERED
+    assert not missing, f"form fields the XSS corpus never posts: {sorted(missing)}"
+    assert not (NOT_YET_COVERED & set(run.posted)), "covered now: take them off NOT_YET_COVERED"
 
 
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Corpus]:
-    with fresh_database("consult_xss", tmp_path_factory.mktemp("xss")) as url:
-        app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
-        with app.app_context():
-            _db.create_all()  # quicker than the migrations, which test_migrations covers
-        stored = _store(app)
-        server, base = serve(url, tmp_path_factory, demo=False, migrate=False)
-        try:
-            stored.base = base
-            yield stored
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
+def test_the_attack_met_no_server_error_and_no_live_markup(attack: tuple[Run, str]) -> None:
+    run, _ = attack
+    assert not run.problems, run.problems
 
 
 def _bad(message: Any) -> bool:
@@ -167,8 +136,8 @@ def _bad(message: Any) -> bool:
     return bool(message.type == "error" and "Failed to load resource" not in message.text)
 
 
-def _visit(browser: Any, corpus: Corpus, email: str | None, pages: list[str]) -> list[str]:
-    context = browser.new_context(base_url=corpus.base)
+def _visit(browser: Any, base: str, email: str | None, pages: list[str]) -> list[str]:
+    context = browser.new_context(base_url=base)
     context.add_init_script(WATCH)
     page = context.new_page()
     problems: list[str] = []
@@ -194,14 +163,15 @@ def _visit(browser: Any, corpus: Corpus, email: str | None, pages: list[str]) ->
     return problems
 
 
-def test_every_payload_stays_text_for_a_visitor_and_an_administrator(browser, corpus):
-    # An administrator sees every page; a visitor's versions differ only around the comments.
-    public = [corpus.pages[0], *[p for p in corpus.pages if p.endswith("/c1-m0/")]]
-    problems = _visit(browser, corpus, None, public)
-    problems += _visit(browser, corpus, corpus.admin_email, corpus.pages)
+def test_every_page_showing_the_payloads_stays_text(browser: Any, attack: tuple[Run, str]) -> None:
+    run, base = attack
+    echo = quote_plus(" ".join(PAYLOADS[:8]))
+    searches = [f"/search?q={echo}", "/search?q=alert", "/search?q=onerror+script"]
+    pages = dict(run.pages)
+    pages["anonymous"] = ["/", *searches, *pages.get("anonymous", [])]
+    problems: list[str] = []
+    for role, paths in pages.items():
+        email = None if role == "anonymous" else run.emails[role]
+        problems += _visit(browser, base, email, paths)
     assert not problems, problems
-
-
-def test_payloads_in_a_person_s_own_pages(browser, corpus):
-    problems = _visit(browser, corpus, corpus.author_email, ["/me/profile", "/me/comments"])
-    assert not problems, problems
+    assert sum(len(paths) for paths in pages.values()) <= 60  # the test stays about a minute
