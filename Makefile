@@ -28,8 +28,8 @@ translations: $(CATALOGUES:.po=.mo)
 
 # After marking new strings: extract them and merge them into every catalogue, then translate.
 messages: $(BIN)/.installed
-	$(BIN)/pybabel extract --no-location --sort-output --omit-header -F babel.cfg --ignore-dirs '.* __pycache__' -k _l -k lazy_gettext -k lazy_ngettext:1,2 -o consult/translations/messages.pot .
-	$(BIN)/pybabel update --no-fuzzy-matching -i consult/translations/messages.pot -d consult/translations
+	$(BIN)/pybabel extract --width 100 --no-location --sort-output --omit-header -F babel.cfg --ignore-dirs '.* __pycache__' -k _l -k lazy_gettext -k lazy_ngettext:1,2 -o consult/translations/messages.pot .
+	$(BIN)/pybabel update --width 100 --no-fuzzy-matching -i consult/translations/messages.pot -d consult/translations
 
 migrate: install
 	$(BIN)/flask db upgrade
