@@ -373,7 +373,13 @@ class OrganisationFilterForm(SearchForm):
     )
 
 
-class AuditFilterForm(SearchForm):
+class AuditFilterForm(FlaskForm):
+    """GET filter of the audit log (no CSRF: it changes nothing). Only a prefix of the action:
+    it had inherited the lists' `q` box, which the page never showed nor used."""
+
+    class Meta:
+        csrf = False
+
     action = StringField(
         _l("Action starts with"),
         validators=[SingleLine(), Optional(), Length(max=80)],
