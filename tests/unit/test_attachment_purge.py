@@ -7,21 +7,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 
 from consult.attachments import services
 from consult.attachments.models import Blob
 from consult.attachments.samples import make_pdf
 from consult.attachments.storage import blob_path, stage_bytes
-
-
-@pytest.fixture
-def store(app: Any, db: Any, tmp_path: Path) -> Any:
-    old = app.config["ATTACHMENTS_DIR"]
-    app.config["ATTACHMENTS_DIR"] = str(tmp_path)
-    yield tmp_path
-    app.config["ATTACHMENTS_DIR"] = old
 
 
 def _age(path: Path, hours: float) -> Path:

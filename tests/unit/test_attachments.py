@@ -16,14 +16,6 @@ from consult.attachments.storage import RefusedFile, stage, stage_bytes
 from tests import factories
 
 
-@pytest.fixture
-def store(app: Any, db: Any, tmp_path: Path) -> Any:
-    old = app.config["ATTACHMENTS_DIR"]
-    app.config["ATTACHMENTS_DIR"] = str(tmp_path)
-    yield tmp_path
-    app.config["ATTACHMENTS_DIR"] = old
-
-
 def test_types_are_judged_from_the_content_not_the_name(store: Path) -> None:
     assert stage_bytes(make_pdf([["x"]]), "paper.docx").file_type == "pdf"
     assert stage_bytes(make_odt(["x"]), "a.odt").file_type == "odt"

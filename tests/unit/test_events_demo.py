@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from consult.attachments.storage import blob_path
@@ -12,7 +13,8 @@ from consult.extensions import db as _db
 from tests import factories
 
 
-def test_demo_events(db):
+def _loaded() -> tuple[dict, Any]:
+    """The events demo loaded into a group with a chair, eight members and a version."""
     group = factories.GroupFactory(slug="transparency-copyright")
     chair = factories.MembershipFactory(group=group, role="chair").user
     for _ in range(8):
@@ -24,6 +26,11 @@ def test_demo_events(db):
         "versions": {"transparency": [version]},
     }
     demo.load(context)
+    return context, group
+
+
+def test_demo_events(db):
+    context, group = _loaded()
     _db.session.flush()
     plenary, meeting = context["events"]["plenary"], context["events"]["meeting"]
     assert plenary.is_past() and plenary.minutes and plenary.recording_url
@@ -46,17 +53,7 @@ def test_demo_events(db):
 def test_demo_events_run_at_office_hours_in_brussels(db):
     """Whenever the demo is loaded, meetings run at realistic Brussels hours (they ran at
     01:00-03:00 when times were computed from "now")."""
-    group = factories.GroupFactory(slug="transparency-copyright")
-    chair = factories.MembershipFactory(group=group, role="chair").user
-    for _ in range(8):
-        factories.MembershipFactory(group=group, role="member")
-    version = factories.VersionFactory(document=factories.DocumentFactory(group=group))
-    context = {
-        "groups": {"transparency-copyright": group},
-        "staff": {"chair-transparency-copyright": chair},
-        "versions": {"transparency": [version]},
-    }
-    demo.load(context)
+    context, _group = _loaded()
     brussels = ZoneInfo("Europe/Brussels")
     hours = {
         name: (
