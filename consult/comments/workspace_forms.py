@@ -6,7 +6,6 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import (
-    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -117,9 +116,3 @@ class ApproveForm(FlaskForm):
         validators=[DataRequired(message=_l("Choose at least one draft to approve."))],
     )
     submit = SubmitField(_l("Approve and publish"))
-
-
-class ActionForm(FlaskForm):
-    """A bare CSRF-protected button."""
-
-    next_revision = HiddenField(validators=[Optional(), Length(max=20)])

@@ -52,25 +52,6 @@ PER_REQUEST_FIELDS = {
     "adoption.forms.PledgeForm.text_*",
     "adoption.forms.ProgressReportForm.text_*",
 }
-# NOT yet posted by the run (work left, not exemptions): each needs a step in xss_store.py. The
-# guard fails when one of them is covered, so that the list only shrinks.
-NOT_YET_COVERED = {
-    "accounts.forms.ResendVerificationForm.email",  # needs an unverified session
-    "adoption.forms.AdoptForm.link",  # adoption, pledges, signatures: need a code with rounds,
-    "adoption.forms.AdoptForm.note",  # a signature (a signed PDF upload) and verification first
-    "adoption.forms.PledgeForm.text_*",
-    "adoption.forms.ProgressReportForm.text_*",
-    "adoption.forms.SignForm.authority",
-    "adoption.forms.SignForm.signatory_function",
-    "adoption.forms.SignForm.signatory_name",
-    "adoption.forms.UnadoptForm.reason",
-    "adoption.forms.WithdrawForm.reason",
-    "comments.workspace_forms.ActionForm.next_revision",  # the sign-off form
-    "events.forms.InviteForm.email",  # shown only on invitation-only events
-    "moderation.similar_forms.CampaignForm.name",  # need similarity groups built first
-    "moderation.similar_forms.DuplicatesForm.rationale",
-    "moderation.similar_forms.GroupDispositionForm.rationale",
-}
 
 
 @pytest.fixture(scope="module")
@@ -107,7 +88,10 @@ def text_fields() -> set[str]:
         cls = pending.pop()
         pending += cls.__subclasses__()
         module = importlib.import_module(cls.__module__)
-        if not cls.__module__.startswith("consult.") or getattr(module, cls.__name__) is not cls:
+        if (
+            not cls.__module__.startswith("consult.")
+            or getattr(module, cls.__name__, None) is not cls
+        ):
             continue  # a class built per request: PER_REQUEST_FIELDS names its fields
         for name in dir(cls):
             value = getattr(cls, name, None)
@@ -120,9 +104,8 @@ def test_every_text_field_is_posted_with_payloads(attack: tuple[Run, str]) -> No
     run, _ = attack
     fields = text_fields()
     assert not NO_HTML_TO_ANYONE - fields, "stale exemptions"
-    missing = fields - set(run.posted) - NO_HTML_TO_ANYONE - NOT_YET_COVERED
+    missing = fields - set(run.posted) - NO_HTML_TO_ANYONE
     assert not missing, f"form fields the XSS corpus never posts: {sorted(missing)}"
-    assert not (NOT_YET_COVERED & set(run.posted)), "covered now: take them off NOT_YET_COVERED"
 
 
 def test_the_attack_met_no_server_error_and_no_live_markup(attack: tuple[Run, str]) -> None:
@@ -173,4 +156,4 @@ def test_every_page_showing_the_payloads_stays_text(browser: Any, attack: tuple[
         email = None if role == "anonymous" else run.emails[role]
         problems += _visit(browser, base, email, paths)
     assert not problems, problems
-    assert sum(len(paths) for paths in pages.values()) <= 60  # the test stays about a minute
+    assert sum(len(paths) for paths in pages.values()) <= 80  # the test stays about a minute

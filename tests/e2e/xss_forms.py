@@ -4,6 +4,7 @@ fields received payload text and whether the form took it."""
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -334,7 +335,10 @@ class Attacker:
     def _send(
         self, method: str, target: str, data: dict[str, Any], files: dict[str, Any] | None
     ) -> Outcome:
-        body = {**data, **(files or {})}
+        # Files as (bytes, name): a fresh stream per attempt, as a browser sends the file again.
+        uploads = {name: (io.BytesIO(content), filename) for name, (content, filename)
+                   in (files or {}).items()}  # fmt: skip
+        body = {**data, **uploads}
         verb = "POST" if method == "post" else "GET"
         status, location, html, seen = self.log.request(self.client, verb, target, body)
         url = target if verb == "POST" else f"{target}?{urlencode(body, doseq=True)}"

@@ -1,9 +1,11 @@
 """Storing the XSS corpus as an attacker would: through the site's own forms, page by page, as
 each kind of person allowed to use them. Only the scaffolding nobody can type (the people, a
-working group, a published document, an organisation) comes from factories, with plain text."""
+working group, a published document, an organisation, and the organisation's verification and
+AI Pact status, which administrators decide elsewhere) comes from factories, with plain text."""
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -326,6 +328,31 @@ def triage(run: Run, person: Person) -> None:
 
 
 @step
+def similar(run: Run, person: Person) -> None:
+    """A campaign: three people post near-identical text; a chair names the campaign, marks
+    duplicates and gives the group one disposition, each with payloads."""
+    from consult.moderation.clustering import NEAR
+    from consult.moderation.grouping_models import SimilarityGroup
+
+    page = "/docs/xss-doc/v1/c1-m1/"
+    campaign = " ".join(p.replace("\n", " ") for p in PAYLOADS[20:32])
+    for n, role in enumerate(("stakeholder", "member", "representative")):
+        text = f"We ask the chairs to keep the measure as drafted. {campaign} Signed {n}."
+        person(role).submit(page, page, {"body": text}, payloads=False)
+    chair = person("chair")
+    chair.submit("/docs/xss-doc/v1/triage/similar", "/docs/xss-doc/v1/triage/similar",
+                 payloads=False)  # fmt: skip
+    group = run.one(select(SimilarityGroup.id).where(SimilarityGroup.level == NEAR))
+    assert group, "no near-identical group found"
+    here = f"/docs/xss-doc/v1/triage/similar/{group}"
+    chair.submit(here, f"{here}/campaign", {"camp-is_campaign": "y"})
+    chair.submit(here, f"{here}/dispose", {"all-outcome": "noted"})
+    chair.submit(here, f"{here}/duplicates")
+    run.show("chair", "/docs/xss-doc/v1/triage/similar", here)
+    run.show("anonymous", page)
+
+
+@step
 def workspace(run: Run, person: Person) -> None:
     from consult.comments.workspace_models import WorkspaceDraft as Draft
 
@@ -355,6 +382,9 @@ def email_boxes(run: Run, person: Person) -> None:
     fresh = Attacker(run.app.test_client(), run.corpus, run)
     fresh.sign_in("xss-signup@example.org", factories.PASSWORD)  # not verified yet
     fresh.submit("/me/profile", "/verify/resend", expect=False)
+    # A visitor (signed out) with a broken link asks for a new one by address.
+    stranger = Attacker(run.app.test_client(), run.corpus, run)
+    stranger.submit("/verify/not-a-token", "/verify/resend", expect=False)
 
 
 def _markdown(run: Run, label: str, keys: bool = False) -> str:
@@ -470,15 +500,98 @@ def events(run: Run, person: Person) -> None:
     chair.submit(f"/events/{event}/outcome", f"/events/{event}/outcome", links)
     chair.submit(f"/events/{event}/cancel", f"/events/{event}/cancel")
     run.show("anonymous", f"/events/{event}")
+    # An invitation-only meeting: the chair invites by address (payloads first, then a member).
+    chair.submit("/events/groups/xss-group/new", "/events/groups/xss-group/new",
+                 {**times, "access": "invitation", "agenda": "Welcome\nQuestions"})  # fmt: skip
+    closed = run.one(select(Event.id).where(Event.access == "invitation"))
+    assert closed, "no invitation-only event stored"
+    chair.submit(f"/events/{closed}", f"/events/{closed}/invite")
+    chair.submit(f"/events/{closed}", f"/events/{closed}/invite",
+                 {"email": run.emails["member"]}, payloads=False)  # fmt: skip
+    run.show("member", f"/events/{closed}")
     run.show("chair", f"/events/{event}", "/events/groups/xss-group/question-reports")
+
+
+def _pdf() -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _scaffold_signatory(run: Run) -> None:
+    """What administrators decide elsewhere: the organisation verified and in the AI Pact."""
+    from consult.accounts.models import Organisation
+    from consult.adoption import pledges
+
+    with run.app.app_context():
+        organisation = _db.session.get(Organisation, run.ids["organisation"])
+        assert organisation is not None
+        organisation.verified_at = organisation.pact_verified_at = utcnow()
+        organisation.pact_status = "pillar_ii"
+        pledges.ensure_core_commitments()
+        _db.session.commit()
+        _db.session.remove()
 
 
 @step
 def adoption(run: Run, person: Person) -> None:
-    admin = person("admin")
-    admin.submit("/code/new", "/code/new", {"slug": "xss-code"}, expect=False)
-    admin.submit("/admin/adoption", "/admin/adoption/commitments", {"key": "xss_one"},
-                 expect=False)  # fmt: skip
-    admin.submit("/admin/adoption", "/admin/adoption/rounds", expect=False)
+    """A chapter adopted, a code defined and signed with a signed PDF, verified, reported on,
+    withdrawn; the adoption withdrawn too. Every text on the way gets payloads."""
+    from consult.adoption.models import Adoption, SignatoryReport, Signature
+    from consult.drafts.models import Document
+
+    _scaffold_signatory(run)
+    admin, chair, representative = person("admin"), person("chair"), person("representative")
+    today = utcnow().date().isoformat()
+    chair.submit("/docs/xss-draft/v1/adopt", "/docs/xss-draft/v1/adopt",
+                 {"adopted_on": today, "link": "https://example.org/decision"})  # fmt: skip
+    adopted = run.one(select(Adoption.id))
+    assert adopted, "no adoption stored"
+    admin.submit("/admin/adoption", f"/adoptions/{adopted}/confirm", payloads=False)
+    chapter = run.one(select(Document.id).where(Document.slug == "xss-draft"))
+    admin.submit("/code/new", "/code/new", {"slug": "xss-code", "chapters": str(chapter)})
+    admin.submit("/code/xss-code/schedule", "/code/xss-code/schedule", {"report_months": "6"},
+                 payloads=False)  # fmt: skip
+    representative.submit("/code/xss-code/sign", "/code/xss-code/sign",
+                          {"chapters": str(chapter)},
+                          files={"pdf": (_pdf(), "signed.pdf")})  # fmt: skip
+    signature = run.one(select(Signature.id))
+    assert signature, "no signature stored"
+    page = f"/signatures/{signature}"
+    admin.submit(page, f"{page}/verify", payloads=False)
+    report = f"{page}/report/{chapter}"
+    representative.submit(report, report)
+    filed = run.one(select(SignatoryReport.id))
+    assert filed, "no signatory report stored"
+    run.show("anonymous", "/code/xss-code/", "/code/xss-code/signatories", page,
+             f"/signatory-reports/{filed}", "/docs/xss-draft/v1/")  # fmt: skip
+    representative.submit(page, f"{page}/withdraw")
+    chair.submit(f"/adoptions/{adopted}/withdraw", f"/adoptions/{adopted}/withdraw")
     run.show("admin", "/admin/adoption")
-    run.show("anonymous", "/pact/pledges")
+    admin.submit("/admin/adoption", f"/adoptions/{adopted}/withdraw/confirm", payloads=False)
+    run.show("representative", page)
+
+
+@step
+def pact(run: Run, person: Person) -> None:
+    """An AI Pact pledge and its progress report, on commitments an administrator added."""
+    from consult.adoption.models import ImplementationReport, Pledge, ReportRound
+
+    admin, representative = person("admin"), person("representative")
+    admin.submit("/admin/adoption", "/admin/adoption/commitments", {"key": "xss_one"})
+    later = (utcnow() + timedelta(days=30)).date().isoformat()
+    admin.submit("/admin/adoption", "/admin/adoption/rounds", {"due_on": later})
+    representative.submit("/pact/pledge", "/pact/pledge")
+    pledge = run.one(select(Pledge.id))
+    assert pledge, "no pledge stored"
+    round_ = run.one(select(ReportRound.id))
+    assert round_, "no report round stored"
+    page = f"/pact/rounds/{round_}/report"
+    representative.submit(page, page)
+    report = run.one(select(ImplementationReport.id))
+    assert report, "no progress report stored"
+    run.show("anonymous", "/pact/pledges", f"/pact/pledges/{pledge}", f"/pact/reports/{report}")
