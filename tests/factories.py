@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
@@ -31,6 +32,14 @@ class Base(SQLAlchemyModelFactory):
         abstract = True
         sqlalchemy_session_factory = lambda: db.session  # noqa: E731
         sqlalchemy_session_persistence = "flush"
+
+
+def closed_window(days_ago: int = 10) -> dict[str, Any]:
+    """A consultation that ran for a month and closed `days_ago` days ago (an adoptable version)."""
+    return {
+        "opens_at": utcnow() - timedelta(days=days_ago + 30),
+        "closes_at": utcnow() - timedelta(days=days_ago),
+    }
 
 
 def category(slug: str = "industry") -> StakeholderCategory:

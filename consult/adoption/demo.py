@@ -1,9 +1,10 @@
-"""Demo adoption: the code adopted, its signatories, a withdrawal, AI Pact pledges and reports."""
+"""Demo adoption: two chapters of the code adopted, its signatories, a withdrawal, AI Pact pledges
+and reports."""
 
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import update
@@ -12,12 +13,14 @@ from consult.accounts.models import PACT_CORE_PLEDGES, PACT_PILLAR_II, Organisat
 from consult.accounts.organisations import representatives
 from consult.adoption import pledges, services, signatory_reports
 from consult.adoption.models import (
+    Adoption,
     ImplementationReport,
     Pledge,
     PledgeRevision,
     SignatoryReport,
     Signature,
 )
+from consult.core.models import AuditEvent
 from consult.db import utcnow
 from consult.extensions import db
 
@@ -60,22 +63,25 @@ def load(context: dict[str, Any]) -> None:
         chapters,
         admin,
     )
+    # Copyright, and safety and security, were adopted two months ago, once their consultations
+    # had closed; transparency is still being revised (its version 2 is open for comments).
     chairs = {
-        "transparency": "chair-transparency-copyright",
         "copyright": "chair-transparency-copyright",
         "safety-security": "chair-risk-assessment",
     }
+    adopted_at = now - timedelta(days=60)
     for slug, chair in chairs.items():
         final = versions[slug][-1]
         adoption = services.propose_adoption(
-            final, staff[chair], (now - timedelta(days=1)).date(),
+            final, staff[chair], adopted_at.date(),
             note="Adopted by the plenary as the final text of the chapter.",
             link="https://digital-strategy.ec.europa.eu/en/policies/ai-code-practice",
         )  # fmt: skip
         services.confirm_adoption(adoption, admin)
+        _backdate_adoption(adoption, adopted_at)
 
     verified = [o for o in organisations if o.verified_at is not None]
-    all_ids = [d.id for d in chapters]
+    all_ids = [documents[slug].id for slug in chairs]
     signatures: list[Signature] = []
     for i, organisation in enumerate(verified[:6]):
         signatures.append(_sign(code, organisation, all_ids, admin, i))
@@ -151,6 +157,23 @@ def load(context: dict[str, Any]) -> None:
     db.session.flush()
     context["code"] = code
     logger.info("adoption demo: %d signatures, %d pledges", len(signatures) + 2, len(pledging))
+
+
+def _backdate_adoption(adoption: Adoption, at: datetime) -> None:
+    """Place an adoption (and its audit events) on the demo's timeline, as for versions."""
+    db.session.execute(
+        update(Adoption)
+        .where(Adoption.id == adoption.id)
+        .values(proposed_at=at - timedelta(hours=3), confirmed_at=at)
+    )
+    db.session.execute(
+        update(AuditEvent)
+        .where(
+            AuditEvent.object_type == Adoption.__tablename__, AuditEvent.object_id == adoption.id
+        )
+        .values(at=at)
+    )
+    db.session.expire(adoption)
 
 
 def _signatory_reports(code: Any, signatures: list[Signature], admin: Any, now: Any) -> None:

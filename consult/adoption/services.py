@@ -28,7 +28,13 @@ from consult.core import audit, outbox
 from consult.core.lazytext import lazy_gettext as _l
 from consult.core.urls import email_url
 from consult.db import utcnow
-from consult.drafts.models import STATUS_EDITING, VISIBILITY_PUBLIC, Document, Version
+from consult.drafts.models import (
+    STATUS_EDITING,
+    STATUS_PUBLISHED,
+    VISIBILITY_PUBLIC,
+    Document,
+    Version,
+)
 from consult.extensions import db
 from consult.groups.update_models import KIND_ADOPTION
 from consult.groups.updates import announce
@@ -74,11 +80,41 @@ def is_final(version: Version) -> bool:
     return later is None
 
 
+def consultation_blocks_adoption(version: Version) -> str | None:
+    """Why the version cannot be put forward yet while its consultation is to come or under
+    way (the record would say "adopted" while people are still asked for comments); None once
+    it has closed, or for a version published without a consultation."""
+    from consult.drafts.windows import announced_end, when
+
+    state = version.window_state(utcnow())
+    if state == "upcoming":
+        return _(
+            "The consultation on this version opens on %(start)s and has not taken place yet. "
+            "A version can be put forward for adoption once its consultation has closed.",
+            start=when(version.opens_at),
+        )
+    if state == "open":
+        if version.closes_at is None:
+            return _(
+                "Comments on this version are open with no announced closing time. Set when the "
+                "consultation closes; the version can be put forward for adoption after that."
+            )
+        return _(
+            "Comments on this version are open until %(end)s. It can be put forward for "
+            "adoption once the consultation has closed.",
+            end=announced_end(version),
+        )
+    return None
+
+
 def propose_adoption(
     version: Version, user: Any, adopted_on: date, note: str = "", link: str = ""
 ) -> Adoption:
     if not is_final(version):
         raise AdoptionError(_("Only the final published version of a chapter can be adopted."))
+    blocked = consultation_blocks_adoption(version)
+    if blocked:
+        raise AdoptionError(blocked)
     if adoption_of(version) is not None:
         raise AdoptionError(_("This version has already been put forward for adoption."))
     adoption = Adoption(
@@ -207,6 +243,19 @@ def adopted_versions(document_ids: list[int]) -> dict[int, Adoption]:
 
 def code_adoptions(code: Code) -> dict[int, Adoption]:
     return adopted_versions([chapter.document_id for chapter in code.chapters])
+
+
+def open_consultations(code: Code) -> dict[int, Version]:
+    """The chapters not adopted whose current version is open for comments (one query)."""
+    adopted = code_adoptions(code)
+    waiting = [c.document_id for c in code.chapters if c.document_id not in adopted]
+    if not waiting:
+        return {}
+    now = utcnow()
+    versions = db.session.scalars(
+        select(Version).where(Version.document_id.in_(waiting), Version.status == STATUS_PUBLISHED)
+    )
+    return {v.document_id: v for v in versions if v.window_state(now) == "open"}
 
 
 def code_is_adopted(code: Code) -> bool:

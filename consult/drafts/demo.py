@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
+from consult.core import audit
 from consult.core.models import AuditEvent
 from consult.db import utcnow
 from consult.drafts import demo_text, demo_translations, services
@@ -70,6 +71,25 @@ def _backdate(version: Version, **values: datetime) -> None:
                 if name in values:
                     after[name] = values[name].isoformat()
             event.data = {**(event.data or {}), "after": after}
+    db.session.expire(version)
+
+
+def _extend_in_the_past(
+    version: Version, chair: Any, *, on: datetime, closes_at: datetime, reason: str
+) -> None:
+    """A window extension made while the (backdated) consultation ran, recorded as the
+    service records one (the "version.window" event the version page tells), at its date.
+    The e-mails it sent then are not queued again today."""
+    db.session.expire(version)
+    before = {
+        "opens_at": version.opens_at.isoformat() if version.opens_at else None,
+        "closes_at": version.closes_at.isoformat() if version.closes_at else None,
+    }
+    after = {**before, "closes_at": closes_at.isoformat()}
+    event = audit.record(chair, "version.window", version, reason, before=before, after=after)
+    event.data = {**event.data, "reason": reason}
+    event.at = on
+    db.session.execute(update(Version).where(Version.id == version.id).values(closes_at=closes_at))
     db.session.expire(version)
 
 
@@ -174,27 +194,35 @@ def load(context: dict[str, Any]) -> None:
     demo_translations.load(v2, chair)  # German and French, for readers who choose them
     versions["transparency"].append(v2)
 
-    for slug, group_slug, days in (
-        ("copyright", "transparency-copyright", 21),
-        ("safety-security", "risk-assessment", 35),
+    # Copyright, and safety and security: consulted on from about 14 to 10 weeks ago, their
+    # consultations closed, so they can be adopted (the adoption demo adopts them).
+    for slug, group_slug, closed in (
+        ("copyright", "transparency-copyright", 77),
+        ("safety-security", "risk-assessment", 65),
     ):
         version = versions[slug][0]
         services.publish_version(
             version,
             user=staff[f"chair-{group_slug}"],
             changelog="First draft.",
-            opens_at=now - timedelta(days=3),
-            closes_at=now + timedelta(days=days),
+            opens_at=now - timedelta(minutes=1),
+            closes_at=now + timedelta(days=21),
         )
-        _backdate(version, published_at=now - timedelta(days=3))
-    # A window changed in the open: the copyright chapter's consultation was extended, with
-    # its reason on the version page and in the e-mails to the group.
+        _backdate(
+            version,
+            published_at=now - timedelta(days=100),
+            opens_at=now - timedelta(days=99),
+            closes_at=now - timedelta(days=closed),
+            created_at=now - timedelta(days=105),
+        )
+    # A window changed in the open: while it ran, the copyright chapter's consultation was
+    # extended by a week, with its reason on the version page and in the e-mails to the group.
     copyright_v1 = versions["copyright"][0]
-    services.set_window(
+    _extend_in_the_past(
         copyright_v1,
-        user=staff["chair-transparency-copyright"],
-        opens_at=None,
-        closes_at=now + timedelta(days=28),
+        staff["chair-transparency-copyright"],
+        on=now - timedelta(days=80),
+        closes_at=now - timedelta(days=70),
         reason="Rightsholders' associations asked for a week more to consult their members.",
     )
     db.session.flush()

@@ -21,13 +21,13 @@ def test_sign_a_chapter_then_report_on_the_pledge(person):
     row = page.get_by_role("row").filter(has_text=FJORD)
     expect(row.get_by_role("cell").filter(has_text=re.compile(r"^Signed \d"))).to_have_count(1)
 
-    # Fjord signed only the safety and security chapter; its representative signs transparency.
+    # Fjord signed only the safety and security chapter; its representative signs copyright.
     sign_in(page, "jakob.sme@consult.example")
     page.goto("/code/gpai-code/")
     look(page, "code")
     page.get_by_role("link", name=f"Sign for {FJORD}").click()
     look(page, "sign the code")
-    page.get_by_label("Transparency").check()
+    page.get_by_label("Copyright").check()
     page.get_by_label("Name of the signatory").fill("Jakob Virtanen")
     page.get_by_label("Function").fill("Chief Executive Officer")
     page.get_by_label("Authority to bind the organisation").fill("Sole director of the company.")
@@ -78,16 +78,14 @@ def test_a_signatory_reports_on_a_signed_chapter(person):
     page.goto("/code/gpai-code/signatories")
     # The demo's overdue chapter report is shown on the public register.
     expect(page.locator("#signatory-overdue")).to_contain_text("Atlas Cloud Computing BV")
-    expect(
-        page.get_by_role("table", name=re.compile("Transparency: latest report"))
-    ).to_be_visible()
+    expect(page.get_by_role("table", name=re.compile("Copyright: latest report"))).to_be_visible()
 
     sign_in(page, "hugo.industry@consult.example")
     page.goto("/code/gpai-code/signatories")
     page.get_by_role("link", name=MERIDIAN).click()
     page.get_by_role("link", name="General-Purpose AI Code of Practice").first.click()
     look(page, "signature with reports due")
-    page.get_by_role("link", name="Report on Transparency").click()
+    page.get_by_role("link", name="Report on Copyright").click()
     look(page, "signatory report form")
     page.get_by_role("button", name="Submit the report").click()
     expect(page.get_by_role("alert")).to_contain_text("Choose a status")

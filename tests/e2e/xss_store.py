@@ -523,11 +523,21 @@ def _pdf() -> bytes:
 
 
 def _scaffold_signatory(run: Run) -> None:
-    """What administrators decide elsewhere: the organisation verified and in the AI Pact."""
+    """What administrators decide elsewhere: the organisation verified and in the AI Pact; and
+    time passing: the draft's consultation has closed (a version is adopted only then)."""
+    from sqlalchemy import update
+
     from consult.accounts.models import Organisation
     from consult.adoption import pledges
+    from consult.drafts.models import Document, Version
 
     with run.app.app_context():
+        draft = select(Document.id).where(Document.slug == "xss-draft").scalar_subquery()
+        _db.session.execute(
+            update(Version)
+            .where(Version.document_id == draft, Version.number == 1)
+            .values(opens_at=utcnow() - timedelta(days=30), closes_at=utcnow() - timedelta(hours=1))
+        )
         organisation = _db.session.get(Organisation, run.ids["organisation"])
         assert organisation is not None
         organisation.verified_at = organisation.pact_verified_at = utcnow()

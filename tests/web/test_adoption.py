@@ -31,8 +31,9 @@ def _pdf() -> bytes:
 def code(db: Any) -> Any:
     admin = factories.UserFactory(is_admin=True)
     group = factories.GroupFactory()
-    versions = [factories.VersionFactory(document=factories.DocumentFactory(group=group))
-                for _ in range(2)]  # fmt: skip
+    closed = factories.closed_window()
+    versions = [factories.VersionFactory(document=factories.DocumentFactory(group=group),
+                                         **closed) for _ in range(2)]  # fmt: skip
     code = services.create_code("ai-code", "AI code", "", [v.document for v in versions], admin)
     db.session.flush()
     code.versions = versions
@@ -84,6 +85,62 @@ def test_adoption_needs_an_admin_and_shows_on_the_version_page(client, login_as,
     assert services.code_is_adopted(code)
     actions = set(db.session.scalars(select(AuditEvent.action)))
     assert {"adoption.propose", "adoption.confirm"} <= actions
+
+
+def test_a_version_is_adopted_only_once_its_consultation_has_closed(client, login_as, db):
+    """The record must not say "adopted" while people are still asked to comment."""
+    group = factories.GroupFactory()
+    chair = login_as("chair", group=group)
+    version = factories.VersionFactory(document=factories.DocumentFactory(group=group))
+    db.session.commit()
+    url = f"/docs/{version.document.slug}/v{version.number}/"
+    page = client.get(url).get_data(as_text=True)
+    assert "Put this version forward for adoption" not in page
+    assert "It can be put forward for adoption once the consultation has closed" in page
+    page = client.get(url + "adopt").get_data(as_text=True)
+    assert "Comments on this version are open until" in page and 'name="adopted_on"' not in page
+    # A post from a page loaded earlier is refused, with the text typed kept.
+    response = client.post(url + "adopt", data={"adopted_on": "2026-11-20", "note": "Kept note."})
+    assert response.status_code == 200 and "Kept note.</textarea>" in response.text
+    assert "once the consultation has closed" in response.text
+    assert db.session.scalar(select(func.count(Adoption.id))) == 0
+    # Comments that never close (no closing time) wait too; a version without one can go.
+    endless = factories.VersionFactory(
+        document=factories.DocumentFactory(group=group), closes_at=None
+    )
+    with pytest.raises(services.AdoptionError, match="no announced closing time"):
+        services.propose_adoption(endless, chair, utcnow().date())
+    upcoming = factories.VersionFactory(
+        document=factories.DocumentFactory(group=group),
+        opens_at=utcnow() + timedelta(days=2), closes_at=utcnow() + timedelta(days=30),
+    )  # fmt: skip
+    with pytest.raises(services.AdoptionError, match="has not taken place yet"):
+        services.propose_adoption(upcoming, chair, utcnow().date())
+    unconsulted = factories.VersionFactory(
+        document=factories.DocumentFactory(group=group), opens_at=None, closes_at=None
+    )
+    assert services.propose_adoption(unconsulted, chair, utcnow().date())
+
+
+def test_the_code_page_says_which_chapter_is_still_consulted_on(client, db):
+    admin = factories.UserFactory(is_admin=True)
+    group = factories.GroupFactory()
+    done = factories.VersionFactory(
+        document=factories.DocumentFactory(group=group, title="Copyright"),
+        **factories.closed_window(),
+    )
+    consulted = factories.VersionFactory(
+        document=factories.DocumentFactory(group=group, title="Transparency"), number=2
+    )
+    code = services.create_code("two", "Two", "", [done.document, consulted.document], admin)
+    services.confirm_adoption(services.propose_adoption(done, admin, utcnow().date()), admin)
+    db.session.commit()
+    page = client.get(f"/code/{code.slug}/").get_data(as_text=True)
+    assert "Not yet adopted" in page
+    slug = consulted.document.slug
+    assert f'<a class="govuk-link" href="/docs/{slug}/v2/">version 2</a> is open for comments' in (
+        page
+    )
 
 
 def test_a_superseded_version_cannot_be_adopted(code, db):

@@ -30,7 +30,11 @@ def code(db: Any) -> Any:
     admin = factories.UserFactory(is_admin=True)
     group = factories.GroupFactory()
     versions = [
-        factories.VersionFactory(document=factories.DocumentFactory(group=group), status="editing")
+        factories.VersionFactory(
+            document=factories.DocumentFactory(group=group),
+            status="editing",
+            **factories.closed_window(),
+        )
         for _ in range(2)
     ]
     commitments = [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -45,6 +45,10 @@ def propose_adoption(slug: str, number: int) -> str | Response:
     version = _version(slug, number)
     require(can_adopt(current_user, version))
     form = AdoptForm()
+    waits = services.consultation_blocks_adoption(version)
+    if waits and request.method == "GET":  # said before anything is typed; a post from an
+        # older page is refused by the service, its text kept in the form
+        return render_template("adoption/adopt.html", form=form, version=version, waits=waits)
     if form.validate_on_submit():
         try:
             services.propose_adoption(
@@ -143,5 +147,6 @@ def show_code(slug: str) -> str:
         code=code,
         adoptions=services.code_adoptions(code),
         adopted=services.code_is_adopted(code),
+        consulting=services.open_consultations(code),
         organisation=organisation,
     )

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from consult.adoption import register
+from consult.adoption import register, services
 from consult.adoption.models import Adoption, Code, CodeChapter
 from consult.adoption.pledges import pledge_of
 from consult.core.permissions import can_adopt, can_confirm_adoption, can_withdraw_adoption
@@ -19,17 +19,20 @@ def version_banner(version: Any, user: Any = None, **_: Any) -> dict[str, Any]:
     code = db.session.scalar(
         select(Code).join(CodeChapter).where(CodeChapter.document_id == version.document_id)
     )
+    could_adopt = adoption is None and version.is_published and can_adopt(user, version)
+    waiting = services.consultation_blocks_adoption(version) if could_adopt else None
     context = {
         "adoption": adoption,
         "version": version,
         "code": code,
-        "may_adopt": adoption is None and version.is_published and can_adopt(user, version),
+        "may_adopt": could_adopt and waiting is None,
+        "adoption_waits": waiting,
         "may_confirm": adoption is not None and can_confirm_adoption(user),
         "may_withdraw": adoption is not None
         and adoption.withdrawal_proposed_at is None
         and can_withdraw_adoption(user, adoption),
     }
-    if adoption is None and not context["may_adopt"]:
+    if adoption is None and not context["may_adopt"] and not waiting:
         return {}
     return {"panels": [("adoption/_version_banner.html", context)]}
 
