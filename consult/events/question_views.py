@@ -6,15 +6,14 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
-from wtforms import SelectChoice
 
 from consult.core import permissions
 from consult.core.forms import show_refusal
 from consult.core.permissions import require
 from consult.events import services
-from consult.events.forms import AnswerForm, MergeForm, QuestionForm, ReasonForm, SupportForm
+from consult.events.forms import AnswerForm, MergeForm, ReasonForm, SupportForm
 from consult.events.models import Question
-from consult.events.views import _event, _status, bp
+from consult.events.views import _event, _status, bp, event_page, question_form_for
 from consult.extensions import db
 
 
@@ -31,28 +30,23 @@ def _back(question: Question) -> Response:
 
 @bp.post("/<int:event_id>/questions")
 @login_required
-def ask_question(event_id: int) -> Response:
+def ask_question(event_id: int) -> Response | tuple[str, int]:
     event = _event(event_id)
     require(permissions.can_ask_question(current_user, event, _status(event)))
-    form = QuestionForm()
-    form.agenda_item_id.choices = [SelectChoice(0, _("None"))] + [
-        SelectChoice(i.id, i.title) for i in event.agenda
-    ]
+    form = question_form_for(event)
     if form.validate_on_submit():
         try:
             question = services.ask_question(
                 event, current_user, form.body.data.strip(), form.agenda_item_id.data or None
             )
         except services.EventError as error:
-            flash(str(error), "error")
+            show_refusal(form, error)
         else:
             db.session.commit()
             flash(_("Your question is sent to the chairs."), "success")
             return _back(question)
-    for errors in form.errors.values():
-        for message in errors:
-            flash(str(message), "error")
-    return redirect(url_for("events.show_event", event_id=event.id) + "#ask")
+    # Refused: the page again with the question as typed and the reason next to it.
+    return event_page(event, question_form=form), 400
 
 
 @bp.post("/questions/<int:question_id>/support")

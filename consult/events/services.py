@@ -8,13 +8,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from consult.accounts.affiliation import speaking_for
 from consult.attachments import services as attachments
 from consult.attachments.models import Attachment
-from consult.attachments.storage import StagedFile, max_files
+from consult.attachments.storage import StagedFile
 from consult.core import audit
 from consult.core.lazytext import lazy_gettext as _l
 from consult.core.outbox import queue_template
@@ -56,7 +55,12 @@ OWNER_EVENT = "event"  # attachments: slides and other files of an event
 
 
 class EventError(ValueError):
-    """A request the event's state does not allow, with a message for the person."""
+    """A request the event's state does not allow, with a message for the person and, where
+    one field is at fault, its name (shown beside it by `show_refusal`)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def _mail(user: Any, subject: Any, template: str, event: Event, **context: Any) -> None:
@@ -252,7 +256,7 @@ def invite(event: Event, user: Any, actor: Any) -> Registration:
 
 def ask_question(event: Event, user: Any, body: str, agenda_item_id: int | None) -> Question:
     if agenda_item_id is not None and agenda_item_id not in {item.id for item in event.agenda}:
-        raise EventError(_("Choose an item of this event's agenda."))
+        raise EventError(_("Choose an item of this event's agenda."), field="agenda_item_id")
     question = Question(
         event_id=event.id,
         author_id=user.id,
@@ -385,13 +389,7 @@ def record_outcome(
     try:
         added = attachments.attach(OWNER_EVENT, event.id, files, user=actor)
     except attachments.AttachmentError as error:
-        raise EventError(
-            ngettext(
-                "At most %(num)d file can be attached.",
-                "At most %(num)d files can be attached.",
-                max_files(),
-            )
-        ) from error
+        raise EventError(str(error), field="files") from error
     db.session.flush()
     audit.record(
         actor,

@@ -189,16 +189,20 @@ def cancel_event(event_id: int) -> str | BaseResponse:
 
 @bp.get("/<int:event_id>")
 def show_event(event_id: int) -> str:
-    event = _event(event_id)
+    return event_page(_event(event_id))
+
+
+def event_page(
+    event: Event, *, question_form: Any = None, invite_form: InviteForm | None = None
+) -> str:
+    """The event page; a refused question or invitation comes back in its form, as typed."""
     registration = services.registration_of(event, current_user)
     status = registration.status if registration is not None else None
     counts = queries.counts(event)
     full = event.capacity is not None and counts.get("registered", 0) >= event.capacity
     order = "time" if request.args.get("order") == "time" else "support"
-    question_form = QuestionForm(formdata=None)
-    question_form.agenda_item_id.choices = [SelectChoice(0, _("None"))] + [
-        SelectChoice(i.id, i.title) for i in event.agenda
-    ]
+    if question_form is None:
+        question_form = question_form_for(event, formdata=None)
     return render_template(
         "events/show.html",
         event=event,
@@ -222,9 +226,17 @@ def show_event(event_id: int) -> str:
         else [],
         register_form=(WaitingListForm if full else RegisterForm)(formdata=None),
         withdraw_form=WithdrawForm(formdata=None),
-        invite_form=InviteForm(formdata=None),
+        invite_form=invite_form or InviteForm(formdata=None),
         question_form=question_form,
     )
+
+
+def question_form_for(event: Event, **kwargs: Any) -> QuestionForm:
+    form = QuestionForm(**kwargs)
+    form.agenda_item_id.choices = [SelectChoice(0, _("None"))] + [
+        SelectChoice(i.id, i.title) for i in event.agenda
+    ]
+    return form
 
 
 @bp.post("/<int:event_id>/register")
@@ -270,7 +282,7 @@ def withdraw(event_id: int) -> BaseResponse:
 
 @bp.post("/<int:event_id>/invite")
 @login_required
-def invite(event_id: int) -> BaseResponse:
+def invite(event_id: int) -> BaseResponse | tuple[str, int]:
     event = _event(event_id)
     require(permissions.can_manage_event(current_user, event))
     form = InviteForm()
@@ -278,16 +290,17 @@ def invite(event_id: int) -> BaseResponse:
         email = form.email.data.strip().lower()
         user = db.session.scalars(select(User).where(User.email == email)).first()
         if user is None:
-            flash(_("Nobody has an account with that e-mail address."), "error")
+            form.email.errors.append(_("Nobody has an account with that e-mail address."))
         else:
             try:
                 services.invite(event, user, current_user)
             except services.EventError as error:
-                flash(str(error), "error")
+                form.email.errors.append(str(error))
             else:
                 db.session.commit()
                 flash(_("%(name)s is invited.", name=user.display_name), "success")
-    return redirect(url_for("events.show_event", event_id=event.id))
+                return redirect(url_for("events.show_event", event_id=event.id))
+    return event_page(event, invite_form=form), 400
 
 
 @bp.route("/<int:event_id>/outcome", methods=["GET", "POST"])

@@ -208,7 +208,7 @@ drafts.show_document@members       GET      302   404   404   302   302   404   
 drafts.show_version                GET      200   200   200   200   200   200   200   200   200
 drafts.show_version@members        GET      302   404   404   200   200   404   200   200   200
 drafts.start_version               POST     302   403   403   403   403   403   403   302   302
-events.ask_question                POST     302   403   403   403   403   403   403   302   302
+events.ask_question                POST     302   403   403   403   403   403   403   400   400
 events.cancel_event                GET      302   403   403   403   403   403   403   200   200
 events.cancel_event                POST     302   403   403   403   403   403   403   200   200
 events.create_event                GET      302   403   403   403   403   403   403   200   200
@@ -218,7 +218,7 @@ events.edit_event                  GET      302   403   403   403   403   403   
 events.edit_event                  POST     302   403   403   403   403   403   403   200   200
 events.event_ics                   GET      200   200   200   200   200   200   200   200   200
 events.group_ics                   GET      200   200   200   200   200   200   200   200   200
-events.invite                      POST     302   403   403   403   403   403   403   302   302
+events.invite                      POST     302   403   403   403   403   403   403   400   400
 events.manage_question             GET      302   403   403   403   403   403   403   200   200
 events.manage_question             POST     302   403   403   403   403   403   403   200   200
 events.my_events                   GET      302   200   200   200   200   200   200   200   200

@@ -114,6 +114,11 @@ def test_invited_person_may_register(client, login_as, group):
     event = make_event(group, access="invitation")
     login_as("chair", group)
     guest = factories.UserFactory()
+    # An unknown address is refused beside the box, as typed, and nobody is invited.
+    response = client.post(f"/events/{event.id}/invite", data={"email": "typo@exmaple.org"})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert 'value="typo@exmaple.org"' in html and "Nobody has an account" in html
     assert client.post(f"/events/{event.id}/invite", data={"email": guest.email}).status_code == 302
     assert services.registration_of(event, guest).status == "invited"
     assert "Invitation: Working-group meeting" in mails_to(guest)

@@ -56,7 +56,17 @@ def test_question_on_agenda_item_and_bad_input(client, login_as, group):
     response = client.post(
         f"/events/{event.id}/questions", data={"body": "x" * 2001, "agenda_item_id": "999999"}
     )
-    assert response.status_code == 302
+    assert response.status_code == 400
+    assert _db.session.scalars(select(Question)).all().__len__() == 1
+    # Refused: the event page again, the question as typed in its box, the reason beside it.
+    typed = "Will the template cover fine-tuned models? " * 3
+    response = client.post(
+        f"/events/{event.id}/questions", data={"body": typed, "agenda_item_id": "999999"}
+    )
+    assert response.status_code == 400
+    html = page(response)
+    assert f"{typed}</textarea>" in html
+    assert "There is a problem" in html and 'href="#agenda_item_id"' in html
     assert _db.session.scalars(select(Question)).all().__len__() == 1
 
 
