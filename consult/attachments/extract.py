@@ -9,6 +9,7 @@ What was cut is marked (Blob.text_complete False), never an error.
 from __future__ import annotations
 
 import logging
+import re
 import time
 import zipfile
 from pathlib import Path
@@ -20,9 +21,10 @@ from consult.attachments.models import EXTRACTED_TEXT_MAX
 
 logger = logging.getLogger(__name__)
 
-# An ODP's text is in content.xml as paragraphs too; a PPTX's is spread over one XML file per
-# slide, so its text is not extracted (the file is still stored and downloadable).
+# An ODP's text is in content.xml as paragraphs too; a PPTX's is in one XML file per slide
+# (ppt/slides/slide<n>.xml, its paragraphs <a:p>), read in slide-number order.
 XML_MEMBERS = {"odt": "content.xml", "odp": "content.xml", "docx": "word/document.xml"}
+PPTX_SLIDE = re.compile(r"ppt/slides/slide(\d+)\.xml")
 MAX_XML_BYTES = 50 * 1024 * 1024  # a zip bomb is read no further than this
 PARAGRAPH_TAGS = {"p", "h"}
 
@@ -42,9 +44,11 @@ def extract_text(path: Path, file_type: str) -> tuple[str, bool]:
     try:
         if file_type == "pdf":
             return _pdf(path, max_pages, max_chars, seconds)
+        if file_type == "pptx":
+            return _xml(path, _slides(path), max_chars)
         if file_type not in XML_MEMBERS:
             return "", True
-        return _xml(path, XML_MEMBERS[file_type], max_chars)
+        return _xml(path, [XML_MEMBERS[file_type]], max_chars)
     except Exception:  # a damaged file still stores; only its text is missing
         logger.warning("no text extracted from %s (%s)", path.name, file_type, exc_info=True)
         return "", False
@@ -70,25 +74,46 @@ def _pdf(path: Path, max_pages: int, max_chars: int, seconds: float) -> tuple[st
     return text[:max_chars], len(text) <= max_chars and pages <= max_pages
 
 
-def _xml(path: Path, member: str, max_chars: int) -> tuple[str, bool]:
-    with zipfile.ZipFile(path) as archive, archive.open(member) as handle:
-        data = handle.read(MAX_XML_BYTES + 1)
-    complete = len(data) <= MAX_XML_BYTES
+def _slides(path: Path) -> list[str]:
+    """A PPTX's slide files, in slide-number order (slide10 after slide9)."""
+    with zipfile.ZipFile(path) as archive:
+        numbered = [
+            (int(match.group(1)), name)
+            for name in archive.namelist()
+            if (match := PPTX_SLIDE.fullmatch(name))
+        ]
+    return [name for _, name in sorted(numbered)]
+
+
+def _xml(path: Path, members: list[str], max_chars: int) -> tuple[str, bool]:
+    """The paragraphs of XML members of a zip; at most MAX_XML_BYTES read in all, so a zip
+    bomb is read no further."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, recover=True)
-    root = etree.fromstring(data[:MAX_XML_BYTES], parser)
-    if root is None:
-        return "", False
     paragraphs: list[str] = []
-    length = 0
-    for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue
-        if etree.QName(element).localname in PARAGRAPH_TAGS:
-            text = "".join(element.itertext()).strip()
-            if text:
-                paragraphs.append(text)
-                length += len(text)
-                if length >= max_chars:
-                    complete = False
-                    break
+    length, left, complete = 0, MAX_XML_BYTES, True
+    with zipfile.ZipFile(path) as archive:
+        for member in members:
+            if left <= 0 or length >= max_chars:
+                complete = False
+                break
+            with archive.open(member) as handle:
+                data = handle.read(left + 1)
+            if len(data) > left:
+                complete, data = False, data[:left]
+            left -= len(data)
+            root = etree.fromstring(data, parser)
+            if root is None:
+                complete = False
+                continue
+            for element in root.iter():
+                if not isinstance(element.tag, str):
+                    continue
+                if etree.QName(element).localname in PARAGRAPH_TAGS:
+                    text = "".join(element.itertext()).strip()
+                    if text:
+                        paragraphs.append(text)
+                        length += len(text)
+                        if length >= max_chars:
+                            complete = False
+                            break
     return "\n".join(paragraphs)[:max_chars], complete

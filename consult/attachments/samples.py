@@ -156,6 +156,8 @@ def make_pptx(slides: list[str]) -> bytes:
         for n, text in enumerate(slides, start=1):
             archive.writestr(
                 f"ppt/slides/slide{n}.xml",
-                f"<p:sld {ns} {drawing}><a:t>{escape(text)}</a:t></p:sld>",
+                f"<p:sld {ns} {drawing}><p:cSld><p:spTree><p:sp><p:txBody>"
+                f"<a:p><a:r><a:t>{escape(text)}</a:t></a:r></a:p>"
+                "</p:txBody></p:sp></p:spTree></p:cSld></p:sld>",
             )
     return out.getvalue()

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from flask import current_app
+from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -77,7 +78,13 @@ def attach(
         return []
     existing = count_of(owner_type, owner_id)
     if existing + len(staged) > max_files():
-        raise AttachmentError(f"At most {max_files()} files can be attached.")
+        raise AttachmentError(
+            ngettext(
+                "At most %(num)d file can be attached.",
+                "At most %(num)d files can be attached.",
+                max_files(),
+            )
+        )
     created = []
     for offset, item in enumerate(staged):
         attachment = Attachment(

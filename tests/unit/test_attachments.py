@@ -112,6 +112,16 @@ def test_attach_shares_blobs_and_limits_the_count(db: Any, store: Path) -> None:
     assert db.session.query(Attachment).filter_by(owner_type="other").count() == 1
 
 
+def test_the_file_limit_is_refused_in_the_readers_language(db: Any, store: Path) -> None:
+    """The service's own refusal (the race past the form's check) is translated too."""
+    from flask_babel import force_locale
+
+    staged = stage_bytes(make_pdf([["words"]]), "p.pdf")
+    with force_locale("de"), pytest.raises(services.AttachmentError) as refused:
+        services.attach("test", 1, [staged] * 6)
+    assert str(refused.value) == "Höchstens 5 Dateien können angehängt werden."
+
+
 def test_presentations_are_accepted_only_where_the_owner_accepts_them(store: Path) -> None:
     """PPTX and ODP are recognised from their content, but only an owner that asks for
     presentation types (event slides) accepts them; position papers stay PDF, ODT, DOCX."""
@@ -128,9 +138,18 @@ def test_presentations_are_accepted_only_where_the_owner_accepts_them(store: Pat
     assert stage_bytes(make_odt(["x"]), "d", storage.PRESENTATION_TYPES).file_type == "odt"
 
 
-def test_odp_text_is_extracted_and_pptx_is_stored_without_text(store: Path) -> None:
+def test_slide_text_is_extracted_from_odp_and_pptx(
+    app: Any, store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     staged = stage_bytes(make_odp(["Data provenance"]), "x", storage.PRESENTATION_TYPES)
     text, complete = extract.extract_text(storage.blob_path(staged.sha256), "odp")
     assert "Data provenance" in text and complete
-    staged = stage_bytes(make_pptx(["Data provenance"]), "x", storage.PRESENTATION_TYPES)
-    assert extract.extract_text(storage.blob_path(staged.sha256), "pptx") == ("", True)
+    # A PPTX keeps one XML file per slide: read in slide order (slide 10 after slide 9).
+    slides = [f"Slide {n} on data provenance" for n in range(1, 12)]
+    staged = stage_bytes(make_pptx(slides), "x", storage.PRESENTATION_TYPES)
+    text, complete = extract.extract_text(storage.blob_path(staged.sha256), "pptx")
+    assert text.splitlines() == slides and complete
+    # The character cap holds across slides.
+    monkeypatch.setitem(app.config, "ATTACHMENT_MAX_CHARS", 40)
+    text, complete = extract.extract_text(storage.blob_path(staged.sha256), "pptx")
+    assert len(text) == 40 and not complete
