@@ -21,6 +21,7 @@ from consult.adoption.models import (
     Signature,
 )
 from consult.core.models import AuditEvent
+from consult.core.timefmt import wall_clock
 from consult.db import utcnow
 from consult.extensions import db
 
@@ -69,7 +70,7 @@ def load(context: dict[str, Any]) -> None:
         "copyright": "chair-transparency-copyright",
         "safety-security": "chair-risk-assessment",
     }
-    adopted_at = now - timedelta(days=60)
+    adopted_at = wall_clock(-60, 11)
     for slug, chair in chairs.items():
         final = versions[slug][-1]
         adoption = services.propose_adoption(

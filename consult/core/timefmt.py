@@ -6,7 +6,7 @@ recipient): "3 March 2026, 17:00 CET", "3. März 2026, 17:00 MEZ", "3 mars 2026,
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -23,6 +23,17 @@ DEFAULT_DATE_PATTERN = "d MMMM y"
 
 def display_zone() -> ZoneInfo:
     return ZoneInfo(current_app.config["TIMEZONE"])
+
+
+def wall_clock(days: int, hour: int, minute: int = 0) -> datetime:
+    """A fixed wall-clock time in the display zone on a day relative to today, in UTC: the
+    demo's meetings and consultation deadlines fall in office hours whatever time it is loaded
+    (and across daylight-saving changes)."""
+    from consult.db import utcnow
+
+    zone = display_zone()
+    today = utcnow().astimezone(zone).date()
+    return datetime.combine(today + timedelta(days=days), time(hour, minute), zone).astimezone(UTC)
 
 
 def local(value: datetime | None) -> datetime | None:

@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 
 from consult.core import audit
 from consult.core.models import AuditEvent
+from consult.core.timefmt import wall_clock
 from consult.db import utcnow
 from consult.drafts import demo_text, demo_translations, services
 from consult.drafts.models import Document, Section, Version
@@ -177,20 +178,20 @@ def load(context: dict[str, Any]) -> None:
     )
     _backdate(
         v1,
-        published_at=now - timedelta(days=72),
-        opens_at=now - timedelta(days=71),
-        closes_at=now - timedelta(days=41),
-        created_at=now - timedelta(days=80),
+        published_at=wall_clock(-72, 9),
+        opens_at=wall_clock(-71, 9),
+        closes_at=wall_clock(-41, 17),
+        created_at=wall_clock(-80, 14),
     )
     v2 = _transparency_v2(documents["transparency"], chair, vice_chair)
     services.publish_version(
         v2,
         user=chair,
         changelog=demo_text.TRANSPARENCY_V2_CHANGELOG,
-        opens_at=now - timedelta(days=2),
-        closes_at=now + timedelta(days=28),
+        opens_at=wall_clock(-2, 9),
+        closes_at=wall_clock(28, 17),
     )
-    _backdate(v2, published_at=now - timedelta(days=2), created_at=now - timedelta(days=35))
+    _backdate(v2, published_at=wall_clock(-2, 9), created_at=wall_clock(-35, 14))
     demo_translations.load(v2, chair)  # German and French, for readers who choose them
     versions["transparency"].append(v2)
 
@@ -210,10 +211,10 @@ def load(context: dict[str, Any]) -> None:
         )
         _backdate(
             version,
-            published_at=now - timedelta(days=100),
-            opens_at=now - timedelta(days=99),
-            closes_at=now - timedelta(days=closed),
-            created_at=now - timedelta(days=105),
+            published_at=wall_clock(-100, 9),
+            opens_at=wall_clock(-99, 9),
+            closes_at=wall_clock(-closed, 17),
+            created_at=wall_clock(-105, 14),
         )
     # A window changed in the open: while it ran, the copyright chapter's consultation was
     # extended by a week, with its reason on the version page and in the e-mails to the group.
@@ -221,8 +222,8 @@ def load(context: dict[str, Any]) -> None:
     _extend_in_the_past(
         copyright_v1,
         staff["chair-transparency-copyright"],
-        on=now - timedelta(days=80),
-        closes_at=now - timedelta(days=70),
+        on=wall_clock(-80, 11),
+        closes_at=wall_clock(-70, 17),
         reason="Rightsholders' associations asked for a week more to consult their members.",
     )
     db.session.flush()

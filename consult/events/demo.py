@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from consult.attachments.samples import make_pdf
 from consult.attachments.storage import PRESENTATION_TYPES, stage_bytes
-from consult.db import utcnow
+from consult.core.timefmt import wall_clock as brussels
 from consult.drafts.models import Section
 from consult.events import services
 from consult.extensions import db
@@ -29,20 +27,11 @@ The working group meets again to go through the comments on the first draft.
 """
 
 
-BRUSSELS = ZoneInfo("Europe/Brussels")
 SLIDES = [
     ["Kick-off plenary", "Working group on transparency and copyright", "The process"],
     ["Timeline", "First draft: published for consultation", "Second draft: after the comments"],
     ["The transparency chapter", "Model documentation form", "Summary of training content"],
 ]
-
-
-def brussels(days: int, hour: int, minute: int = 0) -> datetime:
-    """A fixed Brussels wall-clock time on a day relative to today, in UTC: demo meetings run
-    10:00-12:30 whatever time the demo is loaded (and across daylight-saving changes)."""
-    today = utcnow().astimezone(BRUSSELS).date()
-    local = datetime.combine(today + timedelta(days=days), time(hour, minute), BRUSSELS)
-    return local.astimezone(UTC)
 
 
 def _members(group: Any, roles: tuple[str, ...] = ("member", "observer")) -> list[Any]:

@@ -318,6 +318,7 @@ def load(context: dict[str, Any]) -> None:
         len(linked),
         len(live),
     )
-    from consult.moderation import demo_similarity
+    from consult.moderation import demo_chapters, demo_similarity
 
     demo_similarity.load(context)
+    demo_chapters.load(context)

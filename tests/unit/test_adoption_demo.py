@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from sqlalchemy import func, select
+
 from consult.adoption import pledges, register, services, signatory_reports
 from consult.cli import DEMO_MODULES
+from consult.comments.models import Comment
 from consult.db import utcnow
+from consult.moderation.models import Disposition
 
 
 def test_demo_story(db):
@@ -24,6 +28,21 @@ def test_demo_story(db):
         assert adoption.version.window_state(now) == "closed"
         assert adoption.version.closes_at < adoption.confirmed_at < now
     assert not services.code_is_adopted(code)
+    # Their comments were all answered after the window closed and before the adoption.
+    for adoption in adoptions.values():
+        version = adoption.version
+        answered = db.session.execute(
+            select(Comment.created_at, Disposition.decided_at, Disposition.outcome)
+            .join(Disposition, Disposition.comment_id == Comment.id)
+            .where(Comment.version_id == version.id)
+        ).all()
+        assert len(answered) >= 5
+        assert db.session.scalar(
+            select(func.count(Comment.id)).where(Comment.version_id == version.id)
+        ) == len(answered)
+        for created, decided, outcome in answered:
+            assert version.opens_at < created < version.closes_at < decided < adoption.confirmed_at
+            assert outcome != "accepted"  # adopted as consulted: nothing was taken in
     assert context["versions"]["transparency"][-1].window_state(now) == "open"
     rows = register.build(code)
     full = [
