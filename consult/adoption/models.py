@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.accounts.models import Organisation
@@ -83,9 +83,20 @@ class Adoption(Base):
     """A chapter's final version marked adopted by a chair, confirmed by an administrator."""
 
     __tablename__ = "adoptions"
+    # One live adoption per version; withdrawn ones stay as the record of the error, and the
+    # version can be put forward again (e.g. with the right date).
+    __table_args__ = (
+        Index(
+            "uq_adoptions_live_version",
+            "version_id",
+            unique=True,
+            sqlite_where=text(f"status != '{ADOPTION_WITHDRAWN}'"),
+            postgresql_where=text(f"status != '{ADOPTION_WITHDRAWN}'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    version_id: Mapped[int] = mapped_column(ForeignKey("versions.id"), unique=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("versions.id"), index=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
     status: Mapped[str] = mapped_column(String(10), default=ADOPTION_PROPOSED)
     adopted_on: Mapped[date]

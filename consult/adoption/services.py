@@ -63,7 +63,23 @@ def create_code(slug: str, title: str, summary: str, documents: list[Document], 
 
 
 def adoption_of(version: Version) -> Adoption | None:
-    return db.session.scalar(select(Adoption).where(Adoption.version_id == version.id))
+    """The version's live adoption (put forward or adopted); withdrawn ones are history."""
+    return db.session.scalar(
+        select(Adoption).where(
+            Adoption.version_id == version.id, Adoption.status != ADOPTION_WITHDRAWN
+        )
+    )
+
+
+def withdrawn_adoptions(version: Version) -> list[Adoption]:
+    """Adoptions of the version withdrawn as made in error, oldest first."""
+    return list(
+        db.session.scalars(
+            select(Adoption)
+            .where(Adoption.version_id == version.id, Adoption.status == ADOPTION_WITHDRAWN)
+            .order_by(Adoption.id)
+        )
+    )
 
 
 def is_final(version: Version) -> bool:

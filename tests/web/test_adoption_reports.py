@@ -9,9 +9,11 @@ from typing import Any
 import pytest
 from flask_babel import refresh
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from consult.adoption import pledges, services, signatory_reports
 from consult.adoption.models import (
+    Adoption,
     PledgeItem,
     PledgeRevision,
     SignatoryReminder,
@@ -244,6 +246,40 @@ def test_withdrawing_an_adoption_made_in_error(client, login_as, code, db):
     assert "was adopted as the final text" not in page
     actions = set(db.session.scalars(select(AuditEvent.action)))
     assert {"adoption.withdraw_propose", "adoption.withdraw"} <= actions
+    assert services.adoption_of(version) is None
+
+
+def test_a_version_whose_adoption_was_withdrawn_can_be_put_forward_again(
+    client, login_as, code, db
+):
+    """Adopted with the wrong date, withdrawn, adopted again: the withdrawn one stays on record."""
+    version = code.versions[0]
+    first = services.adoption_of(version)
+    services.propose_unadoption(first, code.admin, "Adopted with the wrong date.")
+    services.confirm_unadoption(first, code.admin)
+    db.session.commit()
+    login_as("chair", group=code.group)
+    url = f"/docs/{version.document.slug}/v{version.number}/"
+    assert "Put this version forward for adoption" in client.get(url).text
+    response = client.post(url + "adopt", data={"adopted_on": "2026-11-27", "note": "Right date."})
+    assert response.status_code == 302
+    again = services.adoption_of(version)
+    assert again is not None and again.id != first.id and first.is_withdrawn
+    login_as("admin")
+    assert client.post(f"/adoptions/{again.id}/confirm").status_code == 302
+    assert services.code_is_adopted(code)
+    page = client.get(url).text
+    assert "Adoption withdrawn" in page and "Adopted with the wrong date." in page
+    assert "was adopted as the final text on 27 November 2026" in page
+    # Never two live adoptions of one version, whatever writes them.
+    with pytest.raises(services.AdoptionError, match="already been put forward"):
+        services.propose_adoption(version, code.admin, utcnow().date())
+    db.session.add(
+        Adoption(version_id=version.id, document_id=version.document_id, adopted_on=utcnow().date())
+    )
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()
 
 
 def _pledging_rep(login_as: Any) -> Any:

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 
 from consult.adoption import register, services
-from consult.adoption.models import Adoption, Code, CodeChapter
+from consult.adoption.models import Code, CodeChapter
 from consult.adoption.pledges import pledge_of
 from consult.core.permissions import can_adopt, can_confirm_adoption, can_withdraw_adoption
 from consult.extensions import db
@@ -15,14 +15,21 @@ from consult.extensions import db
 
 def version_banner(version: Any, user: Any = None, **_: Any) -> dict[str, Any]:
     """Hook "version_page": adopted (or awaiting confirmation), and the code it belongs to."""
-    adoption = db.session.scalar(select(Adoption).where(Adoption.version_id == version.id))
+    adoption = services.adoption_of(version)
+    withdrawn = services.withdrawn_adoptions(version)
     code = db.session.scalar(
         select(Code).join(CodeChapter).where(CodeChapter.document_id == version.document_id)
     )
-    could_adopt = adoption is None and version.is_published and can_adopt(user, version)
+    could_adopt = (
+        adoption is None
+        and version.is_published
+        and can_adopt(user, version)
+        and services.is_final(version)
+    )
     waiting = services.consultation_blocks_adoption(version) if could_adopt else None
     context = {
         "adoption": adoption,
+        "withdrawn": withdrawn,
         "version": version,
         "code": code,
         "may_adopt": could_adopt and waiting is None,
@@ -32,7 +39,7 @@ def version_banner(version: Any, user: Any = None, **_: Any) -> dict[str, Any]:
         and adoption.withdrawal_proposed_at is None
         and can_withdraw_adoption(user, adoption),
     }
-    if adoption is None and not context["may_adopt"] and not waiting:
+    if adoption is None and not withdrawn and not context["may_adopt"] and not waiting:
         return {}
     return {"panels": [("adoption/_version_banner.html", context)]}
 
