@@ -83,7 +83,7 @@ def document(site_name: str) -> dict[str, Any]:
         "info": {
             "title": f"{site_name} API",
             "version": "1.0.0",
-            "summary": "Read-only access to drafts, comments, dispositions and reports.",
+            "summary": "Read-only access to drafts, comments, dispositions, reports and meetings.",
             "description": (
                 "Anonymous by default: the API shows what the web pages show a visitor. A "
                 "personal access token (created on your profile page) sent as "

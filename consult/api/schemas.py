@@ -122,7 +122,9 @@ class DispositionSummary(Model):
 class AttachmentRef(Model):
     id: int
     filename: str
-    type: str = Field(description="pdf, odt or docx (judged from the content).")
+    type: str = Field(
+        description="pdf, odt or docx; event files also pptx or odp (judged from the content)."
+    )
     size: int = Field(description="Bytes.")
     sha256: str
     url: str = Field(description="Download address (the comment's visibility applies).")
@@ -273,3 +275,59 @@ COMPONENTS: list[type[BaseModel]] = [
     Comparison,
     Report,
 ]
+
+
+class EventSummary(Model):
+    id: int
+    title: str
+    kind: str = Field(description="meeting, plenary, workshop or webinar.")
+    status: str = Field(description="scheduled or cancelled.")
+    access: str = Field(description="Who may register: members, verified or invitation.")
+    starts_at: datetime
+    ends_at: datetime
+    group: GroupSummary
+    url: str = Field(description="This event in the API.")
+    html_url: str
+    ics_url: str = Field(description="The event as an iCalendar file.")
+
+
+class EventPage(Page):
+    items: list[EventSummary]
+
+
+class AgendaItem(Model):
+    position: int
+    title: str
+    provision_key: str | None = Field(description="The provision the item is about, if any.")
+    provision_number: str | None
+
+
+class EventQuestion(Model):
+    id: int
+    body: str = Field(description="Plain text, as asked.")
+    category: str | None = Field(description="The asker's stakeholder category slug.")
+    agenda_item: str | None
+    status: str = Field(description="open, answered, in_meeting or merged.")
+    answer: str = Field(description="Markdown; empty until answered in writing.")
+    support: int = Field(description="How many people support the question.")
+    merged_into: int | None
+
+
+class Event(EventSummary):
+    description: str = Field(description="Markdown.")
+    place: str
+    capacity: int | None
+    registered: int
+    waiting: int
+    registered_by_category: list[CategoryCount]
+    attended_by_category: list[CategoryCount] = Field(
+        description="After the event: attendance per category as the chairs recorded it."
+    )
+    agenda: list[AgendaItem]
+    minutes: str = Field(description="Markdown; written after the event.")
+    recording_url: str
+    slides_url: str
+    files: list[AttachmentRef] = Field(
+        description="Slides and documents; a members-only meeting's only to its members."
+    )
+    questions: list[EventQuestion] = Field(description="In the order they were asked.")

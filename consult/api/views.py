@@ -9,7 +9,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as BaseResponse
 
-from consult.api import discussion, resources, userdata  # noqa: F401 - their routes register on bp
+from consult.api import (  # noqa: F401 - their routes register on bp
+    discussion,
+    events,
+    resources,
+    userdata,
+)
 from consult.api import openapi as openapi_doc
 from consult.api.forms import CreateTokenForm, RevokeTokenForm
 from consult.api.http import OPERATIONS, PREFIX, bp

@@ -113,6 +113,22 @@ def registrations_by_category(event: Event, attended: bool = False) -> list[tupl
     return _per_category(stmt.group_by(StakeholderCategory.name).order_by(StakeholderCategory.name))
 
 
+def registrations_by_slug(event: Event, attended: bool = False) -> list[tuple[str | None, int]]:
+    """As registrations_by_category, by category slug (None: no category), for open data."""
+    stmt = (
+        select(StakeholderCategory.slug, func.count(Registration.id))
+        .select_from(Registration)
+        .outerjoin(StakeholderCategory, StakeholderCategory.id == Registration.category_id)
+        .where(Registration.event_id == event.id, Registration.status == REG_REGISTERED)
+    )
+    if attended:
+        stmt = stmt.where(Registration.attended.is_(True))
+    rows = db.session.execute(
+        stmt.group_by(StakeholderCategory.slug).order_by(StakeholderCategory.slug)
+    ).all()
+    return [(slug, int(n)) for slug, n in rows]
+
+
 def questions_by_category(event: Event) -> list[tuple[str, int]]:
     stmt = (
         select(StakeholderCategory.name, func.count(Question.id))

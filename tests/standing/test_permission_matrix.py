@@ -115,12 +115,14 @@ adoption.submit_signatory_report   POST     302   404   404   404   404   404   
 adoption.withdraw_signature        POST     302   404   404   404   404   404   404   404   404
  api.compare_versions               GET      400   400   400   400   400   400   400   400   400
  api.get_document                   GET      200   200   200   200   200   200   200   200   200
+ api.get_event                      GET      200   200   200   200   200   200   200   200   200
  api.get_group                      GET      200   200   200   200   200   200   200   200   200
  api.get_report                     GET      200   200   200   200   200   200   200   200   200
  api.get_version                    GET      200   200   200   200   200   200   200   200   200
  api.list_comments                  GET      200   200   200   200   200   200   200   200   200
  api.list_dispositions              GET      200   200   200   200   200   200   200   200   200
  api.list_documents                 GET      200   200   200   200   200   200   200   200   200
+ api.list_events                    GET      200   200   200   200   200   200   200   200   200
  api.list_groups                    GET      200   200   200   200   200   200   200   200   200
  api.list_provisions                GET      200   200   200   200   200   200   200   200   200
  api.openapi                        GET      200   200   200   200   200   200   200   200   200

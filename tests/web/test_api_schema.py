@@ -20,8 +20,10 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
+from consult.events import services
 from consult.extensions import db as _db
 from tests import factories
+from tests.web.test_events_files import _event, _with_file
 from tests.web.test_moderation_report import _with_next_version
 from tests.web.test_moderation_support import build_consultation
 
@@ -36,7 +38,8 @@ CHECKS = [
 
 @pytest.fixture
 def api_schema(app, db):
-    """The examples' data: group transparency-copyright, document transparency, versions 1-2."""
+    """The examples' data: group transparency-copyright, document transparency, versions 1-2,
+    event 1."""
     c = build_consultation(comments=4)
     c.group.slug = "transparency-copyright"
     c.document.slug = "transparency"
@@ -53,6 +56,9 @@ def api_schema(app, db):
         reply_to = factories.CommentFactory(section=section)
         factories.CommentFactory(section=section, parent_id=reply_to.id, root_id=reply_to.id,
                                  depth=1)  # fmt: skip
+    event, chair = _event(c.group)  # /api/v1/events/1: a past meeting with its outcome
+    _with_file(event, chair)
+    services.ask_question(event, c.comments[0].author, "Is the template final?", None)
     _db.session.commit()
     return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
 
