@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import logging
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +22,7 @@ from consult.attachments.services import attachments_of
 from consult.comments.models import KINDS, STAFF_KEY, STAFF_LABEL, STATE_VISIBLE, Comment
 from consult.comments.workspace import OWNER_COMMENT
 from consult.core.i18n import SOURCE_LANGUAGE
+from consult.core.spreadsheets import safe_cell
 from consult.drafts.models import Provision, Section, Version
 from consult.extensions import db
 from consult.moderation.models import (
@@ -49,10 +49,6 @@ def file_url(item: Any) -> str:
 
 
 CSV_BATCH = 500
-# A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-# A separator some spreadsheet may split on, then (after spaces or quotes) a formula start.
-_AFTER_SEPARATOR = re.compile(r"([;,\t|\r\n][\s\"']*)([=+\-@])")
 CSV_COLUMNS = [
     "comment_id",
     "comment_url",
@@ -243,20 +239,6 @@ def next_version(version: Version) -> Version | None:
 
 
 # --- CSV -----------------------------------------------------------------------------------
-
-
-def safe_cell(value: Any) -> Any:
-    """A cell a spreadsheet shows as text: a quote before every formula start.
-
-    Not only at the start: a spreadsheet that splits on another separator (";" in most EU
-    Excel locales, tab, "|") turns "x;=1+1" into a cell "=1+1", so a formula start after any
-    such separator is quoted too.
-    """
-    if not isinstance(value, str):
-        return value
-    if value.startswith(FORMULA_PREFIXES):
-        value = "'" + value
-    return _AFTER_SEPARATOR.sub(r"\1'\2", value)
 
 
 def _iso(value: Any) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from consult.core.spreadsheets import safe_cell
 from consult.moderation.proposals import replace_passage
-from consult.moderation.report import safe_cell
 from consult.moderation.revisions import parse_comment_numbers
 from consult.moderation.services import ModerationError
 

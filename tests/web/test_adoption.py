@@ -143,6 +143,22 @@ def test_the_code_page_says_which_chapter_is_still_consulted_on(client, db):
     )
 
 
+def test_the_register_csv_shows_formulas_as_text_in_every_spreadsheet_locale(client, code, db):
+    """Names typed by signatories: "x;=1+1" is a live formula in Excel locales that split on
+    ";" unless every formula start after a separator is quoted too (issue 12, defect 5)."""
+    _adopt_all(code)
+    org = factories.OrganisationFactory(verified_at=utcnow(), name="Acme;=HYPERLINK(1)")
+    rep = factories.UserFactory(organisation=org, tie__representative=True)
+    signature = services.sign_code(
+        code, org, rep, [code.versions[0].document_id], "Ada Example", "CEO", "Articles."
+    )
+    services.verify_signature(signature, code.admin)
+    db.session.commit()
+    text = client.get("/code/ai-code/signatories.csv").get_data(as_text=True)
+    assert "Acme;'=HYPERLINK(1)" in text
+    assert "=HYPERLINK(1)" not in text.replace("'=HYPERLINK(1)", "")
+
+
 def test_a_superseded_version_cannot_be_adopted(code, db):
     old = code.versions[0]
     factories.VersionFactory(document=old.document)

@@ -89,7 +89,7 @@ def test_csv_neutralises_formulas_after_any_separator_and_xlsx_keeps_them_text(
 
     from openpyxl import load_workbook
 
-    from consult.moderation.report import safe_cell
+    from consult.core.spreadsheets import safe_cell
 
     assert safe_cell("x;=1+1;") == "x;'=1+1;"
     assert safe_cell("a\t+cmd|' /C calc'!A0") == "a\t'+cmd|' /C calc'!A0"

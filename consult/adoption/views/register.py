@@ -14,6 +14,7 @@ from consult.adoption import pledges, register, services, signatory_reports
 from consult.adoption.models import PROGRESS, Code
 from consult.adoption.views import bp
 from consult.core.pagination import paginate
+from consult.core.spreadsheets import safe_cell
 from consult.db import utcnow
 from consult.extensions import db
 
@@ -72,19 +73,12 @@ def export_register(slug: str, fmt: str) -> Response:
         writer = csv.DictWriter(buffer, fieldnames=register.FIELDS)
         writer.writeheader()
         for record in records:
-            writer.writerow({k: _cell(v) for k, v in record.items()})
+            writer.writerow({k: safe_cell(v) for k, v in record.items()})
         response = Response(buffer.getvalue(), mimetype="text/csv")
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{code.slug}-signatories.{fmt}"'
     )
     return response
-
-
-def _cell(value: object) -> object:
-    """Spreadsheets run cells that start with = + - @ as formulas: quote them."""
-    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@"}:
-        return "'" + value
-    return value
 
 
 @bp.get("/code/<slug>/signatures.atom")
