@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Response, current_app, g, has_request_context, request
+from markupsafe import Markup
 
 SOURCE_LANGUAGE = "en"
 LANG_COOKIE = "lang"
@@ -120,6 +121,15 @@ def current_language() -> str:
 
     locale = get_locale()
     return locale.language if locale is not None else SOURCE_LANGUAGE
+
+
+def lang_of(code: str | None) -> Markup:
+    """` lang="xx"` for content in another language than the page's (WCAG 2.1 3.1.2, language
+    of parts): English text of a document on a German page is read with English voice rules.
+    Empty when the content's language is the page's or unknown."""
+    if not code or code == current_language():
+        return Markup("")
+    return Markup(' lang="%s"') % code
 
 
 def translated_choices(choices: Mapping[str, Any]) -> Callable[[], dict[str, Any]]:

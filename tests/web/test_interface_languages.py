@@ -148,3 +148,21 @@ def test_role_labels_follow_each_request_language(client: FlaskClient, db: Any) 
         with client.application.test_request_context(f"/?lang={lang}"):
             refresh()  # what every request does first (the tests share one app context)
             assert label in render_template_string(template)
+
+
+def test_english_text_on_a_german_page_is_marked_english(client: FlaskClient, db: Any) -> None:
+    """WCAG 2.1 3.1.2 (language of parts): the document's title, contents and provisions keep
+    their language when the interface is German; an English page carries no redundant lang."""
+    from tests.web.test_moderation_support import build_consultation
+
+    c = build_consultation(comments=0)
+    _db.session.commit()
+    url = f"/docs/{c.slug}/v{c.version.number}/"
+    german = client.get(url + "?lang=de").get_data(as_text=True)
+    assert '<html lang="de"' in german
+    assert f'<h1 class="govuk-heading-xl" lang="en">{c.document.title}</h1>' in german
+    assert german.count('<div lang="en">') >= len(c.sections)  # each provision's text
+    toc = german.split('id="toc-heading"')[1].split("</nav>")[0]
+    assert toc.count('lang="en"') == toc.count("<a ")
+    english = client.get(url + "?lang=en").get_data(as_text=True)
+    assert '<div lang="en">' not in english and 'class="govuk-heading-xl" lang=' not in english
