@@ -91,6 +91,7 @@ def configure(app: Flask) -> None:
     app.jinja_env.globals["site_name"] = app.config["SITE_NAME"]
     app.jinja_env.globals["current_language"] = i18n.current_language
     app.jinja_env.globals["lang_of"] = i18n.lang_of
+    app.jinja_env.globals["in_language"] = i18n.in_language
     app.jinja_env.globals["content_language"] = i18n.SOURCE_LANGUAGE
     app.jinja_env.globals["language_links"] = i18n.language_links
     app.before_request(i18n.fresh_locale)

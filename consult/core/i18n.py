@@ -132,6 +132,15 @@ def lang_of(code: str | None) -> Markup:
     return Markup(' lang="%s"') % code
 
 
+def in_language(text: str, code: str | None) -> Markup:
+    """The text (escaped), in a `<span lang>` when its language is not the page's: for titles
+    inside translated sentences ("%(title)s, version %(number)s")."""
+    attribute = lang_of(code)
+    if not attribute:
+        return Markup("%s") % text
+    return Markup("<span%s>%s</span>") % (attribute, text)
+
+
 def translated_choices(choices: Mapping[str, Any]) -> Callable[[], dict[str, Any]]:
     """WTForms `choices` from a dict of lazy labels, translated each time a form is built.
 

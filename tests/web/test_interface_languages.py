@@ -166,3 +166,9 @@ def test_english_text_on_a_german_page_is_marked_english(client: FlaskClient, db
     assert toc.count('lang="en"') == toc.count("<a ")
     english = client.get(url + "?lang=en").get_data(as_text=True)
     assert '<div lang="en">' not in english and 'class="govuk-heading-xl" lang=' not in english
+    # Titles inside translated sentences: the home page's list, the report's caption.
+    home = client.get("/?lang=de").get_data(as_text=True)
+    assert f'<span lang="en">{c.document.title}</span>, Fassung 1' in home
+    report = client.get(url + "report?lang=de").get_data(as_text=True)
+    assert f'<span lang="en">{c.document.title}</span>' in report
+    assert "<span lang=" not in client.get("/?lang=en").get_data(as_text=True)
