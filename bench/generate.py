@@ -28,6 +28,7 @@ from consult.accounts.models import (
 from consult.comments.counts import recount as recount_comments
 from consult.comments.models import Comment, CommentReport, CommentRevision, Endorsement
 from consult.drafts.models import Document, Provision, ProvisionKey, Section, Version
+from consult.events.models import AgendaItem, Event, Question, QuestionSupport, Registration
 from consult.extensions import db
 from consult.groups.models import Membership, WorkingGroup
 from consult.moderation.models import Change, ChangeComment, Disposition, DispositionRecord
@@ -233,6 +234,7 @@ class Summary:
     thread_comments: int = 0
     hot_comments: int = 0
     post_key: str = "c2"  # a commitment (never removed): where the posting benchmark comments
+    hot_event: int = 0  # the past plenary at real scale the event pages are measured on
     accounts: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -258,6 +260,8 @@ class Summary:
             "export_zip": f"/docs/{doc}/v{n}/open-data.zip",
             "export_json": f"/docs/{doc}/v{n}/open-data/record.json",
             "search": f"/search?q={SEARCH_QUERY.replace(' ', '+')}",
+            "event": f"/events/{self.hot_event}",
+            "api_event": f"/api/v1/events/{self.hot_event}",
         }
 
     def as_dict(self) -> dict[str, Any]:
@@ -426,6 +430,7 @@ class _Generator:
         self.step("endorsements", self.endorsements)
         self.step("dispositions", self.dispositions)
         self.step("revisions", self.revisions)
+        self.step("events", self.events)
         self.step("comment counters", self.comment_counters)
         self.step("search index", self.search_index)
         self.step("sequences", self.fix_sequences)
@@ -1267,6 +1272,123 @@ class _Generator:
         """The search index the app keeps on every write, rebuilt as `flask consult reindex`."""
         counts = reindex_search()
         self.summary.counts["search_entries"] = sum(counts.values())
+
+    def events(self) -> None:
+        """Meetings per group; the first group's past plenary at real scale (the one the event
+        benchmarks read): most stakeholders registered, questions with their support."""
+        rng = self.rng
+        people = self.stakeholders
+        per_group = 12
+        event_rows, agenda_rows = [], []
+        event_ids = list(self.ids(_table(Event), per_group * len(self.group_ids)))
+        agenda_ids = iter(self.ids(_table(AgendaItem), len(event_ids) * 6))
+        hot = self.summary.hot_event = event_ids[0]
+        hot_agenda: list[int] = []
+        for n, eid in enumerate(event_ids):
+            gid = self.group_ids[n // per_group]
+            starts = self.now + timedelta(days=14 * (n % per_group) - 90, hours=rng.randint(0, 6))
+            past = starts < self.now
+            event_rows.append(
+                {
+                    "id": eid,
+                    "group_id": gid,
+                    "title": words.sentence(rng)[:80],
+                    "kind": "plenary" if n % per_group == 0 else "meeting",
+                    "starts_at": starts,
+                    "ends_at": starts + timedelta(hours=2, minutes=30),
+                    "description": words.paragraph(rng, 2, 4),
+                    "online_url": "",
+                    "place": "Brussels",
+                    "access": "verified" if n % 3 == 0 else "members",
+                    "capacity": None,
+                    "status": "scheduled",
+                    "sequence": 0,
+                    "minutes": words.paragraph(rng, 8, 14) if past else "",
+                    "recording_url": "",
+                    "slides_url": "",
+                    "created_by_id": self.admin_id,
+                    "created_at": starts - timedelta(days=30),
+                    "updated_at": starts - timedelta(days=30),
+                }
+            )
+            for position in range(6):
+                aid = next(agenda_ids)
+                if eid == hot:
+                    hot_agenda.append(aid)
+                agenda_rows.append(
+                    {
+                        "id": aid,
+                        "event_id": eid,
+                        "position": position,
+                        "title": words.sentence(rng)[:80],
+                        "section_id": None,
+                    }
+                )
+        self.insert(_table(Event), event_rows)
+        self.insert(_table(AgendaItem), agenda_rows)
+        category = {uid: info[2] for uid, info in self.people_info.items()}
+        registered = rng.sample(people, min(len(people), max(50, self.scale.users // 3)))
+        when = self.now - timedelta(days=100)
+        reg_ids = self.ids(_table(Registration), len(registered))
+        self.insert(
+            _table(Registration),
+            [
+                {
+                    "id": rid,
+                    "event_id": hot,
+                    "user_id": uid,
+                    "status": "registered",
+                    "category_id": category.get(uid),
+                    "attended": rng.random() < 0.7,
+                    "reminded_at": None,
+                    "created_at": when,
+                    "updated_at": when,
+                }
+                for rid, uid in zip(reg_ids, registered, strict=True)
+            ],
+        )
+        askers = registered[: max(20, len(registered) // 4)]
+        question_ids = list(self.ids(_table(Question), len(askers)))
+        supports: list[dict[str, Any]] = []
+        questions = []
+        for qid, uid in zip(question_ids, askers, strict=True):
+            backers = rng.sample(registered, min(len(registered), rng.randint(0, 12)))
+            backers = [b for b in backers if b != uid]
+            answered = rng.random() < 0.6
+            questions.append(
+                {
+                    "id": qid,
+                    "event_id": hot,
+                    "author_id": uid,
+                    "category_id": category.get(uid),
+                    "agenda_item_id": rng.choice(hot_agenda),
+                    "body": words.sentence(rng),
+                    "status": "answered" if answered else "open",
+                    "answer": words.paragraph(rng, 1, 3) if answered else "",
+                    "answered_by_id": self.admin_id if answered else None,
+                    "merged_into_id": None,
+                    "hidden_reason": "",
+                    "reported_count": 0,
+                    "support_count": len(backers),
+                    "created_at": when,
+                    "updated_at": when,
+                }
+            )
+            supports += [
+                {
+                    "question_id": qid,
+                    "user_id": b,
+                    "category_id": category.get(b),
+                    "created_at": when,
+                }
+                for b in backers
+            ]
+        self.insert(_table(Question), questions)
+        for sid, row in zip(
+            self.ids(_table(QuestionSupport), len(supports)), supports, strict=True
+        ):
+            row["id"] = sid
+        self.insert(_table(QuestionSupport), supports)
 
     def fix_sequences(self) -> None:
         """Keys were assigned here: move PostgreSQL's sequences past them for later inserts."""

@@ -471,6 +471,10 @@ def endpoints(summary: dict[str, Any], seconds: float) -> list[Endpoint]:
         Endpoint("api_compare", "API: comparison", urls["api_compare"], seconds=seconds),
         Endpoint("api_report", "API: report (50 rows a page)", urls["api_report"],
                  seconds=seconds),
+        *([Endpoint("event", "event page (a plenary: registrations, questions, support)",
+                    urls["event"], seconds=seconds),
+           Endpoint("api_event", "API: an event with its questions", urls["api_event"],
+                    seconds=seconds)] if "event" in urls else []),
     ]  # fmt: skip
 
 

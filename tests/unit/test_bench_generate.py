@@ -235,6 +235,29 @@ def test_foreign_keys_hold_and_new_rows_get_fresh_ids(db: Any, small: Summary) -
     assert user.id > highest
 
 
+def test_the_event_pages_have_a_plenary_at_scale(db: Any, small: Summary) -> None:
+    from consult.events.models import Question, QuestionSupport, Registration
+
+    event = small.hot_event
+    assert small.urls()["event"] == f"/events/{event}"
+    registered = db.session.scalar(
+        select(func.count(Registration.id)).where(Registration.event_id == event)
+    )
+    assert registered >= 20  # most stakeholders at any scale (a third of the users, at least 50)
+    # Each question's support counter agrees with its support rows.
+    counted = dict(
+        db.session.execute(
+            select(QuestionSupport.question_id, func.count(QuestionSupport.id)).group_by(
+                QuestionSupport.question_id
+            )
+        ).all()
+    )
+    for qid, support in db.session.execute(
+        select(Question.id, Question.support_count).where(Question.event_id == event)
+    ):
+        assert counted.get(qid, 0) == support
+
+
 def test_refuses_to_generate_twice(db: Any, small: Summary) -> None:
     with pytest.raises(GenerateError):
         generate("small", seed=7, now=NOW)
