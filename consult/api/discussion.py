@@ -21,7 +21,7 @@ from consult.api.http import (
     page_limit,
     viewer,
 )
-from consult.api.resources import _cursor, _shared, _url, _version
+from consult.api.resources import _attachment_ref, _cursor, _shared, _url, _version
 from consult.attachments.services import attachments_of
 from consult.comments import queries as comment_queries
 from consult.comments.models import STATE_DELETED, STATE_VISIBLE, Comment
@@ -118,21 +118,7 @@ def _comment(node: Node, readable: bool, slugs: dict[Any, str], **context: Any) 
         endorsements=s.Endorsements(support=_counts(node.support), oppose=_counts(node.oppose)),
         disposition=_disposition(context["dispositions"].get(c.id)) if shown else None,
         html_url=context["url"] + f"#comment-{c.id}",
-        attachments=[
-            s.AttachmentRef(
-                id=a.id,
-                filename=a.filename,
-                type=a.file_type,
-                size=a.size,
-                sha256=a.blob.sha256,
-                url=_url(
-                    "attachments.download_attachment", attachment_id=a.id, filename=a.filename
-                ),
-            )
-            for a in context["files"].get(c.id, [])
-        ]
-        if shown
-        else [],
+        attachments=[_attachment_ref(a) for a in context["files"].get(c.id, [])] if shown else [],
         on_behalf=c.on_behalf,
     )
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from consult.api import schemas as s
 from consult.api.http import decode_cursor, encode_cursor, next_url, operation, page_limit, viewer
-from consult.api.resources import _cursor, _group_summary, _url
+from consult.api.resources import _attachment_ref, _cursor, _group_summary, _url
 from consult.core import permissions
 from consult.db import utcnow
 from consult.events import queries, services
@@ -120,18 +120,6 @@ def get_event(event_id: int) -> s.Event:
         minutes=event.minutes,
         recording_url=event.recording_url,
         slides_url=event.slides_url,
-        files=[
-            s.AttachmentRef(
-                id=a.id,
-                filename=a.filename,
-                type=a.file_type,
-                size=a.size,
-                sha256=a.blob.sha256,
-                url=_url(
-                    "attachments.download_attachment", attachment_id=a.id, filename=a.filename
-                ),
-            )
-            for a in files
-        ],
+        files=[_attachment_ref(a) for a in files],
         questions=[_question(q) for q in queries.questions(event, "time") if not q.is_hidden],
     )

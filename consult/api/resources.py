@@ -45,6 +45,22 @@ def _url(endpoint: str, **values: Any) -> str:
         return ""
 
 
+def _attachment_ref(attachment: Any) -> s.AttachmentRef:
+    """A file in the API: its download address applies its owner's visibility."""
+    return s.AttachmentRef(
+        id=attachment.id,
+        filename=attachment.filename,
+        type=attachment.file_type,
+        size=attachment.size,
+        sha256=attachment.blob.sha256,
+        url=_url(
+            "attachments.download_attachment",
+            attachment_id=attachment.id,
+            filename=attachment.filename,
+        ),
+    )
+
+
 # --- loading (404 for anything the viewer may not see, as the HTML) ----------------------
 
 
