@@ -161,6 +161,7 @@ def test_english_text_on_a_german_page_is_marked_english(client: FlaskClient, db
     german = client.get(url + "?lang=de").get_data(as_text=True)
     assert '<html lang="de"' in german
     assert f'<h1 class="govuk-heading-xl" lang="en">{c.document.title}</h1>' in german
+    assert f'lang="en">{c.document.title}</a></li>' in german  # the breadcrumb
     assert german.count('<div lang="en">') >= len(c.sections)  # each provision's text
     toc = german.split('id="toc-heading"')[1].split("</nav>")[0]
     assert toc.count('lang="en"') == toc.count("<a ")
