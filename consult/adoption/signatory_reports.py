@@ -203,6 +203,64 @@ def recent_reports(code: Code, limit: int = RECENT) -> list[SignatoryReport]:
     )
 
 
+REPORT_FIELDS = [
+    "organisation",
+    "organisation_id",
+    "chapter",
+    "chapter_slug",
+    "period",
+    "due_on",
+    "submitted_at",
+    "report_url",
+    "commitment_number",
+    "commitment",
+    "provision_key",
+    "status",
+    "text",
+]
+
+
+def report_records(code: Code, url_for_report: Any) -> list[dict[str, Any]]:
+    """Every submitted report of the code's public signatures, one record per commitment
+    (one query), oldest first: the register's open data of implementation reports."""
+    from consult.accounts.models import Organisation
+    from consult.drafts.models import Document, Provision
+
+    rows = db.session.execute(
+        select(SignatoryReport, SignatoryReportEntry, Organisation, Document, Section, Provision)
+        .join(SignatoryReportEntry, SignatoryReportEntry.report_id == SignatoryReport.id)
+        .join(Signature, Signature.id == SignatoryReport.signature_id)
+        .join(Organisation, Organisation.id == Signature.organisation_id)
+        .join(Document, Document.id == SignatoryReport.document_id)
+        .join(Provision, Provision.id == SignatoryReportEntry.provision_id)
+        .outerjoin(
+            Section,
+            (Section.version_id == SignatoryReport.version_id)
+            & (Section.provision_id == SignatoryReportEntry.provision_id),
+        )
+        .where(Signature.code_id == code.id, Signature.status == SIGNATURE_VERIFIED)
+        .order_by(SignatoryReport.submitted_at, SignatoryReport.id, SignatoryReportEntry.id)
+    ).all()
+    return [
+        {
+            "organisation": organisation.name,
+            "organisation_id": organisation.id,
+            "chapter": document.title,
+            "chapter_slug": document.slug,
+            "period": report.period,
+            "due_on": report.due_on.isoformat(),
+            "submitted_at": report.submitted_at.isoformat(),
+            "report_url": url_for_report(report.id),
+            "commitment_number": section.number if section else "",
+            "commitment": section.heading if section else "",
+            "provision_key": provision.key,
+            "status": entry.status,
+            "text": entry.text,
+        }
+        for report, entry, organisation, document, section, provision in rows
+    ]
+
+
 def report_sections(report: SignatoryReport) -> dict[int, Section]:
     """The commitment sections the report answers, by provision (one query)."""
     rows = db.session.scalars(

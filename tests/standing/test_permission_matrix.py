@@ -87,6 +87,7 @@ adoption.create_round              POST     302   403   403   403   403   403   
 adoption.decide_signature          POST     302   404   404   404   404   404   404   404   404
 adoption.download_pdf              GET      404   404   404   404   404   404   404   404   404
 adoption.export_register           GET      404   404   404   404   404   404   404   404   404
+adoption.export_reports            GET      404   404   404   404   404   404   404   404   404
 adoption.list_pledges              GET      200   200   200   200   200   200   200   200   200
 adoption.propose_adoption          GET      302   403   403   403   403   403   403   200   200
 adoption.propose_adoption          POST     302   403   403   403   403   403   403   200   200

@@ -181,6 +181,19 @@ def test_a_signatory_reports_on_a_chapter(client, login_as, code, db):
     assert f"/signatory-reports/{report.id}" in register
     assert f"/signatory-reports/{report.id}" in client.get(f"/signatures/{signature.id}").text
     assert "signatory_report.submit" in set(db.session.scalars(select(AuditEvent.action)))
+    # Open data: every report, one record per commitment, linked from the register.
+    assert "/code/ai-code/reports.csv" in register
+    records = client.get("/code/ai-code/reports.json").get_json()["reports"]
+    assert [(r["commitment"], r["status"], r["text"]) for r in records] == [
+        ("Documentation", "implemented", "Model cards published."),
+        ("Copyright policy", "in_progress", ""),
+    ]
+    assert records[0]["organisation"] == name and records[0]["period"] == 1
+    assert records[0]["report_url"].endswith(f"/signatory-reports/{report.id}")
+    csv_text = client.get("/code/ai-code/reports.csv").get_data(as_text=True)
+    assert (
+        csv_text.startswith("organisation,organisation_id,chapter") and csv_text.count("\r\n") == 3
+    )
     # The next report is period 2, due a month later.
     due = signatory_reports.due_of(signature, code.versions[0].document_id)
     assert due is not None and due.period == 2

@@ -65,19 +65,38 @@ def export_register(slug: str, fmt: str) -> Response:
     code = _code(slug)
     chapter, category = _filters(code)
     records = register.as_records(code, register.build(code, chapter, category))
+    return _download(code, "signatures", records, register.FIELDS, fmt)
+
+
+@bp.get("/code/<slug>/reports.<any(csv,json):fmt>")
+def export_reports(slug: str, fmt: str) -> Response:
+    """The signatories' implementation reports, one record per commitment reported on."""
+    code = _code(slug)
+    records = signatory_reports.report_records(
+        code,
+        lambda report_id: url_for(
+            "adoption.show_signatory_report", report_id=report_id, _external=True
+        ),
+    )
+    return _download(code, "reports", records, signatory_reports.REPORT_FIELDS, fmt)
+
+
+def _download(
+    code: Code, kind: str, records: list[dict[str, object]], fields: list[str], fmt: str
+) -> Response:
+    """JSON for programs; CSV for spreadsheets, every cell shown as text (safe_cell)."""
     if fmt == "json":
-        body = json.dumps({"code": code.slug, "title": code.title, "signatures": records})
+        body = json.dumps({"code": code.slug, "title": code.title, kind: records})
         response = Response(body, mimetype="application/json")
     else:
         buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=register.FIELDS)
+        writer = csv.DictWriter(buffer, fieldnames=fields)
         writer.writeheader()
         for record in records:
             writer.writerow({k: safe_cell(v) for k, v in record.items()})
         response = Response(buffer.getvalue(), mimetype="text/csv")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="{code.slug}-signatories.{fmt}"'
-    )
+    name = "signatories" if kind == "signatures" else kind
+    response.headers["Content-Disposition"] = f'attachment; filename="{code.slug}-{name}.{fmt}"'
     return response
 
 
