@@ -71,15 +71,16 @@ def adoption_of(version: Version) -> Adoption | None:
     )
 
 
-def withdrawn_adoptions(version: Version) -> list[Adoption]:
-    """Adoptions of the version withdrawn as made in error, oldest first."""
-    return list(
+def adoptions_of(version: Version) -> tuple[Adoption | None, list[Adoption]]:
+    """The live adoption of the version, and those withdrawn as made in error, oldest first
+    (one query: the version page's banner)."""
+    rows = list(
         db.session.scalars(
-            select(Adoption)
-            .where(Adoption.version_id == version.id, Adoption.status == ADOPTION_WITHDRAWN)
-            .order_by(Adoption.id)
+            select(Adoption).where(Adoption.version_id == version.id).order_by(Adoption.id)
         )
     )
+    live = next((a for a in rows if a.status != ADOPTION_WITHDRAWN), None)
+    return live, [a for a in rows if a.status == ADOPTION_WITHDRAWN]
 
 
 def is_final(version: Version) -> bool:

@@ -15,8 +15,7 @@ from consult.extensions import db
 
 def version_banner(version: Any, user: Any = None, **_: Any) -> dict[str, Any]:
     """Hook "version_page": adopted (or awaiting confirmation), and the code it belongs to."""
-    adoption = services.adoption_of(version)
-    withdrawn = services.withdrawn_adoptions(version)
+    adoption, withdrawn = services.adoptions_of(version)
     code = db.session.scalar(
         select(Code).join(CodeChapter).where(CodeChapter.document_id == version.document_id)
     )
