@@ -197,6 +197,86 @@ def pledge_counts() -> dict[int, int]:
     return {commitment_id: count for commitment_id, count in rows}
 
 
+PLEDGE_FIELDS = [
+    "organisation",
+    "organisation_id",
+    "pledged_at",
+    "revised_at",
+    "commitment_key",
+    "commitment",
+    "core",
+    "text",
+    "pledge_url",
+]
+REPORT_FIELDS = [
+    "organisation",
+    "organisation_id",
+    "round",
+    "due_on",
+    "submitted_at",
+    "commitment_key",
+    "commitment",
+    "status",
+    "text",
+    "report_url",
+]
+
+
+def pledge_records(url: Any) -> list[dict[str, Any]]:
+    """Every pledge's current commitments, one record each (one query): open data.
+    `url(endpoint, id)` makes the page's address."""
+    rows = db.session.execute(
+        select(Pledge, PledgeItem, PactCommitment, Organisation)
+        .join(PledgeItem, PledgeItem.pledge_id == Pledge.id)
+        .join(PactCommitment, PactCommitment.id == PledgeItem.commitment_id)
+        .join(Organisation, Organisation.id == Pledge.organisation_id)
+        .where(PledgeItem.ended_at.is_(None))
+        .order_by(Pledge.id, PactCommitment.position, PactCommitment.id)
+    ).all()
+    return [
+        {
+            "organisation": organisation.name,
+            "organisation_id": organisation.id,
+            "pledged_at": pledge.pledged_at.isoformat(),
+            "revised_at": pledge.revised_at.isoformat() if pledge.revised_at else None,
+            "commitment_key": commitment.key,
+            "commitment": commitment.title,
+            "core": commitment.is_core,
+            "text": item.text,
+            "pledge_url": url("adoption.show_pledge", pledge_id=pledge.id),
+        }
+        for pledge, item, commitment, organisation in rows
+    ]
+
+
+def report_records(url: Any) -> list[dict[str, Any]]:
+    """Every submitted implementation report, one record per commitment (one query)."""
+    rows = db.session.execute(
+        select(ImplementationReport, ReportEntry, ReportRound, PactCommitment, Organisation)
+        .join(ReportEntry, ReportEntry.report_id == ImplementationReport.id)
+        .join(ReportRound, ReportRound.id == ImplementationReport.round_id)
+        .join(PactCommitment, PactCommitment.id == ReportEntry.commitment_id)
+        .join(Pledge, Pledge.id == ImplementationReport.pledge_id)
+        .join(Organisation, Organisation.id == Pledge.organisation_id)
+        .order_by(ImplementationReport.submitted_at, ImplementationReport.id, ReportEntry.id)
+    ).all()
+    return [
+        {
+            "organisation": organisation.name,
+            "organisation_id": organisation.id,
+            "round": round_.title,
+            "due_on": round_.due_on.isoformat(),
+            "submitted_at": report.submitted_at.isoformat(),
+            "commitment_key": commitment.key,
+            "commitment": commitment.title,
+            "status": entry.status,
+            "text": entry.text,
+            "report_url": url("adoption.show_report", report_id=report.id),
+        }
+        for report, entry, round_, commitment, organisation in rows
+    ]
+
+
 def create_round(title: str, due_on: date, user: Any) -> ReportRound:
     round_ = ReportRound(title=title, due_on=due_on, created_by_id=user.id)
     db.session.add(round_)

@@ -3,8 +3,13 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
 from typing import Any
+
+from flask import Response
 
 # A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -24,3 +29,26 @@ def safe_cell(value: Any) -> Any:
     if value.startswith(FORMULA_PREFIXES):
         value = "'" + value
     return _AFTER_SEPARATOR.sub(r"\1'\2", value)
+
+
+def download(
+    key: str,
+    records: list[dict[str, Any]],
+    fields: list[str],
+    fmt: str,
+    filename: str,
+    **meta: Any,
+) -> Response:
+    """Records as an attachment `filename.fmt`: JSON for programs (`meta` and the records under
+    `key`), or CSV for spreadsheets, every cell shown as text."""
+    if fmt == "json":
+        response = Response(json.dumps({**meta, key: records}), mimetype="application/json")
+    else:
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=fields)
+        writer.writeheader()
+        for record in records:
+            writer.writerow({k: safe_cell(v) for k, v in record.items()})
+        response = Response(buffer.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response

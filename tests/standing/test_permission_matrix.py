@@ -88,6 +88,7 @@ adoption.decide_signature          POST     302   404   404   404   404   404   
 adoption.download_pdf              GET      404   404   404   404   404   404   404   404   404
 adoption.export_register           GET      404   404   404   404   404   404   404   404   404
 adoption.export_reports            GET      404   404   404   404   404   404   404   404   404
+adoption.export_pact               GET      200   200   200   200   200   200   200   200   200
 adoption.list_pledges              GET      200   200   200   200   200   200   200   200   200
 adoption.propose_adoption          GET      302   403   403   403   403   403   403   200   200
 adoption.propose_adoption          POST     302   403   403   403   403   403   403   200   200
@@ -371,6 +372,7 @@ def routes(app: Flask) -> dict[tuple[str, str], Rule]:
 # URL values that differ per endpoint where two routes share a parameter name.
 ENDPOINT_VALUES = {
     "adoption.decide_signature": {"decision": "verify"},
+    "adoption.export_pact": {"kind": "pledges"},
     "accounts.choose_language": {"code": "de"},
 }
 

@@ -324,6 +324,19 @@ def test_pledge_report_progress_and_reminders(client, login_as, db):
     assert '<table class="govuk-table" id="progress">' in page and "In progress" in page
     pledge = pledges.pledge_of(user.organisation)
     assert "First report</a>" in client.get(f"/pact/pledges/{pledge.id}").text
+    # Open data: pledges and reports, one record per commitment.
+    assert "/pact/pledges.csv" in page and "/pact/reports.json" in page
+    pledged = client.get("/pact/pledges.json").get_json()["pledges"]
+    assert sorted(r["commitment_key"] for r in pledged) == sorted(c.key for c in core)
+    assert all(r["core"] and r["organisation"] == user.organisation.name for r in pledged)
+    reported = client.get("/pact/reports.json").get_json()["reports"]
+    assert {(r["round"], r["status"], r["text"]) for r in reported} == {
+        ("First report", "in_progress", "Done")
+    }
+    assert reported[0]["report_url"].startswith("http://localhost/pact/reports/")
+    csv_text = client.get("/pact/pledges.csv").get_data(as_text=True)
+    assert csv_text.splitlines()[0] == ",".join(pledges.PLEDGE_FIELDS)
+    assert len(csv_text.splitlines()) == len(core) + 1
 
 
 def test_only_admins_set_the_schedule_and_commitments(client, login_as):

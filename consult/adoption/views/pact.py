@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -29,6 +31,7 @@ from consult.adoption.views import bp
 from consult.core.forms import show_refusal
 from consult.core.pagination import paginate
 from consult.core.permissions import can_pledge, can_verify_signature, require
+from consult.core.spreadsheets import download
 from consult.extensions import db
 
 PER_PAGE = 50
@@ -47,6 +50,21 @@ def list_pledges() -> str:
         reports=pledges.submitted_reports(limit=RECENT_REPORTS),
         overdue=pledges.overdue(),
     )
+
+
+@bp.get("/pact/<any(pledges,reports):kind>.<any(csv,json):fmt>")
+def export_pact(kind: str, fmt: str) -> Response:
+    """Open data of the AI Pact: pledges (one record per current commitment) or implementation
+    reports (one record per commitment reported on)."""
+
+    def url(endpoint: str, **values: Any) -> str:
+        return url_for(endpoint, _external=True, **values)
+
+    if kind == "pledges":
+        return download("pledges", pledges.pledge_records(url), pledges.PLEDGE_FIELDS, fmt,
+                        "ai-pact-pledges")  # fmt: skip
+    return download("reports", pledges.report_records(url), pledges.REPORT_FIELDS, fmt,
+                    "ai-pact-reports")  # fmt: skip
 
 
 @bp.get("/pact/pledges/<int:pledge_id>")

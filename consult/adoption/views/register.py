@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-
 from feedgen.feed import FeedGenerator
 from flask import Response, current_app, render_template, request, url_for
 from sqlalchemy import select
@@ -14,7 +10,7 @@ from consult.adoption import pledges, register, services, signatory_reports
 from consult.adoption.models import PROGRESS, Code
 from consult.adoption.views import bp
 from consult.core.pagination import paginate
-from consult.core.spreadsheets import safe_cell
+from consult.core.spreadsheets import download
 from consult.db import utcnow
 from consult.extensions import db
 
@@ -65,7 +61,8 @@ def export_register(slug: str, fmt: str) -> Response:
     code = _code(slug)
     chapter, category = _filters(code)
     records = register.as_records(code, register.build(code, chapter, category))
-    return _download(code, "signatures", records, register.FIELDS, fmt)
+    return download("signatures", records, register.FIELDS, fmt, f"{code.slug}-signatories",
+                    code=code.slug, title=code.title)  # fmt: skip
 
 
 @bp.get("/code/<slug>/reports.<any(csv,json):fmt>")
@@ -78,26 +75,8 @@ def export_reports(slug: str, fmt: str) -> Response:
             "adoption.show_signatory_report", report_id=report_id, _external=True
         ),
     )
-    return _download(code, "reports", records, signatory_reports.REPORT_FIELDS, fmt)
-
-
-def _download(
-    code: Code, kind: str, records: list[dict[str, object]], fields: list[str], fmt: str
-) -> Response:
-    """JSON for programs; CSV for spreadsheets, every cell shown as text (safe_cell)."""
-    if fmt == "json":
-        body = json.dumps({"code": code.slug, "title": code.title, kind: records})
-        response = Response(body, mimetype="application/json")
-    else:
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=fields)
-        writer.writeheader()
-        for record in records:
-            writer.writerow({k: safe_cell(v) for k, v in record.items()})
-        response = Response(buffer.getvalue(), mimetype="text/csv")
-    name = "signatories" if kind == "signatures" else kind
-    response.headers["Content-Disposition"] = f'attachment; filename="{code.slug}-{name}.{fmt}"'
-    return response
+    return download("reports", records, signatory_reports.REPORT_FIELDS, fmt,
+                    f"{code.slug}-reports", code=code.slug, title=code.title)  # fmt: skip
 
 
 @bp.get("/code/<slug>/signatures.atom")
